@@ -1,0 +1,46 @@
+# Asistente de Soporte Protheus — the commands of the README.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup run shell train eval test validate bench clean
+
+help:
+	@echo "make run     instala, entrena si hace falta e inicia el asistente"
+	@echo "make test    instala, entrena si hace falta y corre todas las pruebas"
+	@echo "make shell   conversar con el bot en la terminal"
+	@echo "make train   entrenar (solo si los datos cambiaron)"
+	@echo "make eval DATA=archivo.yml   evaluar el modelo activo con un archivo NLU de Rasa"
+	@echo "make bench   benchmarks (tiempos, F1 de los pipelines)"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(PY) -m protheus.run run
+
+shell: setup
+	@$(PY) -m protheus.run shell
+
+train: setup
+	@$(PY) -m protheus.training
+
+validate: setup
+	@.venv/bin/rasa data validate --domain domain --data data --config config.yml
+
+DATA ?= tests/nlu
+eval: setup
+	@$(PY) -m protheus.evaluate $(DATA)
+
+test: setup
+	@$(PY) -m protheus.training
+	@$(PY) -m pytest
+
+bench: setup
+	@$(PY) bench/server_startup.py
+	@$(PY) bench/compare_pipelines.py
+
+clean:
+	rm -rf .state models results .pytest_cache

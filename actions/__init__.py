@@ -1,0 +1,1 @@
+"""Custom actions of the Protheus support assistant (rasa-sdk action server)."""

@@ -1,0 +1,1 @@
+"""Asistente de Soporte Protheus: project code shared by the launcher, NLU and actions."""

@@ -1,0 +1,120 @@
+"""`make run` and `make shell`: train if needed, start the servers, stop them on Ctrl-C."""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from protheus.paths import ROOT
+from protheus.services import (
+    Ports,
+    Service,
+    endpoints_file,
+    port_in_use,
+    start_action_server,
+    start_rasa_server,
+    wait_until_ready,
+)
+from protheus.settings import TOKEN_FILE, rasa_token, support_contact
+from protheus.training import rasa_executable, train
+
+
+def _check_ports(ports: Ports, *needed: int) -> None:
+    busy = [p for p in needed if port_in_use(p)]
+    if busy:
+        sys.exit(
+            f"El puerto {', '.join(map(str, busy))} ya está en uso: ¿quedó otro `make run` abierto? "
+            "Deténgalo o elija otros puertos con RASA_PORT / ACTION_PORT."
+        )
+
+
+def _stop_all(services: list[Service]) -> None:
+    for service in reversed(services):
+        service.stop()
+
+
+def _banner(ports: Ports, token: str) -> str:
+    rest = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
+    token_hint = "variable RASA_TOKEN" if os.environ.get("RASA_TOKEN") else f"archivo {TOKEN_FILE.relative_to(ROOT)}"
+    return f"""
+El asistente está listo.
+  Bot (REST):        {rest}
+  Bot (socket.io):   http://127.0.0.1:{ports.rasa}/socket.io/
+  API HTTP de Rasa:  http://127.0.0.1:{ports.rasa}/  (token en el {token_hint})
+  Servidor de acciones: http://127.0.0.1:{ports.actions} (solo local)
+  Contacto de soporte mostrado: {support_contact()}
+
+Pruébelo:
+  curl -s -X POST {rest} -H 'Content-Type: application/json' \\
+       -d '{{"sender": "prueba", "message": "hola, ¿qué es el soporte prime?"}}'
+  make shell    (conversar en la terminal)
+
+Ctrl-C detiene todo.
+"""
+
+
+def run() -> None:
+    ports = Ports()
+    _check_ports(ports, ports.rasa, ports.actions)
+    model = train()
+    token = rasa_token()
+    services: list[Service] = []
+
+    def handle_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handle_signal)
+    try:
+        started = time.monotonic()
+        print("Iniciando el servidor de acciones y el servidor Rasa...", flush=True)
+        services.append(start_action_server(ports))
+        services.append(start_rasa_server(model, token, ports))
+        wait_until_ready(services)
+        print(f"(listo en {time.monotonic() - started:.1f} s)")
+        print(_banner(ports, token), flush=True)
+        while all(s.process.poll() is None for s in services):
+            time.sleep(1)
+        dead = next(s for s in services if s.process.poll() is not None)
+        print(f"El servicio '{dead.name}' se detuvo. Últimas líneas:\n{dead.log_tail()}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("\nDeteniendo los servicios...")
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+    finally:
+        _stop_all(services)
+
+
+def shell() -> None:
+    ports = Ports()
+    _check_ports(ports, ports.actions)
+    model = train()
+    actions = start_action_server(ports)
+    try:
+        wait_until_ready([actions])
+        subprocess.run(
+            [rasa_executable(), "shell", "--model", str(model), "--endpoints", str(endpoints_file(ports))],
+            cwd=ROOT,
+        )
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+    finally:
+        actions.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Inicia el asistente de soporte Protheus.")
+    parser.add_argument("mode", choices=["run", "shell"], nargs="?", default="run")
+    args = parser.parse_args()
+    {"run": run, "shell": shell}[args.mode]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Start, watch and stop the action server and the Rasa server.
+
+Used by `make run`, `make shell` and the end-to-end tests, so all three
+start the bot the same way.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from protheus.paths import ROOT, STATE_DIR
+from protheus.training import rasa_executable
+
+LOG_DIR = STATE_DIR / "logs"
+
+
+@dataclass
+class Ports:
+    rasa: int = int(os.environ.get("RASA_PORT", "5005"))
+    actions: int = int(os.environ.get("ACTION_PORT", "5055"))
+    host: str = os.environ.get("RASA_HOST", "127.0.0.1")
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen
+    log: Path
+    health_url: str
+
+    def log_tail(self, lines: int = 25) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+    def stop(self, grace: float = 10.0) -> None:
+        if self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=grace)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+
+
+def endpoints_file(ports: Ports) -> Path:
+    """endpoints.yml with the action server URL pointing at the chosen port."""
+    config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    config["action_endpoint"] = {"url": f"http://127.0.0.1:{ports.actions}/webhook"}
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    path = STATE_DIR / f"endpoints-{ports.actions}.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _spawn(name: str, port: int, command: list[str], health_url: str, env: Optional[dict] = None) -> Service:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"{name}-{port}.log"
+    handle = log.open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,  # its own process group: Ctrl-C stops it as a whole
+    )
+    return Service(name, process, log, health_url)
+
+
+def start_action_server(ports: Ports) -> Service:
+    command = [rasa_executable(), "run", "actions", "--actions", "actions", "--port", str(ports.actions)]
+    # rasa-sdk binds to SANIC_HOST; keep the action server on loopback only.
+    return _spawn("actions", ports.actions, command, f"http://127.0.0.1:{ports.actions}/health", {"SANIC_HOST": "127.0.0.1"})
+
+
+def start_rasa_server(model: Path, token: str, ports: Ports, cors: str = "*") -> Service:
+    command = [
+        rasa_executable(), "run",
+        "--model", str(model),
+        "--enable-api",
+        "--auth-token", token,
+        "--interface", ports.host,
+        "--port", str(ports.rasa),
+        "--cors", cors,
+        "--credentials", str(ROOT / "credentials.yml"),
+        "--endpoints", str(endpoints_file(ports)),
+    ]
+    return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}")
+
+
+def _answers(url: str) -> Optional[dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            body = response.read().decode("utf-8") or "{}"
+            return json.loads(body) if body.startswith("{") else {}
+    except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+        return None
+
+
+def wait_until_ready(services: list[Service], timeout: float = 120.0) -> None:
+    """Block until every service answers its health URL; raise with its log if one dies."""
+    deadline = time.monotonic() + timeout
+    pending = list(services)
+    while pending:
+        for service in list(pending):
+            if service.process.poll() is not None:
+                raise RuntimeError(
+                    f"El servicio '{service.name}' se detuvo al iniciar (código {service.process.returncode}). "
+                    f"Últimas líneas de {service.log}:\n{service.log_tail()}"
+                )
+            status = _answers(service.health_url)
+            if status is not None and (service.name != "rasa" or status.get("model_id")):
+                pending.remove(service)
+        if pending and time.monotonic() > deadline:
+            names = ", ".join(s.name for s in pending)
+            raise RuntimeError(f"Tiempo de espera agotado: no respondió {names}. Revise {LOG_DIR}.")
+        time.sleep(0.5)
+
+
+def port_in_use(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0

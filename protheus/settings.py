@@ -1,0 +1,38 @@
+"""Settings read from the environment, each with a working default (PRODUCT.md)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from protheus.paths import ROOT, STATE_DIR
+
+# Shown to customers when SUPPORT_EMAIL is unset: the contact channel the guideline names.
+DEFAULT_SUPPORT_CONTACT = "la Central de relaciones TOTVS (Portal del cliente)"
+TOKEN_FILE = STATE_DIR / "rasa_token"
+
+
+def support_contact() -> str:
+    """The support contact customers are told to write to."""
+    return os.environ.get("SUPPORT_EMAIL", "").strip() or DEFAULT_SUPPORT_CONTACT
+
+
+def database_url() -> str:
+    """One SQLAlchemy URL for the tracker store and the project's tables."""
+    return os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{ROOT / '.state' / 'protheus.db'}"
+
+
+def rasa_token(token_file: Path = TOKEN_FILE) -> str:
+    """RASA_TOKEN from the environment, else one generated once into a git-ignored file."""
+    token = os.environ.get("RASA_TOKEN", "").strip()
+    if token:
+        return token
+    if token_file.exists():
+        stored = token_file.read_text(encoding="utf-8").strip()
+        if stored:
+            return stored
+    token_file.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    token_file.write_text(token + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    return token

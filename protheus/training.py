@@ -1,0 +1,95 @@
+"""Train only when the data changed; keep track of the active model.
+
+A model is named after the hash of everything it is trained from, so
+`make run` can tell whether the data, domain or config changed without
+asking Rasa to load anything.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable, Optional
+
+from protheus.paths import CONFIG_FILE, DATA_DIR, DOMAIN_DIR, MODELS_DIR, ROOT
+
+ACTIVE_FILE = MODELS_DIR / "ACTIVE"
+MODEL_PREFIX = "protheus-"
+
+
+def training_inputs(config: Path = CONFIG_FILE) -> list[Path]:
+    """Every file whose content determines the trained model."""
+    files = [config]
+    for folder in (DATA_DIR, DOMAIN_DIR):
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
+    return files
+
+
+def fingerprint(files: Iterable[Path]) -> str:
+    """A short hash of the files' paths and contents."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path_for(config: Path = CONFIG_FILE) -> Path:
+    return MODELS_DIR / f"{MODEL_PREFIX}{fingerprint(training_inputs(config))}.tar.gz"
+
+
+def active_model() -> Optional[Path]:
+    """The model the server and `make eval` use: models/ACTIVE, else the newest."""
+    if ACTIVE_FILE.exists():
+        candidate = MODELS_DIR / ACTIVE_FILE.read_text(encoding="utf-8").strip()
+        if candidate.is_file():
+            return candidate
+    models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def activate(model: Path) -> None:
+    ACTIVE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    ACTIVE_FILE.write_text(model.name + "\n", encoding="utf-8")
+
+
+def rasa_executable() -> str:
+    return str(Path(sys.executable).with_name("rasa"))
+
+
+def train(config: Path = CONFIG_FILE, force: bool = False) -> Path:
+    """Train (if needed) and activate the model for the current data."""
+    target = model_path_for(config)
+    if target.exists() and not force:
+        print(f"El modelo está al día con los datos: {target.relative_to(ROOT)}")
+    else:
+        print("Los datos cambiaron: entrenando un modelo nuevo (unos minutos)...", flush=True)
+        command = [
+            rasa_executable(), "train",
+            "--config", str(config),
+            "--domain", str(DOMAIN_DIR),
+            "--data", str(DATA_DIR),
+            "--out", str(MODELS_DIR),
+            "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        ]
+        result = subprocess.run(command, cwd=ROOT)
+        if result.returncode != 0 or not target.exists():
+            sys.exit("El entrenamiento falló: revise los mensajes de arriba.")
+    activate(target)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Entrena el modelo si los datos cambiaron.")
+    parser.add_argument("--force", action="store_true", help="entrenar aunque el modelo esté al día")
+    args = parser.parse_args()
+    model = train(force=args.force)
+    print(f"Modelo activo: {model.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.10 and installs the project when pyproject.toml changed.
+# Rasa 3.6 does not install on Python 3.11+, so 3.10 is required.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python310() {
+  if [ -n "${PYTHON:-}" ]; then echo "$PYTHON"; return; fi
+  local candidate
+  for candidate in python3.10 \
+      "$HOME"/.pyenv/versions/3.10*/bin/python3.10 \
+      /root/.pyenv/versions/3.10*/bin/python3.10 \
+      /usr/local/bin/python3.10 /usr/bin/python3.10; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
+      command -v "$candidate"; return
+    fi
+  done
+  return 1
+}
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
+  if ! py=$(find_python310); then
+    cat >&2 <<'MSG'
+ERROR: no se encontró Python 3.10, que Rasa 3.6 necesita (no se instala en 3.11 ni posteriores).
+Instálelo, por ejemplo:
+  pyenv install 3.10.13            (con pyenv)
+  apt-get install python3.10 python3.10-venv   (Debian/Ubuntu con ese paquete)
+o indique su ruta: make run PYTHON=/ruta/a/python3.10
+MSG
+    exit 1
+  fi
+  echo "Creando .venv con $py"
+  rm -rf .venv
+  "$py" -m venv .venv
+  .venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel
+fi
+
+stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "Instalando dependencias (la primera vez tarda unos minutos)..."
+  .venv/bin/python -m pip install --quiet -e '.[dev]'
+  .venv/bin/python -m pip check
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

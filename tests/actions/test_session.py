@@ -1,0 +1,27 @@
+"""Session start sets the support contact from SUPPORT_EMAIL and carries slots over."""
+import asyncio
+
+from rasa_sdk.events import SlotSet
+
+from actions.session import ActionSessionStart
+from tests.actions.conftest import make_tracker
+
+
+def test_support_contact_from_setting(monkeypatch, dispatcher, domain_dict):
+    monkeypatch.setenv("SUPPORT_EMAIL", "ayuda@example.com")
+    tracker = make_tracker(intent="saludo", slots={"codigo_cliente": "STD01", "correo_soporte": "viejo", "requested_slot": "x"})
+    events = asyncio.run(ActionSessionStart().run(dispatcher, tracker, domain_dict))
+    assert events[0]["event"] == "session_started"
+    assert SlotSet("correo_soporte", "ayuda@example.com") in events
+    assert SlotSet("codigo_cliente", "STD01") in events
+    assert not any(e.get("name") == "requested_slot" for e in events)
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+
+
+def test_no_carry_over_when_disabled(monkeypatch, dispatcher, domain_dict):
+    monkeypatch.delenv("SUPPORT_EMAIL", raising=False)
+    domain_dict = {**domain_dict, "session_config": {"carry_over_slots_to_new_session": False}}
+    tracker = make_tracker(intent="saludo", slots={"codigo_cliente": "STD01"})
+    events = asyncio.run(ActionSessionStart().run(dispatcher, tracker, domain_dict))
+    assert not any(e.get("name") == "codigo_cliente" for e in events)
+    assert any(e.get("name") == "correo_soporte" and "@" not in e["value"] for e in events)

@@ -1,0 +1,71 @@
+"""Shared fixtures: the catalogue, the guideline, the domain and the training data."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from protheus.paths import CATALOGUE_FILE, DATA_DIR, DOMAIN_DIR, GUIDELINE_FILE, ROOT, TEST_NLU_DIR
+
+TESTS_DIR = Path(__file__).parent
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace so line breaks and bullet indentation do not matter."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        pytest.fail(f"Falta {path}: el repositorio espera shared/ junto a la copia de trabajo.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> dict[str, dict]:
+    """Intent name → spec, flattened from shared/spec/intents.yml."""
+    raw = yaml.safe_load(_require(CATALOGUE_FILE).read_text(encoding="utf-8"))
+    return {name: spec for group in raw.values() for name, spec in group.items()}
+
+
+@pytest.fixture(scope="session")
+def guideline() -> str:
+    return normalise(_require(GUIDELINE_FILE).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(DOMAIN_DIR))
+
+
+@pytest.fixture(scope="session")
+def training_data():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return load_data(str(DATA_DIR))
+
+
+@pytest.fixture(scope="session")
+def test_split():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return load_data(str(TEST_NLU_DIR))
+
+
+@pytest.fixture(scope="session")
+def pautas() -> dict[str, list[str]]:
+    return yaml.safe_load((TESTS_DIR / "data" / "pautas.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def routing() -> dict[str, dict]:
+    return yaml.safe_load((ROOT / "routing.yml").read_text(encoding="utf-8"))["intents"]
+
+
+def response_text(domain, intent: str) -> str:
+    variants = domain.responses.get(f"utter_{intent}") or []
+    return "\n".join(v.get("text", "") for v in variants)

@@ -1,0 +1,70 @@
+"""Starts the real action server and Rasa server once for the end-to-end tests."""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from protheus.services import Ports, port_in_use, start_action_server, start_rasa_server, wait_until_ready
+from protheus.training import active_model
+
+# Ports apart from `make run`'s, so the tests can run while the bot is up.
+TEST_PORTS = Ports(
+    rasa=int(os.environ.get("TEST_RASA_PORT", "15005")),
+    actions=int(os.environ.get("TEST_ACTION_PORT", "15055")),
+    host="127.0.0.1",
+)
+
+
+@dataclass
+class Bot:
+    base: str
+    token: str
+
+    def send(self, sender: str, text: str) -> requests.Response:
+        return requests.post(
+            f"{self.base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
+
+    def replies(self, sender: str, text: str) -> list[dict]:
+        response = self.send(sender, text)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(
+            f"{self.base}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def parse(self, text: str) -> dict:
+        response = requests.post(f"{self.base}/model/parse", params={"token": self.token}, json={"text": text}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def bot():
+    model = active_model()
+    if model is None:
+        pytest.fail("No hay modelo entrenado: `make test` entrena uno antes de las pruebas (o `make train`).")
+    busy = [p for p in (TEST_PORTS.rasa, TEST_PORTS.actions) if port_in_use(p)]
+    if busy:
+        pytest.fail(f"Puertos de prueba ocupados: {busy} (cambie TEST_RASA_PORT / TEST_ACTION_PORT).")
+    token = uuid.uuid4().hex
+    services = [start_action_server(TEST_PORTS), start_rasa_server(model, token, TEST_PORTS)]
+    try:
+        wait_until_ready(services, timeout=180)
+        yield Bot(f"http://127.0.0.1:{TEST_PORTS.rasa}", token)
+    finally:
+        for service in reversed(services):
+            service.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"prueba-{uuid.uuid4().hex[:12]}"

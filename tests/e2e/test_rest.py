@@ -1,0 +1,98 @@
+"""The bot through the real REST webhook: guideline replies, bad input, fallback, API token."""
+import pytest
+import requests
+
+from tests.conftest import normalise
+
+pytestmark = pytest.mark.server
+
+BAD_INPUTS = {
+    "vacio": "",
+    "en_blanco": "   \n\t ",
+    "muy_largo": ("Al grabar el pedido de venta en MATA410 aparece un error.log con la pila de llamadas. " * 60)[:5000],
+    "una_palabra_larga": "a" * 5000,
+    "solo_emoji": "😀😀🙏",
+    "ingles": "Hello, what is the weather like in London today?",
+    "script": "<script>alert('hola')</script>",
+    "img_onerror": '<img src=x onerror="alert(1)">',
+    "caracteres_control": "hola\x00\x07\x1b[31m\x08",
+}
+
+
+def canned_texts(domain) -> set[str]:
+    return {
+        normalise(v["text"])
+        for variants in domain.responses.values()
+        for v in variants
+        if v.get("text") and "{" not in v["text"]
+    }
+
+
+def test_clear_question_gets_its_guideline_text(bot, sender):
+    replies = bot.replies(sender, "buenas, ¿qué es el soporte prime?")
+    text = " ".join(r.get("text", "") for r in replies)
+    assert "PRIME es un servicio de atención especializada" in text
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_polite_spanish_reply_and_the_bot_keeps_working(bot, sender, domain, kind):
+    response = bot.send(sender, BAD_INPUTS[kind])
+    assert response.status_code == 200
+    replies = response.json()
+    assert replies, f"sin respuesta para {kind}"
+    texts = [r.get("text", "") for r in replies]
+    assert all("Traceback" not in t and "Exception" not in t for t in texts)
+    assert normalise(texts[0]) in canned_texts(domain), f"{kind}: respuesta inesperada {texts[0]!r}"
+
+    follow_up = bot.replies(sender, "¿en qué horario atienden?")
+    assert any("Lunes a viernes 8am-6pm" in r.get("text", "") for r in follow_up)
+
+
+def test_wordless_input_asks_for_words(bot, sender, domain):
+    [reply] = bot.replies(sender, "🙏🙏")
+    assert normalise(reply["text"]) == normalise(domain.responses["utter_entrada_no_valida"][0]["text"])
+
+
+VAGUE_MESSAGES = ["consultoría", "prime", "ayuda", "tengo una consulta", "el sistema", "soporte", "costo"]
+
+
+def _first_vague(bot) -> str:
+    for text in VAGUE_MESSAGES:
+        if bot.parse(text)["intent"]["name"] == "nlu_fallback":
+            return text
+    pytest.fail(f"ningún mensaje vago cae en la pregunta de aclaración: {VAGUE_MESSAGES}")
+
+
+def test_low_confidence_offers_two_interpretations_then_answers_the_chosen_one(bot, sender, domain):
+    vague = _first_vague(bot)
+    [ask] = bot.replies(sender, vague)
+    assert ask["text"] == domain.responses["utter_ask_affirmation"][0]["text"]
+    payloads = [b["payload"] for b in ask["buttons"]]
+    assert len(payloads) == 4 and payloads[2:] == ["/out_of_scope", "/hablar_con_humano"]
+    chosen = payloads[0].lstrip("/")
+    answer = bot.replies(sender, payloads[0])
+    expected = normalise(domain.responses[f"utter_{chosen}"][0]["text"].split("{")[0])
+    assert normalise(answer[0]["text"]).startswith(expected)
+
+
+def test_none_of_these_asks_to_rephrase_with_an_agent_option(bot, sender, domain):
+    vague = _first_vague(bot)
+    bot.replies(sender, vague)
+    [rephrase] = bot.replies(sender, "/out_of_scope")
+    assert rephrase["text"] == domain.responses["utter_ask_rephrase"][0]["text"]
+    assert [b["payload"] for b in rephrase["buttons"]] == ["/hablar_con_humano"]
+
+
+def test_http_api_needs_the_token(bot, sender):
+    bot.replies(sender, "hola")
+    denied = requests.get(f"{bot.base}/conversations/{sender}/tracker", timeout=30)
+    assert denied.status_code == 401
+    tracker = bot.tracker(sender)
+    assert tracker["sender_id"] == sender
+    assert tracker["slots"]["correo_soporte"]
+
+
+def test_support_contact_is_filled_in_the_reply(bot, sender):
+    replies = bot.replies(sender, "¿cuál es el correo de soporte?")
+    text = replies[0]["text"]
+    assert "{correo_soporte}" not in text and "Cualquier duda, entre en contacto con Soporte," in text
