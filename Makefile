@@ -39,8 +39,10 @@ test: setup
 	@$(PY) -m pytest
 
 bench: setup
-	@$(PY) bench/server_startup.py
 	@$(PY) bench/compare_pipelines.py
+	@$(PY) bench/train_time.py
+	@$(PY) -m protheus.training
+	@$(PY) bench/server_startup.py
 
 clean:
 	rm -rf .state models results .pytest_cache

@@ -1,0 +1,41 @@
+"""Training time from scratch (NLU + dialogue), chosen config vs. the sparse-only baseline.
+
+Usage: python bench/train_time.py [--runs 1]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+def train_seconds(config: Path) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [RASA, "train", "--force", "--config", str(config), "--domain", str(ROOT / "domain"),
+             "--data", str(ROOT / "data"), "--out", out],
+            cwd=ROOT, check=True, capture_output=True,
+        )
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    chosen = statistics.median(train_seconds(ROOT / "config.yml") for _ in range(args.runs))
+    baseline = statistics.median(train_seconds(ROOT / "bench" / "pipelines" / "a_sparse.yml") for _ in range(args.runs))
+    print(f"entrenamiento completo desde cero, config.yml (mediana de {args.runs}): {chosen:.0f} s")
+    print(f"base: solo rasgos dispersos (a_sparse): {baseline:.0f} s  | ×{chosen / baseline:.2f}")
+
+
+if __name__ == "__main__":
+    main()
