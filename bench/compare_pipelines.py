@@ -53,6 +53,7 @@ def main() -> None:
                 "train_s": round(seconds, 1),
                 "median_parse_ms": result["median_parse_ms"],
                 "n": result["n"],
+                "top_confusions": result["top_confusions"][:6],
                 "description": config.read_text().splitlines()[0].lstrip("# "),
             }
             print(json.dumps(rows[config.stem]), flush=True)

@@ -46,7 +46,7 @@ def domain():
 def training_data():
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return load_data(str(DATA_DIR))
+    return load_data(str(DATA_DIR / "nlu"))
 
 
 @pytest.fixture(scope="session")

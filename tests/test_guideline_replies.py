@@ -34,7 +34,7 @@ def test_out_of_scope_replies_name_their_channel(catalogue, domain):
         if catalogue[intent]["canal"] == "consultoria_remota":
             assert "Consultoría Remota" in reply, intent
         else:
-            assert "no es un servicio de soporte de TOTVS" in reply and "dirigirse a" in reply, intent
+            assert "tampoco es un servicio de soporte de TOTVS" in reply and "dirigirse a" in reply, intent
 
 
 def test_no_reply_invents_an_email_address(domain):

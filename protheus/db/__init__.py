@@ -1,0 +1,1 @@
+"""The project's own tables (customers, hand-offs), behind one class: SupportDB."""

@@ -1,0 +1,34 @@
+"""Database commands: `python -m protheus.db migrate | seed | import-customers FILE`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from protheus.db.customers_csv import import_customers
+from protheus.db.store import SupportDB
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m protheus.db", description="Base de datos del asistente.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="crear o actualizar las tablas y cargar los clientes demo")
+    load = sub.add_parser("import-customers", help="importar clientes desde un CSV")
+    load.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+
+    db = SupportDB()
+    db.migrate()
+    added = db.seed_demo_customers()
+    if args.command == "migrate":
+        print(f"Base de datos al día ({db.engine.url.render_as_string(hide_password=True)}); clientes demo añadidos: {added}")
+        return 0
+    report = import_customers(args.file, db)
+    print(f"Clientes importados: {report.imported}")
+    for error in report.errors:
+        print(f"  ERROR {error}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

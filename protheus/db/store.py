@@ -1,0 +1,163 @@
+"""SupportDB: the one class through which actions and tools reach the database."""
+from __future__ import annotations
+
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator, Optional
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from protheus.db.models import Customer, Handoff, utcnow
+from protheus.settings import database_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+DEMO_CUSTOMERS = [
+    dict(code="PRIME01", name="Distribuidora Andina S.A. (demo)", country="México", plan="prime",
+         facilitator_name="Laura Méndez", facilitator_email="laura.mendez@example.com"),
+    dict(code="STD01", name="Comercial del Sur Ltda. (demo)", country="Chile", plan="estandar",
+         facilitator_name=None, facilitator_email=None),
+]
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    code: str
+    name: str
+    country: str
+    plan: str
+    facilitator_name: Optional[str] = None
+    facilitator_email: Optional[str] = None
+
+    @property
+    def is_prime(self) -> bool:
+        return self.plan == "prime"
+
+
+@dataclass(frozen=True)
+class HandoffInfo:
+    id: str
+    sender_id: str
+    channel: str
+    intent: str
+    summary: str
+    status: str
+    slots: dict = field(default_factory=dict)
+    created_at: Optional[datetime] = None
+    assigned_to: Optional[str] = None
+
+
+def _customer_info(row: Customer) -> CustomerInfo:
+    return CustomerInfo(row.code, row.name, row.country, row.plan, row.facilitator_name, row.facilitator_email)
+
+
+def _handoff_info(row: Handoff) -> HandoffInfo:
+    return HandoffInfo(row.id, row.sender_id, row.channel, row.intent, row.summary, row.status,
+                       dict(row.slots or {}), row.created_at, row.assigned_to)
+
+
+def new_handoff_id() -> str:
+    return "D" + secrets.token_hex(4).upper()
+
+
+class SupportDB:
+    def __init__(self, url: Optional[str] = None) -> None:
+        self.url = url or database_url()
+        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # --- schema -----------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the latest Alembic revision."""
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        command.upgrade(config, "head")
+
+    def seed_demo_customers(self) -> int:
+        """Insert the demo customers that are missing; returns how many were added."""
+        added = 0
+        with self.session() as session:
+            for demo in DEMO_CUSTOMERS:
+                if session.get(Customer, demo["code"]) is None:
+                    session.add(Customer(**demo))
+                    added += 1
+        return added
+
+    # --- customers --------------------------------------------------------
+    def get_customer(self, code: str) -> Optional[CustomerInfo]:
+        with self.session() as session:
+            row = session.get(Customer, code.strip().upper())
+            return _customer_info(row) if row else None
+
+    def upsert_customer(self, info: CustomerInfo) -> None:
+        with self.session() as session:
+            row = session.get(Customer, info.code) or Customer(code=info.code)
+            row.name, row.country, row.plan = info.name, info.country, info.plan
+            row.facilitator_name, row.facilitator_email = info.facilitator_name, info.facilitator_email
+            session.add(row)
+
+    # --- hand-offs --------------------------------------------------------
+    def create_handoff(
+        self, *, sender_id: str, channel: str, intent: str, slots: dict, summary: str, dedupe_key: str
+    ) -> tuple[HandoffInfo, bool]:
+        """Register a hand-off; the same dedupe_key returns the existing one. (info, created)"""
+        existing = self.handoff_by_dedupe_key(dedupe_key)
+        if existing:
+            return existing, False
+        row = Handoff(id=new_handoff_id(), sender_id=sender_id, channel=channel, intent=intent,
+                      slots=slots, summary=summary, status="abierto", dedupe_key=dedupe_key)
+        try:
+            with self.session() as session:
+                session.add(row)
+        except IntegrityError:
+            # A concurrent retry won the race: return its row.
+            existing = self.handoff_by_dedupe_key(dedupe_key)
+            if existing is None:
+                raise
+            return existing, False
+        return _handoff_info(row), True
+
+    def handoff_by_dedupe_key(self, dedupe_key: str) -> Optional[HandoffInfo]:
+        with self.session() as session:
+            row = session.execute(select(Handoff).where(Handoff.dedupe_key == dedupe_key)).scalar_one_or_none()
+            return _handoff_info(row) if row else None
+
+    def get_handoff(self, handoff_id: str) -> Optional[HandoffInfo]:
+        with self.session() as session:
+            row = session.get(Handoff, handoff_id)
+            return _handoff_info(row) if row else None
+
+    def handoffs_for(self, sender_id: str) -> list[HandoffInfo]:
+        with self.session() as session:
+            rows = session.execute(
+                select(Handoff).where(Handoff.sender_id == sender_id).order_by(Handoff.created_at)
+            ).scalars()
+            return [_handoff_info(r) for r in rows]
+
+    def set_handoff_status(self, handoff_id: str, status: str, agent: Optional[str] = None) -> HandoffInfo:
+        with self.session() as session:
+            row = session.get(Handoff, handoff_id)
+            if row is None:
+                raise KeyError(handoff_id)
+            row.status = status
+            if agent is not None:
+                row.assigned_to = agent
+            if status == "cerrado":
+                row.closed_at = utcnow()
+            return _handoff_info(row)
