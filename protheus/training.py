@@ -20,8 +20,8 @@ MODEL_PREFIX = "protheus-"
 
 
 def training_inputs(config: Path = CONFIG_FILE) -> list[Path]:
-    """Every file whose content determines the trained model."""
-    files = [config]
+    """Every file whose content determines the trained model, our NLU components included."""
+    files = [config, *sorted((ROOT / "protheus" / "nlu").glob("*.py"))]
     for folder in (DATA_DIR, DOMAIN_DIR):
         files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
     return files

@@ -1,0 +1,175 @@
+"""Intent classifier: logistic regression on TF-IDF n-grams plus dense sentence features.
+
+Measured on tests/nlu (docs/pipeline.md): TF-IDF with sublinear counts, accent
+stripping and l2 normalisation separates these intents far better than DIET on
+raw counts, trains in seconds and, joined with the multilingual USE embedding
+(SentenceEncoderFeaturizer), generalises to wordings the data does not contain.
+The model is stored as plain arrays and JSON (no pickle).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+
+def _vectorizers(config: Dict[Text, Any]) -> Dict[str, TfidfVectorizer]:
+    common = dict(sublinear_tf=True, strip_accents="unicode", lowercase=True)
+    return {
+        "char": TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngram"]), **common),
+        "word": TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngram"]), **common),
+    }
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfIntentClassifier(IntentClassifier, GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "C": 30.0,
+            "char_ngram": [2, 5],
+            "word_ngram": [1, 2],
+            "dense_weight": 1.0,  # scale of the dense sentence features next to the TF-IDF ones
+            "max_iter": 3000,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectorizers: Optional[Dict[str, TfidfVectorizer]] = None,
+        classifier: Optional[LogisticRegression] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vectorizers = vectorizers or _vectorizers(self._config)
+        self._classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    # --- features ---------------------------------------------------------
+    def _dense(self, messages: List[Message]) -> Optional[csr_matrix]:
+        rows = []
+        for message in messages:
+            _, sentence = message.get_dense_features(TEXT)
+            rows.append(sentence.features.reshape(-1) if sentence is not None else None)
+        width = next((r.shape[0] for r in rows if r is not None), 0)
+        if width == 0:
+            return None
+        matrix = np.vstack([r if r is not None else np.zeros(width, dtype=np.float32) for r in rows])
+        return csr_matrix(matrix * self._config["dense_weight"])
+
+    def _features(self, messages: List[Message]) -> csr_matrix:
+        texts = [m.get(TEXT) or "" for m in messages]
+        parts = [v.transform(texts) for v in self._vectorizers.values()]
+        dense = self._dense(messages)
+        if dense is not None:
+            parts.append(dense)
+        return hstack(parts).tocsr()
+
+    # --- training ---------------------------------------------------------
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        if not examples:
+            logger.debug("No intent examples: the classifier is not trained.")
+            return self._resource
+        texts = [m.get(TEXT) for m in examples]
+        for vectorizer in self._vectorizers.values():
+            vectorizer.fit(texts)
+        self._classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
+        self._classifier.fit(self._features(examples), [m.get(INTENT) for m in examples])
+        self.persist()
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    # --- prediction -------------------------------------------------------
+    def process(self, messages: List[Message]) -> List[Message]:
+        todo = []
+        for message in messages:
+            if (message.get(TEXT) or "").strip() and self._classifier is not None:
+                todo.append(message)
+            else:  # as DIET does: no intent for a blank message (later components expect the key)
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        if not todo:
+            return messages
+        probabilities = self._classifier.predict_proba(self._features(todo))
+        names = self._classifier.classes_
+        for message, row in zip(todo, probabilities):
+            order = np.argsort(-row)[: self._config["ranking_length"]]
+            ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    # --- persistence (arrays and JSON, no pickle) ---------------------------
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            state = {
+                name: {"vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()}}
+                for name, vec in self._vectorizers.items()
+            }
+            (directory / "vectorizers.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+            np.savez(
+                directory / "arrays.npz",
+                coef=self._classifier.coef_,
+                intercept=self._classifier.intercept_,
+                classes=np.array(self._classifier.classes_, dtype=str),
+                **{f"idf_{name}": vec.idf_ for name, vec in self._vectorizers.items()},
+            )
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                state = json.loads((directory / "vectorizers.json").read_text(encoding="utf-8"))
+                arrays = np.load(directory / "arrays.npz")
+                merged = {**cls.get_default_config(), **config}
+                vectorizers = _vectorizers(merged)
+                for name, vec in vectorizers.items():
+                    vec.vocabulary_ = state[name]["vocabulary"]
+                    vec.idf_ = arrays[f"idf_{name}"]
+                classifier = LogisticRegression(C=merged["C"])
+                classifier.coef_ = arrays["coef"]
+                classifier.intercept_ = arrays["intercept"]
+                classifier.classes_ = arrays["classes"]
+                return cls(config, model_storage, resource, vectorizers, classifier)
+        except (ValueError, FileNotFoundError, KeyError):
+            logger.warning("No trained intent classifier in the model: it will not predict intents.")
+            return cls(config, model_storage, resource)
