@@ -16,6 +16,7 @@ class Route:
     intent: str
     canal: str
     etiqueta: str
+    recopilar: tuple[str, ...] = ()
 
 
 class RoutingTable:
@@ -27,7 +28,10 @@ class RoutingTable:
     @classmethod
     def load(cls, path: Path = ROUTING_FILE) -> "RoutingTable":
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))["intents"]
-        return cls({name: Route(name, spec["canal"], spec["etiqueta"]) for name, spec in raw.items()})
+        return cls({
+            name: Route(name, spec["canal"], spec["etiqueta"], tuple(spec.get("recopilar") or ()))
+            for name, spec in raw.items()
+        })
 
     def get(self, intent: str) -> Optional[Route]:
         return self._routes.get(intent)
@@ -35,6 +39,11 @@ class RoutingTable:
     def label(self, intent: str) -> Optional[str]:
         route = self._routes.get(intent)
         return route.etiqueta if route else None
+
+    def collected(self, intent: str) -> tuple[str, ...]:
+        """Slots whose values go into the hand-off of this intent."""
+        route = self._routes.get(intent)
+        return route.recopilar if route else ()
 
     def intents(self) -> list[str]:
         return list(self._routes)

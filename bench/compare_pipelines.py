@@ -8,6 +8,7 @@ Usage: python bench/compare_pipelines.py [candidate.yml ...]
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RASA = str(Path(PYTHON).with_name("rasa"))
+# Rasa caches trained components under .rasa/cache: a benchmark must train from scratch.
+NO_CACHE = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
 RESULTS = ROOT / "docs" / "pipeline-results.json"
 
 
@@ -25,7 +28,7 @@ def train(config: Path, out: Path) -> tuple[Path, float]:
     subprocess.run(
         [RASA, "train", "nlu", "--config", str(config), "--nlu", str(ROOT / "data"), "--out", str(out),
          "--fixed-model-name", config.stem],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT, check=True, capture_output=True, env=NO_CACHE,
     )
     return out / f"{config.stem}.tar.gz", time.perf_counter() - started
 

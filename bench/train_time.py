@@ -5,6 +5,7 @@ Usage: python bench/train_time.py [--runs 1]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(Path(sys.executable).with_name("rasa"))
+# Rasa caches trained components under .rasa/cache: a benchmark must train from scratch.
+NO_CACHE = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
 
 
 def train_seconds(config: Path) -> float:
@@ -22,7 +25,7 @@ def train_seconds(config: Path) -> float:
         subprocess.run(
             [RASA, "train", "--force", "--config", str(config), "--domain", str(ROOT / "domain"),
              "--data", str(ROOT / "data"), "--out", out],
-            cwd=ROOT, check=True, capture_output=True,
+            cwd=ROOT, check=True, capture_output=True, env=NO_CACHE,
         )
         return time.perf_counter() - started
 

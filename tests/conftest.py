@@ -9,6 +9,8 @@ import yaml
 
 from protheus.paths import CATALOGUE_FILE, DATA_DIR, DOMAIN_DIR, GUIDELINE_FILE, ROOT, TEST_NLU_DIR
 
+from tests.database_fixture import db  # noqa: F401,E402 - shared fixture (SQLite and PostgreSQL)
+
 TESTS_DIR = Path(__file__).parent
 
 

@@ -43,8 +43,6 @@ class Handoff(Base):
     slots = Column(JSON, nullable=False, default=dict)
     summary = Column(Text, nullable=False, default="")
     status = Column(String(16), nullable=False, default="abierto")
-    # One hand-off per (conversation, user message): a client retry does not duplicate it.
-    dedupe_key = Column(String(64), nullable=False, unique=True)
     assigned_to = Column(String(120), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
@@ -52,5 +50,5 @@ class Handoff(Base):
 
     __table_args__ = (
         Index("ix_handoffs_status_channel", "status", "channel"),
-        Index("ix_handoffs_sender_id", "sender_id"),
+        Index("ix_handoffs_sender_open", "sender_id", "channel", "intent", "status"),
     )

@@ -12,13 +12,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from protheus.db.models import Customer, Handoff, utcnow
 from protheus.settings import database_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+OPEN_STATUSES = ("abierto", "en_curso")
 
 DEMO_CUSTOMERS = [
     dict(code="PRIME01", name="Distribuidora Andina S.A. (demo)", country="México", plan="prime",
@@ -114,29 +114,25 @@ class SupportDB:
 
     # --- hand-offs --------------------------------------------------------
     def create_handoff(
-        self, *, sender_id: str, channel: str, intent: str, slots: dict, summary: str, dedupe_key: str
+        self, *, sender_id: str, channel: str, intent: str, slots: dict, summary: str
     ) -> tuple[HandoffInfo, bool]:
-        """Register a hand-off; the same dedupe_key returns the existing one. (info, created)"""
-        existing = self.handoff_by_dedupe_key(dedupe_key)
-        if existing:
-            return existing, False
-        row = Handoff(id=new_handoff_id(), sender_id=sender_id, channel=channel, intent=intent,
-                      slots=slots, summary=summary, status="abierto", dedupe_key=dedupe_key)
-        try:
-            with self.session() as session:
-                session.add(row)
-        except IntegrityError:
-            # A concurrent retry won the race: return its row.
-            existing = self.handoff_by_dedupe_key(dedupe_key)
-            if existing is None:
-                raise
-            return existing, False
-        return _handoff_info(row), True
-
-    def handoff_by_dedupe_key(self, dedupe_key: str) -> Optional[HandoffInfo]:
+        """Register a hand-off, or return the open one for the same conversation, channel
+        and intent (a client retry must not create a second). Returns (info, created).
+        Rasa handles one message per conversation at a time, so check-then-insert is safe."""
         with self.session() as session:
-            row = session.execute(select(Handoff).where(Handoff.dedupe_key == dedupe_key)).scalar_one_or_none()
-            return _handoff_info(row) if row else None
+            existing = session.execute(
+                select(Handoff).where(
+                    Handoff.sender_id == sender_id, Handoff.channel == channel, Handoff.intent == intent,
+                    Handoff.status.in_(OPEN_STATUSES),
+                )
+            ).scalars().first()
+            if existing is not None:
+                return _handoff_info(existing), False
+            row = Handoff(id=new_handoff_id(), sender_id=sender_id, channel=channel, intent=intent,
+                          slots=slots, summary=summary, status="abierto")
+            session.add(row)
+            session.flush()
+            return _handoff_info(row), True
 
     def get_handoff(self, handoff_id: str) -> Optional[HandoffInfo]:
         with self.session() as session:

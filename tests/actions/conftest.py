@@ -6,15 +6,24 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 
+def user_event(intent: str, text: str = "", confidence: float = 0.95) -> dict:
+    return {"event": "user", "text": text or intent,
+            "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []}}
+
+
 def make_tracker(
     intent: str = "nlu_fallback",
     ranking: list[tuple[str, float]] | None = None,
     slots: dict | None = None,
     text: str = "mensaje de prueba",
+    history: list[str] | None = None,
+    sender_id: str = "prueba",
 ) -> Tracker:
+    """A tracker whose latest message has `intent`; `history` lists earlier user intents."""
     ranking = ranking or [(intent, 0.9)]
+    events = [user_event(name) for name in history or []] + [user_event(intent, text)]
     return Tracker(
-        sender_id="prueba",
+        sender_id=sender_id,
         slots=slots or {},
         latest_message={
             "text": text,
@@ -22,7 +31,7 @@ def make_tracker(
             "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
             "entities": [],
         },
-        events=[],
+        events=events,
         paused=False,
         followup_action=None,
         active_loop={},

@@ -25,20 +25,24 @@ def test_demo_customers_are_loaded_once(db):
     assert db.get_customer("NADIE") is None
 
 
-def test_same_dedupe_key_gives_one_handoff(db):
+def test_retry_while_open_gives_one_handoff_and_a_new_one_after_closing(db):
     first, created = db.create_handoff(sender_id="c1", channel="soporte_estandar", intent="reportar_error",
-                                       slots={"modulo": "SIGAFAT"}, summary="error", dedupe_key="c1:1")
+                                       slots={"modulo": "SIGAFAT"}, summary="error")
     again, created_again = db.create_handoff(sender_id="c1", channel="soporte_estandar", intent="reportar_error",
-                                             slots={}, summary="otra", dedupe_key="c1:1")
+                                             slots={}, summary="otra")
     assert created and not created_again and again.id == first.id
     assert [h.id for h in db.handoffs_for("c1")] == [first.id]
     assert db.get_handoff(first.id).slots == {"modulo": "SIGAFAT"}
     assert first.status == "abierto"
+    db.set_handoff_status(first.id, "cerrado")
+    later, created_later = db.create_handoff(sender_id="c1", channel="soporte_estandar", intent="reportar_error",
+                                             slots={}, summary="de nuevo")
+    assert created_later and later.id != first.id
 
 
 def test_handoff_status_transitions(db):
     info, _ = db.create_handoff(sender_id="c2", channel="agente_humano", intent="hablar_con_humano",
-                                slots={}, summary="", dedupe_key="c2:1")
+                                slots={}, summary="")
     taken = db.set_handoff_status(info.id, "en_curso", agent="ana")
     assert (taken.status, taken.assigned_to) == ("en_curso", "ana")
     assert db.set_handoff_status(info.id, "cerrado").status == "cerrado"

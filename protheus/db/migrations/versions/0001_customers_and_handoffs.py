@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("slots", sa.JSON(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("dedupe_key", sa.String(64), nullable=False, unique=True),
         sa.Column("assigned_to", sa.String(120), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -42,11 +41,11 @@ def upgrade() -> None:
         sa.CheckConstraint("status in ('abierto', 'en_curso', 'cerrado')", name="ck_handoffs_status"),
     )
     op.create_index("ix_handoffs_status_channel", "handoffs", ["status", "channel"])
-    op.create_index("ix_handoffs_sender_id", "handoffs", ["sender_id"])
+    op.create_index("ix_handoffs_sender_open", "handoffs", ["sender_id", "channel", "intent", "status"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_handoffs_sender_id", table_name="handoffs")
+    op.drop_index("ix_handoffs_sender_open", table_name="handoffs")
     op.drop_index("ix_handoffs_status_channel", table_name="handoffs")
     op.drop_table("handoffs")
     op.drop_table("customers")

@@ -1,0 +1,141 @@
+"""Validation of the three forms: error triage, urgent attention, consulting terms.
+
+Shared answers (yes/no, customer code) are validated in one base class; each form
+adds its own slots. Every re-prompt is a domain response.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.database import support_db
+from actions.messages import message
+from actions.modules import normalise_module
+
+YES_WORDS = {"si", "sí", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon", "asi es", "acepto", "de acuerdo"}
+NO_WORDS = {"no", "nop", "nope", "negativo", "para nada", "nunca", "no acepto", "todavia no", "tampoco"}
+MIN_DESCRIPTION_WORDS = 4
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def yes_or_no(tracker: Tracker, value: Any) -> Optional[bool]:
+    """The customer's answer to a yes/no question: by intent first, then by its first words."""
+    if isinstance(value, bool):
+        return value
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "afirmar":
+        return True
+    if intent == "negar":
+        return False
+    words = re.sub(r"[^\w\s]", " ", _fold(str(value or ""))).split()
+    for size in (2, 1):
+        start = " ".join(words[:size])
+        if start in {_fold(w) for w in YES_WORDS}:
+            return True
+        if start in {_fold(w) for w in NO_WORDS}:
+            return False
+    return None
+
+
+def code_candidates(text: str) -> List[str]:
+    """Code-like words of the answer ("mi código es STD01" → ["STD01"]), those with digits first."""
+    words = [re.sub(r"[^\w-]", "", w).upper() for w in text.split()]
+    codes = [w for w in words if CODE.match(w)]
+    with_digits = [w for w in codes if any(ch.isdigit() for ch in w)]
+    return with_digits or codes[-1:]
+
+
+class SupportFormValidation(FormValidationAction, ABC):
+    """Answers shared by several forms. Abstract: the action server does not register it."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The validation action's name, validate_<form>."""
+
+    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        answer = yes_or_no(tracker, value)
+        if answer is None:
+            dispatcher.utter_message(**message("responda_si_o_no"))
+        return {slot: answer}
+
+    def validate_codigo_cliente(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        candidates = code_candidates(str(value or ""))
+        if not candidates:
+            dispatcher.utter_message(**message("codigo_cliente_no_valido"))
+            return {"codigo_cliente": None}
+        try:
+            db = support_db()
+            found = next((c for c in (db.get_customer(code) for code in candidates) if c), None)
+        except SQLAlchemyError:
+            return {"codigo_cliente": candidates[0]}  # the hand-off reports the database failure
+        if found is None:
+            dispatcher.utter_message(**message("codigo_cliente_no_encontrado", codigo=candidates[0]))
+            return {"codigo_cliente": None}
+        return {"codigo_cliente": found.code}
+
+
+class ValidateErrorForm(SupportFormValidation):
+    def name(self) -> Text:
+        return "validate_formulario_error"
+
+    async def extract_descripcion_error(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The first message of an error report usually describes it: do not ask again."""
+        if tracker.get_slot("descripcion_error") or tracker.get_slot("requested_slot"):
+            return {}
+        message = tracker.latest_message
+        if (message.get("intent") or {}).get("name") != "reportar_error":
+            return {}
+        text = message.get("text") or ""
+        return {"descripcion_error": text} if len(text.split()) >= MIN_DESCRIPTION_WORDS else {}
+
+    def validate_modulo(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        module = normalise_module(str(value or ""))
+        if module is None:
+            dispatcher.utter_message(**message("modulo_no_valido", texto=str(value or "")[:60]))
+        return {"modulo": module}
+
+    def validate_descripcion_error(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        text = str(value or "").strip()
+        if len(text.split()) < 2:
+            dispatcher.utter_message(**message("descripcion_muy_corta"))
+            return {"descripcion_error": None}
+        return {"descripcion_error": text[:2000]}
+
+    def validate_reproduce_en_estandar(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._yes_no("reproduce_en_estandar", value, dispatcher, tracker)
+
+    def validate_solo_registros_especificos(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._yes_no("solo_registros_especificos", value, dispatcher, tracker)
+
+
+class ValidateUrgentForm(SupportFormValidation):
+    def name(self) -> Text:
+        return "validate_formulario_urgente"
+
+
+class ValidateConsultingForm(SupportFormValidation):
+    def name(self) -> Text:
+        return "validate_formulario_consultoria"
+
+    def validate_acepta_terminos_consultoria(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._yes_no("acepta_terminos_consultoria", value, dispatcher, tracker)

@@ -1,0 +1,141 @@
+"""The one hand-off action: registers the conversation with the channel that must take it.
+
+Which intent is being handed off, and where to, comes from the routing table
+(routing.yml) and the triage rules (actions/triage.py); every text the customer
+reads is in mensajes.yml.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.database import support_db
+from actions.messages import message
+from actions.routing import routing_table
+from actions.triage import CONSULTING, PRIME, decide_channel
+from protheus.db.store import CustomerInfo, SupportDB
+from protheus.prime_hours import describe, next_opening, within_prime_hours
+
+logger = logging.getLogger(__name__)
+
+# Slots of one triage; cleared once the hand-off is registered or refused.
+TRIAGE_SLOTS = ["modulo", "descripcion_error", "reproduce_en_estandar", "solo_registros_especificos",
+                "acepta_terminos_consultoria"]
+CONSULTING_FORM = "formulario_consultoria"
+
+
+def topic_intent(tracker: Tracker) -> Optional[str]:
+    """The most recent customer intent that has a hand-off route (answers like 'sí' have none)."""
+    table = routing_table()
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        route = table.get(name)
+        if route and route.canal != "ninguno":
+            return name
+    return None
+
+
+def asked_for_urgent_attention(tracker: Tracker) -> bool:
+    return any(
+        e.get("event") == "user" and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == "atencion_urgente"
+        for e in tracker.events
+    )
+
+
+def collected_slots(tracker: Tracker, intent: str) -> Dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in routing_table().collected(intent)
+            if tracker.get_slot(name) is not None}
+
+
+def summary(intent: str, slots: Dict[str, Any]) -> str:
+    """One line for the agent who picks the hand-off up."""
+    labels = {True: "sí", False: "no"}
+    parts = [routing_table().label(intent) or intent]
+    parts += [f"{name.replace('_', ' ')}: {labels.get(value, value)}" for name, value in slots.items()]
+    return ". ".join(str(p) for p in parts)
+
+
+def _reset_triage() -> List[EventType]:
+    return [SlotSet(name, None) for name in TRIAGE_SLOTS]
+
+
+class ActionCancelRequest(Action):
+    """The customer stopped a form: nothing is registered and the triage starts afresh."""
+
+    def name(self) -> Text:
+        return "action_cancelar_solicitud"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(**message("formulario_cancelado"))
+        return _reset_triage()
+
+
+class ActionHandOff(Action):
+    def __init__(self, db: Callable[[], SupportDB] = support_db,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self._db = db
+        self._clock = clock
+
+    def name(self) -> Text:
+        return "action_derivar"
+
+    def _customer(self, code: Optional[str]) -> Optional[CustomerInfo]:
+        if not code:
+            return None
+        try:
+            return self._db().get_customer(code)
+        except SQLAlchemyError:
+            logger.exception("Could not read customer %s", code)
+            return None
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = topic_intent(tracker)
+        route = routing_table().get(intent) if intent else None
+        if route is None:
+            return []
+        customer = self._customer(tracker.get_slot("codigo_cliente"))
+        slots = collected_slots(tracker, intent)
+        channel = decide_channel(intent, route.canal, slots, customer, asked_for_urgent_attention(tracker))
+
+        if channel == CONSULTING:
+            accepted = tracker.get_slot("acepta_terminos_consultoria")
+            if accepted is None:
+                return [FollowupAction(CONSULTING_FORM)]
+            if accepted is False:
+                dispatcher.utter_message(**message("consultoria_rechazada"))
+                return _reset_triage()
+
+        text = summary(intent, slots)
+        try:
+            handoff, _ = self._db().create_handoff(
+                sender_id=tracker.sender_id, channel=channel, intent=intent, slots=slots, summary=text
+            )
+        except SQLAlchemyError:
+            logger.exception("Could not register the hand-off of %s", tracker.sender_id)
+            dispatcher.utter_message(**message("derivacion_fallida"))
+            return []
+
+        payload = {"handoff": {"canal": channel, "id": handoff.id, "intent": intent, "resumen": text}}
+        key, extra = f"derivacion_{channel}", {}
+        now = self._clock()
+        if channel == PRIME and not within_prime_hours(now):
+            key, extra = "derivacion_soporte_prime_fuera_de_horario", {"proxima_atencion": describe(next_opening(now))}
+        # One message: the Spanish text for the customer and the hand-off payload (PRODUCT.md).
+        dispatcher.utter_message(**message(key, handoff_id=handoff.id, **extra), json_message=payload)
+
+        events: List[EventType] = [SlotSet("handoff_id", handoff.id), *_reset_triage()]
+        if channel == "agente_humano":
+            events.append(ConversationPaused())  # the bot stays silent until an agent releases it
+        return events

@@ -1,0 +1,47 @@
+"""Texts the actions send, read from mensajes.yml (data, not code)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from string import Formatter
+from typing import Any, Dict
+
+import yaml
+
+from protheus.paths import ROOT
+from protheus.settings import support_contact
+
+MESSAGES_FILE = ROOT / "mensajes.yml"
+
+
+@lru_cache(maxsize=1)
+def _load(path: Path = MESSAGES_FILE) -> Dict[str, Dict[str, dict]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _fill(text: str, values: Dict[str, Any]) -> str:
+    """Fill {placeholders}; one without a value stays visible rather than failing."""
+    names = {field for _, field, _, _ in Formatter().parse(text) if field}
+    return text.format_map({name: values.get(name, "{" + name + "}") for name in names})
+
+
+def render(section: str, key: str, **values: Any) -> Dict[str, Any]:
+    """Keyword arguments for dispatcher.utter_message: text and, if any, buttons."""
+    entry = _load()[section][key]
+    values = {"correo_soporte": support_contact(), **values}
+    message: Dict[str, Any] = {"text": _fill(entry["text"], values)}
+    if entry.get("buttons"):
+        message["buttons"] = [dict(b) for b in entry["buttons"]]
+    return message
+
+
+def question(slot: str) -> Dict[str, Any]:
+    return render("preguntas", slot)
+
+
+def message(key: str, **values: Any) -> Dict[str, Any]:
+    return render("mensajes", key, **values)
+
+
+def questions() -> list[str]:
+    return list(_load()["preguntas"])

@@ -1,0 +1,161 @@
+"""action_derivar on every path of PRODUCT.md, against SQLite and PostgreSQL."""
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import OperationalError
+
+from actions.handoff import ActionCancelRequest, ActionHandOff
+from tests.actions.conftest import make_tracker
+
+MX = ZoneInfo("America/Mexico_City")
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=MX)
+SATURDAY_NOON = datetime(2026, 11, 28, 12, 0, tzinfo=MX)
+ERROR_SLOTS = {"modulo": "SIGAFAT", "descripcion_error": "al grabar el pedido sale error.log",
+               "codigo_cliente": "STD01"}
+
+
+@pytest.fixture
+def seeded(db):
+    db.seed_demo_customers()
+    return db
+
+
+def run(action, tracker, dispatcher):
+    return asyncio.run(action.run(dispatcher, tracker, {}))
+
+
+def handoff_of(dispatcher) -> dict:
+    [message] = [m for m in dispatcher.messages if m.get("custom")]
+    return message
+
+
+def action(db, now=TUESDAY_10AM) -> ActionHandOff:
+    return ActionHandOff(db=lambda: db, clock=lambda: now)
+
+
+def test_reproducible_error_goes_to_standard_support(seeded, dispatcher):
+    tracker = make_tracker("afirmar", slots={**ERROR_SLOTS, "reproduce_en_estandar": True,
+                                             "solo_registros_especificos": False}, history=["reportar_error"])
+    events = run(action(seeded), tracker, dispatcher)
+    message = handoff_of(dispatcher)
+    payload = message["custom"]["handoff"]
+    assert (payload["canal"], payload["intent"]) == ("soporte_estandar", "reportar_error")
+    assert payload["id"] in message["text"] and "Soporte Estándar" in message["text"]
+    row = seeded.get_handoff(payload["id"])
+    assert row.channel == "soporte_estandar" and row.slots["modulo"] == "SIGAFAT"
+    assert row.slots["reproduce_en_estandar"] is True
+    assert SlotSet("handoff_id", payload["id"]) in events and SlotSet("descripcion_error", None) in events
+
+
+@pytest.mark.parametrize("reproduces, specific", [(False, False), (True, True)])
+def test_not_reproducible_or_specific_records_asks_the_consulting_terms_first(seeded, dispatcher, reproduces, specific):
+    tracker = make_tracker("negar", slots={**ERROR_SLOTS, "reproduce_en_estandar": reproduces,
+                                           "solo_registros_especificos": specific}, history=["reportar_error"])
+    events = run(action(seeded), tracker, dispatcher)
+    assert events == [FollowupAction("formulario_consultoria")]
+    assert dispatcher.messages == [] and seeded.handoffs_for("prueba") == []
+
+
+def test_accepted_terms_register_remote_consulting(seeded, dispatcher):
+    tracker = make_tracker("afirmar", slots={**ERROR_SLOTS, "reproduce_en_estandar": False,
+                                             "solo_registros_especificos": False,
+                                             "acepta_terminos_consultoria": True}, history=["reportar_error"])
+    run(action(seeded), tracker, dispatcher)
+    assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "consultoria_remota"
+
+
+def test_refused_terms_register_nothing_and_give_alternatives(seeded, dispatcher):
+    tracker = make_tracker("negar", slots={**ERROR_SLOTS, "reproduce_en_estandar": False,
+                                           "acepta_terminos_consultoria": False}, history=["reportar_error"])
+    events = run(action(seeded), tracker, dispatcher)
+    [message] = dispatcher.messages
+    assert "no registré ninguna solicitud" in message["text"] and "Alternativas" in message["text"]
+    assert not message.get("custom") and seeded.handoffs_for("prueba") == []
+    assert SlotSet("acepta_terminos_consultoria", None) in events
+
+
+def test_prime_customer_urgent_in_hours_goes_to_prime(seeded, dispatcher):
+    tracker = make_tracker("atencion_urgente", slots={"codigo_cliente": "PRIME01"})
+    run(action(seeded, TUESDAY_10AM), tracker, dispatcher)
+    message = handoff_of(dispatcher)
+    assert message["custom"]["handoff"]["canal"] == "soporte_prime"
+    assert "fuera del horario" not in message["text"]
+
+
+def test_prime_customer_out_of_hours_is_told_when_the_team_answers(seeded, dispatcher):
+    tracker = make_tracker("atencion_urgente", slots={"codigo_cliente": "PRIME01"})
+    run(action(seeded, SATURDAY_NOON), tracker, dispatcher)
+    message = handoff_of(dispatcher)
+    assert message["custom"]["handoff"]["canal"] == "soporte_prime"
+    assert "el lunes 30 de noviembre a las 08:00 (hora de Ciudad de México)" in message["text"]
+
+
+def test_urgent_standard_customer_goes_to_remote_consulting(seeded, dispatcher):
+    tracker = make_tracker("atencion_urgente", slots={"codigo_cliente": "STD01"})
+    assert run(action(seeded), tracker, dispatcher) == [FollowupAction("formulario_consultoria")]
+    accepted = make_tracker("afirmar", slots={"codigo_cliente": "STD01", "acepta_terminos_consultoria": True},
+                            history=["atencion_urgente"])
+    run(action(seeded), accepted, dispatcher)
+    assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "consultoria_remota"
+
+
+def test_prime_error_report_with_a_critical_process_goes_to_prime(seeded, dispatcher):
+    tracker = make_tracker("afirmar", slots={**ERROR_SLOTS, "codigo_cliente": "PRIME01", "reproduce_en_estandar": False},
+                           history=["atencion_urgente", "reportar_error"])
+    run(action(seeded), tracker, dispatcher)
+    assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "soporte_prime"
+
+
+@pytest.mark.parametrize("intent", ["soporte_hardware", "consulta_sql", "obligaciones_fiscales", "recuperar_backup",
+                                    "soporte_infraestructura", "desarrollo_a_medida", "soporte_personalizaciones",
+                                    "informe_personalizado"])
+def test_externo_intents_are_registered_as_externo(seeded, dispatcher, intent):
+    run(action(seeded), make_tracker(intent), dispatcher)
+    payload = handoff_of(dispatcher)["custom"]["handoff"]
+    assert (payload["canal"], payload["intent"]) == ("externo", intent)
+    assert set(payload) == {"canal", "id", "intent", "resumen"}
+
+
+def test_live_agent_pauses_the_bot(seeded, dispatcher):
+    events = run(action(seeded), make_tracker("hablar_con_humano"), dispatcher)
+    assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "agente_humano"
+    assert events[-1]["event"] == "pause"
+
+
+def test_client_retry_gives_one_handoff(seeded):
+    ids = []
+    for _ in range(2):
+        dispatcher = CollectingDispatcher()
+        run(action(seeded), make_tracker("consulta_funcional"), dispatcher)
+        ids.append(handoff_of(dispatcher)["custom"]["handoff"]["id"])
+    assert ids[0] == ids[1] and len(seeded.handoffs_for("prueba")) == 1
+
+
+class FailingDB:
+    def get_customer(self, code):
+        raise OperationalError("select", {}, Exception("database is down"))
+
+    def create_handoff(self, **kwargs):
+        raise OperationalError("insert", {}, Exception("database is down"))
+
+
+def test_database_failure_claims_no_registration(dispatcher):
+    events = run(ActionHandOff(db=lambda: FailingDB()), make_tracker("consulta_funcional"), dispatcher)
+    [message] = dispatcher.messages
+    assert "No pude registrar su solicitud" in message["text"] and not message.get("custom")
+    assert events == []
+
+
+def test_no_routable_intent_does_nothing(seeded, dispatcher):
+    assert run(action(seeded), make_tracker("saludo"), dispatcher) == []
+    assert dispatcher.messages == []
+
+
+def test_cancel_resets_the_triage(dispatcher):
+    events = run(ActionCancelRequest(), make_tracker("cancelar", slots=ERROR_SLOTS), dispatcher)
+    assert "no registré nada" in dispatcher.messages[0]["text"]
+    assert SlotSet("modulo", None) in events and SlotSet("descripcion_error", None) in events
