@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup run shell train eval test validate bench clean
+.PHONY: help setup run shell train eval test validate bench db import-customers clean
 
 help:
 	@echo "make run     instala, entrena si hace falta e inicia el asistente"
@@ -16,6 +16,8 @@ help:
 	@echo "make train   entrenar (solo si los datos cambiaron)"
 	@echo "make eval DATA=archivo.yml   evaluar el modelo activo con un archivo NLU de Rasa"
 	@echo "make bench   benchmarks (tiempos, F1 de los pipelines)"
+	@echo "make db      crear/actualizar la base de datos y cargar los clientes demo"
+	@echo "make import-customers CSV=clientes.csv   importar clientes desde un CSV"
 
 setup:
 	@bash scripts/setup.sh
@@ -45,6 +47,14 @@ bench: setup
 	@$(PY) bench/train_time.py
 	@$(PY) -m protheus.training
 	@$(PY) bench/server_startup.py
+
+db: setup
+	@$(PY) -m protheus.db migrate
+
+CSV ?=
+import-customers: setup
+	@test -n "$(CSV)" || { echo "Indique el archivo: make import-customers CSV=clientes.csv"; exit 2; }
+	@$(PY) -m protheus.db import-customers "$(CSV)"
 
 clean:
 	rm -rf .state models results .pytest_cache

@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import question, questions
+from protheus.messages import question, questions
 
 
 class AskSlot:

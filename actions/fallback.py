@@ -15,7 +15,7 @@ from actions.routing import routing_table
 # Answers and courtesies (sí, no, hola...) are not a topic to offer.
 NOT_OFFERED = {
     "nlu_fallback", "out_of_scope", "entrada_no_valida", "fuera_de_dominio", "hablar_con_humano",
-    "afirmar", "negar", "saludo", "despedida", "agradecimiento",
+    "afirmar", "negar", "saludo", "despedida", "agradecimiento", "cancelar",
 }
 # Offered when the message carried no ranking (e.g. a "/nlu_fallback" payload).
 MOST_COMMON = ["reportar_error", "consulta_funcional"]

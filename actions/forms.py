@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import support_db
-from actions.messages import message
+from protheus.messages import message
 from actions.modules import normalise_module
 
 YES_WORDS = {"si", "sí", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon", "asi es", "acepto", "de acuerdo"}

@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import support_db
-from actions.messages import message
+from protheus.messages import message
 from actions.routing import routing_table
 from actions.triage import CONSULTING, PRIME, decide_channel
 from protheus.db.store import CustomerInfo, SupportDB
@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 # Slots of one triage; cleared once the hand-off is registered or refused.
 TRIAGE_SLOTS = ["modulo", "descripcion_error", "reproduce_en_estandar", "solo_registros_especificos",
                 "acepta_terminos_consultoria"]
-CONSULTING_FORM = "formulario_consultoria"
+# Set while the consulting terms await the customer's answer; a rule then opens
+# formulario_consultoria (data/rules/formularios.yml).
+NEEDS_ACCEPTANCE = "requiere_aceptacion"
 
 
 def topic_intent(tracker: Tracker) -> Optional[str]:
@@ -64,7 +66,7 @@ def summary(intent: str, slots: Dict[str, Any]) -> str:
 
 
 def _reset_triage() -> List[EventType]:
-    return [SlotSet(name, None) for name in TRIAGE_SLOTS]
+    return [SlotSet(name, None) for name in TRIAGE_SLOTS] + [SlotSet(NEEDS_ACCEPTANCE, False)]
 
 
 class ActionCancelRequest(Action):
@@ -112,7 +114,7 @@ class ActionHandOff(Action):
         if channel == CONSULTING:
             accepted = tracker.get_slot("acepta_terminos_consultoria")
             if accepted is None:
-                return [FollowupAction(CONSULTING_FORM)]
+                return [SlotSet(NEEDS_ACCEPTANCE, True)]
             if accepted is False:
                 dispatcher.utter_message(**message("consultoria_rechazada"))
                 return _reset_triage()

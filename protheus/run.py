@@ -56,10 +56,22 @@ Ctrl-C detiene todo.
 """
 
 
+def prepare_database() -> None:
+    """Create or update the tables and load the demo customers (first start)."""
+    from protheus.db.store import SupportDB
+
+    db = SupportDB()
+    db.migrate()
+    added = db.seed_demo_customers()
+    if added:
+        print(f"Base de datos lista; clientes demo cargados: {added} (PRIME01, STD01).")
+
+
 def run() -> None:
     ports = Ports()
     _check_ports(ports, ports.rasa, ports.actions)
     model = train()
+    prepare_database()
     token = rasa_token()
     services: list[Service] = []
 
@@ -93,6 +105,7 @@ def shell() -> None:
     ports = Ports()
     _check_ports(ports, ports.actions)
     model = train()
+    prepare_database()
     actions = start_action_server(ports)
     try:
         wait_until_ready([actions])

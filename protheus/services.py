@@ -83,13 +83,14 @@ def _spawn(name: str, port: int, command: list[str], health_url: str, env: Optio
     return Service(name, process, log, health_url)
 
 
-def start_action_server(ports: Ports) -> Service:
+def start_action_server(ports: Ports, env: Optional[dict] = None) -> Service:
     command = [rasa_executable(), "run", "actions", "--actions", "actions", "--port", str(ports.actions)]
     # rasa-sdk binds to SANIC_HOST; keep the action server on loopback only.
-    return _spawn("actions", ports.actions, command, f"http://127.0.0.1:{ports.actions}/health", {"SANIC_HOST": "127.0.0.1"})
+    return _spawn("actions", ports.actions, command, f"http://127.0.0.1:{ports.actions}/health",
+                  {"SANIC_HOST": "127.0.0.1", **(env or {})})
 
 
-def start_rasa_server(model: Path, token: str, ports: Ports, cors: str = "*") -> Service:
+def start_rasa_server(model: Path, token: str, ports: Ports, cors: str = "*", env: Optional[dict] = None) -> Service:
     command = [
         rasa_executable(), "run",
         "--model", str(model),
@@ -101,7 +102,7 @@ def start_rasa_server(model: Path, token: str, ports: Ports, cors: str = "*") ->
         "--credentials", str(ROOT / "credentials.yml"),
         "--endpoints", str(endpoints_file(ports)),
     ]
-    return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}")
+    return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}", env)
 
 
 def _answers(url: str) -> Optional[dict]:

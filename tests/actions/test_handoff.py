@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import OperationalError
 
@@ -56,7 +56,7 @@ def test_not_reproducible_or_specific_records_asks_the_consulting_terms_first(se
     tracker = make_tracker("negar", slots={**ERROR_SLOTS, "reproduce_en_estandar": reproduces,
                                            "solo_registros_especificos": specific}, history=["reportar_error"])
     events = run(action(seeded), tracker, dispatcher)
-    assert events == [FollowupAction("formulario_consultoria")]
+    assert events == [SlotSet("requiere_aceptacion", True)]  # a rule opens formulario_consultoria
     assert dispatcher.messages == [] and seeded.handoffs_for("prueba") == []
 
 
@@ -96,7 +96,7 @@ def test_prime_customer_out_of_hours_is_told_when_the_team_answers(seeded, dispa
 
 def test_urgent_standard_customer_goes_to_remote_consulting(seeded, dispatcher):
     tracker = make_tracker("atencion_urgente", slots={"codigo_cliente": "STD01"})
-    assert run(action(seeded), tracker, dispatcher) == [FollowupAction("formulario_consultoria")]
+    assert run(action(seeded), tracker, dispatcher) == [SlotSet("requiere_aceptacion", True)]
     accepted = make_tracker("afirmar", slots={"codigo_cliente": "STD01", "acepta_terminos_consultoria": True},
                             history=["atencion_urgente"])
     run(action(seeded), accepted, dispatcher)

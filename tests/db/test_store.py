@@ -69,3 +69,23 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(db, tmp_path: Path):
 def test_csv_import_missing_file_is_reported(db, tmp_path: Path):
     report = import_customers(tmp_path / "no-existe.csv", db)
     assert report.imported == 0 and "No se pudo abrir" in report.errors[0]
+
+
+def test_import_cli_reports_row_errors_in_spanish(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    from protheus.db.store import SupportDB
+    from protheus.paths import ROOT
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    csv_file = tmp_path / "c.csv"
+    csv_file.write_text("codigo,nombre,plan\nPE010,Minera Andes,prime\nPE011,Sin plan,\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "protheus.db", "import-customers", str(csv_file)], cwd=ROOT,
+                            capture_output=True, text=True, env={**os.environ, "DATABASE_URL": url}, timeout=120)
+    assert result.returncode == 1
+    assert "Clientes importados: 1" in result.stdout
+    assert "línea 3: faltan datos obligatorios: plan" in result.stderr
+    db = SupportDB(url)
+    assert db.get_customer("PE010").is_prime and db.get_customer("PRIME01") is not None  # demo customers too

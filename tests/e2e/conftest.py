@@ -23,6 +23,8 @@ TEST_PORTS = Ports(
 class Bot:
     base: str
     token: str
+    services: list
+    env: dict
 
     def send(self, sender: str, text: str) -> requests.Response:
         return requests.post(
@@ -48,7 +50,7 @@ class Bot:
 
 
 @pytest.fixture(scope="session")
-def bot():
+def bot(tmp_path_factory):
     model = active_model()
     if model is None:
         pytest.fail("No hay modelo entrenado: `make test` entrena uno antes de las pruebas (o `make train`).")
@@ -56,10 +58,12 @@ def bot():
     if busy:
         pytest.fail(f"Puertos de prueba ocupados: {busy} (cambie TEST_RASA_PORT / TEST_ACTION_PORT).")
     token = uuid.uuid4().hex
-    services = [start_action_server(TEST_PORTS), start_rasa_server(model, token, TEST_PORTS)]
+    # Its own database, so the tests neither see nor leave rows in the developer's one.
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'protheus.db'}"}
+    services = [start_action_server(TEST_PORTS, env), start_rasa_server(model, token, TEST_PORTS, env=env)]
     try:
         wait_until_ready(services, timeout=180)
-        yield Bot(f"http://127.0.0.1:{TEST_PORTS.rasa}", token)
+        yield Bot(f"http://127.0.0.1:{TEST_PORTS.rasa}", token, services, env)
     finally:
         for service in reversed(services):
             service.stop()

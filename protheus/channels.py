@@ -1,0 +1,106 @@
+"""Rasa's REST and socket.io channels, with a guard against silent failures.
+
+When the action server is down, Rasa logs the error and carries on: the
+customer sees the guideline but nothing tells them their request was not
+registered. After each message, the guard looks at the turn: if it ran an
+action that lives on the action server and that server does not answer, the
+customer gets a Spanish message saying so and how to reach Support.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Iterable, Optional
+
+import aiohttp
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from sanic import Blueprint, Sanic
+
+from protheus.messages import message
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+RASA_APP = "rasa_server"
+HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
+
+
+def actions_of_last_turn(events: Iterable[Any]) -> list[str]:
+    """Names of the actions run since the customer's last message."""
+    names: list[str] = []
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            names.append(event.action_name)
+    return names
+
+
+async def action_server_answers(webhook_url: str) -> bool:
+    health = webhook_url.rsplit("/", 1)[0] + "/health"
+    try:
+        async with aiohttp.ClientSession(timeout=HEALTH_TIMEOUT) as session:
+            async with session.get(health) as response:
+                return response.status == 200
+    except (aiohttp.ClientError, TimeoutError, OSError):
+        return False
+
+
+def _remote_actions(agent: Any) -> set[str]:
+    """Actions the action server runs: custom actions and the forms (their validation)."""
+    domain = agent.domain
+    custom = {a for a in domain.user_actions if not a.startswith("utter_")}
+    return custom | set(domain.form_names)
+
+
+async def check_turn(message: UserMessage, agent: Any) -> None:
+    """Tell the customer when this turn needed the action server and it is down."""
+    if agent is None or agent.action_endpoint is None:
+        return
+    tracker = await agent.tracker_store.retrieve(message.sender_id)
+    if tracker is None or tracker.is_paused():
+        return
+    needed = set(actions_of_last_turn(tracker.events)) & _remote_actions(agent)
+    if needed and not await action_server_answers(agent.action_endpoint.url):
+        logger.error("Action server unreachable while running %s for %s", sorted(needed), message.sender_id)
+        await message.output_channel.send_text_message(message.sender_id, message_text("servicio_no_disponible"))
+
+
+def message_text(key: str) -> str:
+    return message(key)["text"]
+
+
+def guarded(on_new_message: Handler) -> Handler:
+    async def handler(user_message: UserMessage) -> None:
+        await on_new_message(user_message)
+        try:
+            agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None)
+            await check_turn(user_message, agent)
+        except Exception:  # the guard must never break the conversation it protects
+            logger.exception("Could not check the turn of %s", user_message.sender_id)
+
+    return handler
+
+
+class GuardedRestInput(RestInput):
+    """POST /webhooks/rest/webhook, as Rasa's REST channel."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        return super().blueprint(guarded(on_new_message))
+
+
+class GuardedSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel (web chat)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        return super().blueprint(guarded(on_new_message))

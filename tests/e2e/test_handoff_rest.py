@@ -1,0 +1,106 @@
+"""Triage and hand-off through the real REST webhook, answering the forms as an outside
+client would: by reading `requested_slot` from the tracker."""
+import pytest
+
+from protheus.db.store import SupportDB
+from protheus.services import start_action_server, wait_until_ready
+from tests.e2e.conftest import TEST_PORTS
+
+pytestmark = pytest.mark.server
+
+ANSWERS = {
+    "modulo": "facturación",
+    "descripcion_error": "al grabar el pedido aparece error.log variable does not exist",
+    "codigo_cliente": "STD01",
+}
+
+
+def handoffs(replies: list[dict]) -> list[dict]:
+    return [r["custom"]["handoff"] for r in replies if isinstance(r.get("custom"), dict) and "handoff" in r["custom"]]
+
+
+def converse(bot, sender: str, first: str, yes_no: dict[str, str]) -> list[dict]:
+    """Send `first`, then answer whatever slot the bot requests until it stops asking."""
+    replies = bot.replies(sender, first)
+    for _ in range(10):
+        requested = bot.tracker(sender)["slots"].get("requested_slot")
+        if requested is None:
+            return replies
+        replies = bot.replies(sender, yes_no.get(requested) or ANSWERS[requested])
+    pytest.fail("el formulario no terminó")
+
+
+def test_reproducible_error_is_registered_for_standard_support(bot, sender):
+    replies = converse(bot, sender, "al grabar el pedido de venta en el MATA410 me sale un error.log",
+                       {"reproduce_en_estandar": "sí", "solo_registros_especificos": "no"})
+    [payload] = handoffs(replies)
+    assert payload["canal"] == "soporte_estandar" and payload["intent"] == "reportar_error"
+    text = " ".join(r.get("text", "") for r in replies)
+    assert payload["id"] in text
+    row = SupportDB(bot.env["DATABASE_URL"]).get_handoff(payload["id"])
+    assert row.channel == "soporte_estandar" and row.slots["modulo"] == "MATA410"
+    assert row.slots["codigo_cliente"] == "STD01"
+
+
+def test_not_reproducible_error_needs_the_terms_then_goes_to_consulting(bot, sender):
+    replies = converse(bot, sender, "tengo un error al timbrar facturas en facturación, sale rechazo del PAC",
+                       {"reproduce_en_estandar": "no", "solo_registros_especificos": "no",
+                        "acepta_terminos_consultoria": "sí, acepto"})
+    [payload] = handoffs(replies)
+    assert payload["canal"] == "consultoria_remota"
+
+
+def test_refused_terms_register_nothing(bot, sender):
+    replies = converse(bot, sender, "necesito que capaciten a mis usuarios en el módulo de compras",
+                       {"acepta_terminos_consultoria": "no"})
+    assert handoffs(replies) == []
+    assert "no registré ninguna solicitud" in " ".join(r.get("text", "") for r in replies)
+    assert SupportDB(bot.env["DATABASE_URL"]).handoffs_for(sender) == []
+
+
+def test_terms_question_quotes_the_billing_term(bot, sender):
+    replies = bot.replies(sender, "quiero contratar una consultoría remota para revisar mi ambiente")
+    text = " ".join(r.get("text", "") for r in replies)
+    assert "será 100% facturado de acuerdo con el alcance" in text
+    assert bot.tracker(sender)["slots"]["requested_slot"] == "acepta_terminos_consultoria"
+
+
+def test_customer_can_cancel_the_form(bot, sender):
+    bot.replies(sender, "me sale un error al grabar la factura de compra")
+    assert bot.tracker(sender)["slots"]["requested_slot"] is not None
+    replies = bot.replies(sender, "cancelar")
+    assert "no registré nada" in " ".join(r.get("text", "") for r in replies)
+    tracker = bot.tracker(sender)
+    assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
+
+
+def test_live_agent_handoff_pauses_the_bot(bot, sender):
+    [payload] = handoffs(bot.replies(sender, "quiero hablar con un agente"))
+    assert payload["canal"] == "agente_humano"
+    assert bot.replies(sender, "hola, ¿sigue ahí?") == []  # paused until an agent releases it
+    assert bot.tracker(sender)["paused"] is True
+
+
+def test_externo_intent_is_registered_as_externo(bot, sender):
+    [payload] = handoffs(bot.replies(sender, "necesito un query que me traiga las ventas por vendedor"))
+    assert (payload["canal"], payload["intent"]) == ("externo", "consulta_sql")
+
+
+def test_same_message_twice_gives_one_handoff(bot, sender):
+    first = handoffs(bot.replies(sender, "¿para qué sirve el parámetro MV_ESTNEG?"))
+    second = handoffs(bot.replies(sender, "¿para qué sirve el parámetro MV_ESTNEG?"))
+    assert first[0]["id"] == second[0]["id"]
+    assert len(SupportDB(bot.env["DATABASE_URL"]).handoffs_for(sender)) == 1
+
+
+def test_action_server_down_is_never_silent(bot, sender):
+    actions = bot.services[0]
+    actions.stop()
+    try:
+        replies = bot.replies(sender, "se borraron las facturas de marzo, ¿pueden recuperarlas?")
+        text = " ".join(r.get("text", "") for r in replies)
+        assert "uno de nuestros servicios no responde" in text and "no quedó registrada" in text
+        assert handoffs(replies) == []
+    finally:
+        bot.services[0] = start_action_server(TEST_PORTS, bot.env)
+        wait_until_ready([bot.services[0]], timeout=120)
