@@ -28,12 +28,18 @@ HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
 
 
 def actions_of_last_turn(events: Iterable[Any]) -> list[str]:
-    """Names of the actions run since the customer's last message."""
+    """Names of the actions run for the customer's last message: those after it, and
+    those between it and the previous wait for input (a session start, for instance)."""
     names: list[str] = []
+    seen_user = False
     for event in reversed(list(events)):
         if isinstance(event, UserUttered):
-            break
-        if isinstance(event, ActionExecuted) and event.action_name:
+            if seen_user:
+                break
+            seen_user = True
+        elif isinstance(event, ActionExecuted) and event.action_name:
+            if seen_user and event.action_name == "action_listen":
+                break
             names.append(event.action_name)
     return names
 

@@ -34,7 +34,7 @@ def test_stories_for_every_intent_pass(tmp_path):
     if model is None:
         pytest.fail("No hay modelo entrenado: ejecute `make train`.")
     result = run_rasa(
-        "test", "core", "--model", str(model), "--stories", "tests/test_stories.yml",
+        "test", "core", "--model", str(model), "--stories", "tests/stories",
         "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot",
     )
     output = result.stdout + result.stderr

@@ -94,13 +94,18 @@ def test_same_message_twice_gives_one_handoff(bot, sender):
 
 
 def test_action_server_down_is_never_silent(bot, sender):
+    bot.replies(sender, "hola")
     actions = bot.services[0]
     actions.stop()
     try:
         replies = bot.replies(sender, "se borraron las facturas de marzo, ¿pueden recuperarlas?")
         text = " ".join(r.get("text", "") for r in replies)
+        assert "Recuperación de información y movimientos" in text  # the guideline still answers
         assert "uno de nuestros servicios no responde" in text and "no quedó registrada" in text
         assert handoffs(replies) == []
+        # A conversation that starts while the action server is down is not silent either.
+        first = bot.replies(sender + "-nuevo", "necesito un query que me traiga las ventas por vendedor")
+        assert "uno de nuestros servicios no responde" in " ".join(r.get("text", "") for r in first)
     finally:
         bot.services[0] = start_action_server(TEST_PORTS, bot.env)
         wait_until_ready([bot.services[0]], timeout=120)
