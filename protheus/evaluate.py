@@ -163,7 +163,10 @@ def evaluate(data: Path, model: Optional[Path]) -> dict:
 def _quiet_logs() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
+    import structlog  # Rasa's structured logs print parse results at debug level
     import warnings
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     warnings.filterwarnings("ignore")
 

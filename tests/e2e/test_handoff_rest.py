@@ -1,6 +1,7 @@
 """Triage and hand-off through the real REST webhook, answering the forms as an outside
 client would: by reading `requested_slot` from the tracker."""
 import pytest
+import requests
 
 from protheus.db.store import SupportDB
 from protheus.services import start_action_server, wait_until_ready
@@ -79,6 +80,10 @@ def test_live_agent_handoff_pauses_the_bot(bot, sender):
     assert payload["canal"] == "agente_humano"
     assert bot.replies(sender, "hola, ¿sigue ahí?") == []  # paused until an agent releases it
     assert bot.tracker(sender)["paused"] is True
+    released = requests.post(f"{bot.base}/conversations/{sender}/tracker/events", params={"token": bot.token},
+                             json={"event": "resume"}, timeout=30)
+    assert released.status_code == 200
+    assert "Lunes a viernes 8am-6pm" in " ".join(r.get("text", "") for r in bot.replies(sender, "¿en qué horario atienden?"))
 
 
 def test_externo_intent_is_registered_as_externo(bot, sender):
