@@ -78,7 +78,9 @@ def run() -> None:
     def handle_signal(signum, frame):  # noqa: ARG001 - signal handler signature
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, handle_signal)
+    # Ctrl-C (SIGINT), closing the terminal (SIGHUP) and SIGTERM all stop every service.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, handle_signal)
     try:
         started = time.monotonic()
         print("Iniciando el servidor de acciones y el servidor Rasa...", flush=True)
