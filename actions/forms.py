@@ -6,7 +6,6 @@ adds its own slots. Every re-prompt is a domain response.
 from __future__ import annotations
 
 import re
-import unicodedata
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -17,17 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import support_db
 from protheus.messages import message
-from actions.modules import normalise_module
+from actions.modules import fold, normalise_module
 
 YES_WORDS = {"si", "sí", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon", "asi es", "acepto", "de acuerdo"}
 NO_WORDS = {"no", "nop", "nope", "negativo", "para nada", "nunca", "no acepto", "todavia no", "tampoco"}
+FOLDED_YES = {fold(w) for w in YES_WORDS}
+FOLDED_NO = {fold(w) for w in NO_WORDS}
 MIN_DESCRIPTION_WORDS = 4
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def yes_or_no(tracker: Tracker, value: Any) -> Optional[bool]:
@@ -39,12 +35,12 @@ def yes_or_no(tracker: Tracker, value: Any) -> Optional[bool]:
         return True
     if intent == "negar":
         return False
-    words = re.sub(r"[^\w\s]", " ", _fold(str(value or ""))).split()
+    words = re.sub(r"[^\w\s]", " ", fold(str(value or ""))).split()
     for size in (2, 1):
         start = " ".join(words[:size])
-        if start in {_fold(w) for w in YES_WORDS}:
+        if start in FOLDED_YES:
             return True
-        if start in {_fold(w) for w in NO_WORDS}:
+        if start in FOLDED_NO:
             return False
     return None
 

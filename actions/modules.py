@@ -13,7 +13,7 @@ from protheus.paths import DATA_DIR
 ROUTINE = re.compile(r"\b([A-Za-z]{4}\d{3}[A-Za-z]?)\b")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case without accents, so "facturacion" matches "facturación"."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -28,10 +28,10 @@ def module_names() -> dict[str, str]:
         code = block.get("synonym")
         if not code:
             continue
-        names[_fold(code)] = code
+        names[fold(code)] = code
         for line in block["examples"].splitlines():
             if line.strip().startswith("- "):
-                names[_fold(line.strip()[2:])] = code
+                names[fold(line.strip()[2:])] = code
     return names
 
 
@@ -39,7 +39,7 @@ def normalise_module(text: Optional[str]) -> Optional[str]:
     """The module code or routine named in the text, or None when there is none."""
     if not text:
         return None
-    folded = _fold(text)
+    folded = fold(text)
     names = module_names()
     if folded in names:
         return names[folded]
