@@ -18,8 +18,8 @@ from actions.database import support_db
 from protheus.messages import message
 from actions.modules import fold, normalise_module
 
-YES_WORDS = {"si", "sí", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon", "asi es", "acepto", "de acuerdo"}
-NO_WORDS = {"no", "nop", "nope", "negativo", "para nada", "nunca", "no acepto", "todavia no", "tampoco"}
+YES_WORDS = {"si", "sí", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon", "asi es", "acepto", "de acuerdo", "true", "verdadero", "yes"}
+NO_WORDS = {"no", "nop", "nope", "negativo", "para nada", "nunca", "no acepto", "todavia no", "tampoco", "false", "falso"}
 FOLDED_YES = {fold(w) for w in YES_WORDS}
 FOLDED_NO = {fold(w) for w in NO_WORDS}
 MIN_DESCRIPTION_WORDS = 4

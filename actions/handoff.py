@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -139,5 +139,7 @@ class ActionHandOff(Action):
 
         events: List[EventType] = [SlotSet("handoff_id", handoff.id), *_reset_triage()]
         if channel == "agente_humano":
-            events.append(ConversationPaused())  # the bot stays silent until an agent releases it
+            # The bot stays silent until an agent releases it (a "resume" event). The
+            # action_listen keeps the rules matching when the conversation resumes.
+            events += [ConversationPaused(), ActionExecuted("action_listen")]
         return events

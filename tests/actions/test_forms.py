@@ -31,7 +31,7 @@ def test_unknown_module_is_asked_again_in_spanish(dispatcher):
 @pytest.mark.parametrize("intent, text, answer", [
     ("afirmar", "sí", True), ("negar", "no", False), ("consulta_funcional", "si, en el estándar también", True),
     ("consulta_funcional", "No, solo en producción", False), ("consulta_funcional", "de acuerdo", True),
-    ("consulta_funcional", "tal vez", None),
+    ("consulta_funcional", "tal vez", None), ("fuera_de_dominio", "true", True), ("nlu_fallback", "false", False),
 ])
 def test_yes_or_no(intent, text, answer):
     assert yes_or_no(make_tracker(intent, text=text), text) is answer

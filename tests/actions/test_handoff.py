@@ -123,7 +123,7 @@ def test_externo_intents_are_registered_as_externo(seeded, dispatcher, intent):
 def test_live_agent_pauses_the_bot(seeded, dispatcher):
     events = run(action(seeded), make_tracker("hablar_con_humano"), dispatcher)
     assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "agente_humano"
-    assert events[-1]["event"] == "pause"
+    assert [e["event"] for e in events[-2:]] == ["pause", "action"] and events[-1]["name"] == "action_listen"
 
 
 def test_client_retry_gives_one_handoff(seeded):
