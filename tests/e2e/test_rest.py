@@ -105,3 +105,14 @@ def test_http_api_needs_the_token(bot, sender):
 def test_support_contact_is_filled_in_the_reply(bot, sender):
     text = joined(bot.replies(sender, "¿cuál es el correo de soporte?"))
     assert "{correo_soporte}" not in text and "Cualquier duda, entre en contacto con Soporte," in text
+
+
+@pytest.mark.parametrize("text, entity, value", [
+    ("tengo un error en facturación al grabar", "modulo", "SIGAFAT"),
+    ("la rutina MATA410 se cierra sola", "modulo", "MATA410"),
+    ("escríbanme a compras@ferreteria-lopez.com.mx", "email", "compras@ferreteria-lopez.com.mx"),
+    ("es urgente, soy el cliente PRIME01 y no podemos facturar", "codigo_cliente", "PRIME01"),
+])
+def test_entities_are_extracted(bot, text, entity, value):
+    found = {(e["entity"], str(e["value"]).upper()) for e in bot.parse(text)["entities"]}
+    assert (entity, value.upper()) in found, found
