@@ -5,10 +5,12 @@ customer sees the guideline but nothing tells them their request was not
 registered. After each message, the guard looks at the turn: if it ran an
 action that lives on the action server and that server does not answer, the
 customer gets a Spanish message saying so and how to reach Support.
+Messages longer than MAX_MESSAGE_CHARS are refused with a Spanish message.
 """
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Awaitable, Callable, Iterable, Optional
 
 import aiohttp
@@ -74,12 +76,22 @@ async def check_turn(message: UserMessage, agent: Any) -> None:
         await message.output_channel.send_text_message(message.sender_id, message_text("servicio_no_disponible"))
 
 
-def message_text(key: str) -> str:
-    return message(key)["text"]
+def message_text(key: str, **values: Any) -> str:
+    return message(key, **values)["text"]
+
+
+def max_message_chars() -> int:
+    return int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
 
 
 def guarded(on_new_message: Handler) -> Handler:
     async def handler(user_message: UserMessage) -> None:
+        length, limit = len(user_message.text or ""), max_message_chars()
+        if length > limit:  # the page limits it too; the server enforces it
+            await user_message.output_channel.send_text_message(
+                user_message.sender_id, message_text("mensaje_muy_largo", largo=length, maximo=limit)
+            )
+            return
         await on_new_message(user_message)
         try:
             agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None)

@@ -16,6 +16,7 @@ from protheus.services import (
     port_in_use,
     start_action_server,
     start_rasa_server,
+    start_web_server,
     wait_until_ready,
 )
 from protheus.settings import TOKEN_FILE, rasa_token, support_contact
@@ -41,6 +42,7 @@ def _banner(ports: Ports, token: str) -> str:
     token_hint = "variable RASA_TOKEN" if os.environ.get("RASA_TOKEN") else f"archivo {TOKEN_FILE.relative_to(ROOT)}"
     return f"""
 El asistente está listo.
+  Página de soporte (chat web): http://localhost:{ports.web}/
   Bot (REST):        {rest}
   Bot (socket.io):   http://127.0.0.1:{ports.rasa}/socket.io/
   API HTTP de Rasa:  http://127.0.0.1:{ports.rasa}/  (token en el {token_hint})
@@ -69,7 +71,7 @@ def prepare_database() -> None:
 
 def run() -> None:
     ports = Ports()
-    _check_ports(ports, ports.rasa, ports.actions)
+    _check_ports(ports, ports.rasa, ports.actions, ports.web)
     model = train()
     prepare_database()
     token = rasa_token()
@@ -86,6 +88,7 @@ def run() -> None:
         print("Iniciando el servidor de acciones y el servidor Rasa...", flush=True)
         services.append(start_action_server(ports))
         services.append(start_rasa_server(model, token, ports))
+        services.append(start_web_server(ports))
         wait_until_ready(services)
         print(f"(listo en {time.monotonic() - started:.1f} s)")
         print(_banner(ports, token), flush=True)

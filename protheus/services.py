@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +29,7 @@ LOG_DIR = STATE_DIR / "logs"
 class Ports:
     rasa: int = int(os.environ.get("RASA_PORT", "5005"))
     actions: int = int(os.environ.get("ACTION_PORT", "5055"))
+    web: int = int(os.environ.get("WEB_PORT", "8080"))
     host: str = os.environ.get("RASA_HOST", "127.0.0.1")
 
 
@@ -90,7 +92,18 @@ def start_action_server(ports: Ports, env: Optional[dict] = None) -> Service:
                   {"SANIC_HOST": "127.0.0.1", **(env or {})})
 
 
-def start_rasa_server(model: Path, token: str, ports: Ports, cors: str = "*", env: Optional[dict] = None) -> Service:
+def page_origins(ports: Ports) -> list[str]:
+    """The only origins allowed to call Rasa from a browser: the support page."""
+    extra = os.environ.get("CORS_ORIGINS", "").split()
+    return [f"http://localhost:{ports.web}", f"http://127.0.0.1:{ports.web}", *extra]
+
+
+def start_web_server(ports: Ports, env: Optional[dict] = None) -> Service:
+    command = [sys.executable, "-m", "protheus.web", "--port", str(ports.web), "--rasa-port", str(ports.rasa)]
+    return _spawn("web", ports.web, command, f"http://127.0.0.1:{ports.web}/", env)
+
+
+def start_rasa_server(model: Path, token: str, ports: Ports, env: Optional[dict] = None) -> Service:
     command = [
         rasa_executable(), "run",
         "--model", str(model),
@@ -98,7 +111,7 @@ def start_rasa_server(model: Path, token: str, ports: Ports, cors: str = "*", en
         "--auth-token", token,
         "--interface", ports.host,
         "--port", str(ports.rasa),
-        "--cors", cors,
+        "--cors", *page_origins(ports),
         "--credentials", str(ROOT / "credentials.yml"),
         "--endpoints", str(endpoints_file(ports)),
     ]

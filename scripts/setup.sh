@@ -43,3 +43,15 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# Front-end dependencies of the support page (rasa-webchat), pinned in package-lock.json.
+web_stamp="node_modules/.installed-$(cat package-lock.json | sha256sum | cut -c1-16)"
+if [ ! -f "$web_stamp" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "ERROR: falta npm (Node.js), necesario para el chat web. Instálelo, por ejemplo: apt-get install nodejs npm" >&2
+    exit 1
+  fi
+  echo "Instalando el chat web (npm ci)..."
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$web_stamp"
+fi

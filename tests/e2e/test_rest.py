@@ -58,6 +58,12 @@ def test_bad_input_gets_a_polite_spanish_reply_and_the_bot_keeps_working(bot, se
     assert any("Lunes a viernes 8am-6pm" in r.get("text", "") for r in follow_up)
 
 
+def test_too_long_message_is_refused_with_its_length(bot, sender):
+    [reply] = bot.replies(sender, "x" * 2500)
+    assert "Su mensaje es muy largo (2500 caracteres; el máximo es 2000)" in reply["text"]
+    assert not any(e.get("event") == "user" and len(e.get("text") or "") > 2000 for e in bot.tracker(sender)["events"])
+
+
 def test_wordless_input_asks_for_words(bot, sender, domain):
     [reply] = bot.replies(sender, "🙏🙏")
     assert normalise(reply["text"]) == normalise(domain.responses["utter_entrada_no_valida"][0]["text"])
