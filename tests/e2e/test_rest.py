@@ -52,7 +52,9 @@ def test_bad_input_gets_a_polite_spanish_reply_and_the_bot_keeps_working(bot, se
     text = joined(replies)
     assert "Traceback" not in text and "Exception" not in text
     first = normalise(replies[0]["text"])
-    assert any(first in canned for canned in canned_texts(domain)), f"{kind}: respuesta inesperada {first!r}"
+    # A canned text, or one whose placeholders ({largo}, ...) were filled in.
+    assert any(first in canned or first.startswith(canned.split("{")[0]) for canned in canned_texts(domain)
+               if len(canned.split("{")[0]) >= 10), f"{kind}: respuesta inesperada {first!r}"
 
     follow_up = bot.replies(sender, "¿en qué horario atienden?")
     assert any("Lunes a viernes 8am-6pm" in r.get("text", "") for r in follow_up)
