@@ -8,6 +8,7 @@
   window.WebChat.default({
     socketUrl: config.socketUrl,
     socketPath: "/socket.io/",
+    initPayload: "/saludo",
     title: "Soporte Protheus",
     subtitle: "Asistente virtual",
     inputTextFieldHint: "Escriba su consulta…",
