@@ -44,6 +44,16 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Browser tests drive Debian's Chromium (no browser is downloaded by a test tool).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Instalando Chromium para las pruebas en navegador (apt-get)..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+  else
+    echo "AVISO: falta Chromium (apt-get install chromium); las pruebas en navegador se omitirán fuera de CI." >&2
+  fi
+fi
+
 # Front-end dependencies of the support page (rasa-webchat), pinned in package-lock.json.
 web_stamp="node_modules/.installed-$(cat package-lock.json | sha256sum | cut -c1-16)"
 if [ ! -f "$web_stamp" ]; then

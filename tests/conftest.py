@@ -10,6 +10,7 @@ import yaml
 from protheus.paths import CATALOGUE_FILE, DATA_DIR, DOMAIN_DIR, GUIDELINE_FILE, ROOT, TEST_NLU_DIR
 
 from tests.database_fixture import db  # noqa: F401,E402 - shared fixture (SQLite and PostgreSQL)
+from tests.server_fixture import bot, sender  # noqa: F401,E402 - one bot for e2e and browser tests
 
 TESTS_DIR = Path(__file__).parent
 

@@ -5,7 +5,7 @@ import requests
 
 from protheus.db.store import SupportDB
 from protheus.services import start_action_server, wait_until_ready
-from tests.e2e.conftest import TEST_PORTS
+from tests.server_fixture import TEST_PORTS
 
 pytestmark = pytest.mark.server
 

@@ -1,4 +1,4 @@
-"""Starts the real action server and Rasa server once for the end-to-end tests."""
+"""Starts the real action server and Rasa server once per test session (e2e and browser tests)."""
 from __future__ import annotations
 
 import os
@@ -15,6 +15,7 @@ from protheus.training import active_model
 TEST_PORTS = Ports(
     rasa=int(os.environ.get("TEST_RASA_PORT", "15005")),
     actions=int(os.environ.get("TEST_ACTION_PORT", "15055")),
+    web=int(os.environ.get("TEST_WEB_PORT", "18080")),
     host="127.0.0.1",
 )
 

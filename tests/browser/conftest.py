@@ -1,0 +1,58 @@
+"""Headless Chromium (Debian's package) driving the support page against the real bot."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from protheus.services import start_web_server, wait_until_ready
+from tests.server_fixture import TEST_PORTS
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+# As the machine notes require: no background networking on a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def page_url(bot):
+    web = start_web_server(TEST_PORTS, bot.env)
+    try:
+        wait_until_ready([web], timeout=60)
+        yield f"http://localhost:{TEST_PORTS.web}/"
+    finally:
+        web.stop()
+
+
+# Module scope: Playwright's sync API keeps an event loop running while it is open,
+# which would break later tests that call asyncio.run().
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        message = f"No está Chromium en {CHROMIUM} (make test lo instala con apt-get)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, page_url):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    page.goto(page_url)
+    yield page
+    context.close()
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
