@@ -12,8 +12,7 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def support_db() -> SupportDB:
     db = SupportDB()
-    db.migrate()
-    added = db.seed_demo_customers()
+    added = db.prepare()
     if added:
         logger.info("Loaded %d demo customers", added)
     return db

@@ -63,8 +63,7 @@ def prepare_database() -> None:
     from protheus.db.store import SupportDB
 
     db = SupportDB()
-    db.migrate()
-    added = db.seed_demo_customers()
+    added = db.prepare()
     if added:
         print(f"Base de datos lista; clientes demo cargados: {added} (PRIME01, STD01).")
 

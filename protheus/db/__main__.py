@@ -18,8 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     db = SupportDB()
-    db.migrate()
-    added = db.seed_demo_customers()
+    added = db.prepare()
     if args.command == "migrate":
         print(f"Base de datos al día ({db.engine.url.render_as_string(hide_password=True)}); clientes demo añadidos: {added}")
         return 0

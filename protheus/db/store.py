@@ -89,6 +89,11 @@ class SupportDB:
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         command.upgrade(config, "head")
 
+    def prepare(self) -> int:
+        """Migrate the schema and load the missing demo customers; returns how many were added."""
+        self.migrate()
+        return self.seed_demo_customers()
+
     def seed_demo_customers(self) -> int:
         """Insert the demo customers that are missing; returns how many were added."""
         added = 0

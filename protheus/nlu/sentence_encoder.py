@@ -7,7 +7,7 @@ sentence-level features are produced: DIET concatenates them with the sparse one
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
