@@ -6,17 +6,21 @@ registered. After each message, the guard looks at the turn: if it ran an
 action that lives on the action server and that server does not answer, the
 customer gets a Spanish message saying so and how to reach Support.
 Messages longer than MAX_MESSAGE_CHARS are refused with a Spanish message.
+
+Rasa 3.6's socket.io output passes a custom payload to `sio.emit` as keyword
+arguments, which fails for any payload but `{"data": ...}`; the hand-off payload
+would never reach the web chat. Our output emits the payload itself.
 """
 from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any, Awaitable, Callable, Dict, Iterable, Optional
 
 import aiohttp
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from sanic import Blueprint, Sanic
 
@@ -113,6 +117,23 @@ class GuardedRestInput(RestInput):
         return super().blueprint(guarded(on_new_message))
 
 
+class CustomJsonSocketIOOutput(SocketIOOutput):
+    """Emits a custom payload (the hand-off card) as the message, as the web chat expects."""
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, json_message)
+
+
+def with_custom_json_output(on_new_message: Handler) -> Handler:
+    async def handler(user_message: UserMessage) -> None:
+        output = user_message.output_channel
+        if isinstance(output, SocketIOOutput) and not isinstance(output, CustomJsonSocketIOOutput):
+            user_message.output_channel = CustomJsonSocketIOOutput(output.sio, output.bot_message_evt)
+        await on_new_message(user_message)
+
+    return handler
+
+
 class GuardedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel (web chat)."""
 
@@ -120,5 +141,12 @@ class GuardedSocketIOInput(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        # Used when the HTTP API sends to the conversation (an agent's reply, for instance).
+        output = super().get_output_channel()
+        if isinstance(output, SocketIOOutput):
+            return CustomJsonSocketIOOutput(output.sio, output.bot_message_evt)
+        return output
+
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        return super().blueprint(with_custom_json_output(guarded(on_new_message)))

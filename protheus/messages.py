@@ -43,5 +43,10 @@ def message(key: str, **values: Any) -> Dict[str, Any]:
     return render("mensajes", key, **values)
 
 
+def handoff_card() -> Dict[str, Any]:
+    """Labels and per-channel texts of the web chat's hand-off card."""
+    return _load()["tarjeta_derivacion"]
+
+
 def questions() -> list[str]:
     return list(_load()["preguntas"])

@@ -10,11 +10,19 @@ from protheus.paths import ROOT, STATE_DIR
 # Shown to customers when SUPPORT_EMAIL is unset: the contact channel the guideline names.
 DEFAULT_SUPPORT_CONTACT = "la Central de relaciones TOTVS (Portal del cliente)"
 TOKEN_FILE = STATE_DIR / "rasa_token"
+# The TOTVS customer service portal, linked from the hand-off card.
+DEFAULT_PORTAL_URL = "https://centraldeatendimento.totvs.com/"
 
 
 def support_contact() -> str:
     """The support contact customers are told to write to."""
     return os.environ.get("SUPPORT_EMAIL", "").strip() or DEFAULT_SUPPORT_CONTACT
+
+
+def portal_url() -> str:
+    """The customer portal linked from the web chat (PORTAL_URL); only http(s) addresses."""
+    url = os.environ.get("PORTAL_URL", "").strip()
+    return url if url.startswith(("https://", "http://")) else DEFAULT_PORTAL_URL
 
 
 def database_url() -> str:

@@ -12,10 +12,19 @@ import os
 from aiohttp import web
 
 from protheus.channels import max_message_chars
+from protheus.messages import handoff_card
+from protheus.settings import portal_url
 from protheus.paths import ROOT
 
 WEB_DIR = ROOT / "web"
-WEBCHAT_BUNDLE = ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+NODE_MODULES = ROOT / "node_modules"
+# rasa-webchat's build that takes React from the page, so that the page can render
+# the hand-off card as a custom component with the same React.
+VENDOR = {
+    "react.js": NODE_MODULES / "react" / "umd" / "react.production.min.js",
+    "react-dom.js": NODE_MODULES / "react-dom" / "umd" / "react-dom.production.min.js",
+    "webchat.js": NODE_MODULES / "rasa-webchat" / "module" / "index.js",
+}
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -28,6 +37,16 @@ def socket_url(request: web.Request, rasa_port: int) -> str:
     """Rasa's address as the customer's browser reaches it: same host, Rasa's port."""
     public = os.environ.get("RASA_PUBLIC_URL", "").strip()
     return public or f"{request.scheme}://{request.host.split(':')[0]}:{rasa_port}"
+
+
+def page_config(request: web.Request, rasa_port: int) -> dict:
+    """What the page needs: where Rasa is, the length limit, the hand-off card texts. No token."""
+    return {
+        "socketUrl": socket_url(request, rasa_port),
+        "maxMessageChars": max_message_chars(),
+        "portalUrl": portal_url(),
+        "handoffCard": handoff_card(),
+    }
 
 
 @web.middleware
@@ -44,18 +63,20 @@ def create_app(rasa_port: int = 5005) -> web.Application:
         return web.FileResponse(WEB_DIR / "index.html")
 
     async def config_js(request: web.Request) -> web.Response:
-        config = {"socketUrl": socket_url(request, rasa_port), "maxMessageChars": max_message_chars()}
-        body = f"window.PROTHEUS_CHAT = {json.dumps(config)};\n"
+        body = f"window.PROTHEUS_CHAT = {json.dumps(page_config(request, rasa_port))};\n"
         return web.Response(text=body, content_type="application/javascript")
 
-    async def webchat(request: web.Request) -> web.StreamResponse:
-        if not WEBCHAT_BUNDLE.exists():
+    async def vendor(request: web.Request) -> web.StreamResponse:
+        path = VENDOR.get(request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound()
+        if not path.exists():
             raise web.HTTPServiceUnavailable(text="Falta el chat web: ejecute `make run` para instalarlo (npm ci).")
-        return web.FileResponse(WEBCHAT_BUNDLE)
+        return web.FileResponse(path)
 
     app.router.add_get("/", index)
     app.router.add_get("/config.js", config_js)
-    app.router.add_get("/vendor/webchat.js", webchat)
+    app.router.add_get("/vendor/{name}", vendor)
     app.router.add_static("/static/", WEB_DIR, show_index=False)
     return app
 

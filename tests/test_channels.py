@@ -21,3 +21,36 @@ def test_earlier_turns_do_not_count():
               UserUttered("hola"), ActionExecuted("action_derivar"), ActionExecuted("action_listen"),
               UserUttered("gracias"), ActionExecuted("utter_agradecimiento")]
     assert actions_of_last_turn(events) == ["utter_agradecimiento"]
+
+
+class RecordingSio:
+    """Has python-socketio's AsyncServer.emit signature and records what is emitted."""
+
+    def __init__(self) -> None:
+        self.emitted: list = []
+
+    async def emit(self, event, data=None, to=None, room=None, skip_sid=None, namespace=None,
+                   callback=None, ignore_queue=False):
+        self.emitted.append((event, data, room))
+
+
+def test_socketio_output_emits_the_handoff_payload_as_the_message():
+    import asyncio
+
+    from protheus.channels import CustomJsonSocketIOOutput
+
+    sio = RecordingSio()
+    payload = {"handoff": {"canal": "soporte_estandar", "id": "H-1", "intent": "reportar_error", "resumen": "x"}}
+    asyncio.run(CustomJsonSocketIOOutput(sio, "bot_uttered").send_response("sesion-1", {"custom": payload}))
+    assert sio.emitted == [("bot_uttered", payload, "sesion-1")]
+
+
+def test_stock_socketio_output_cannot_emit_the_payload():
+    """Why the channel has its own output: Rasa 3.6 passes the payload as keyword arguments."""
+    import asyncio
+
+    import pytest
+    from rasa.core.channels.socketio import SocketIOOutput
+
+    with pytest.raises(TypeError):
+        asyncio.run(SocketIOOutput(RecordingSio(), "bot_uttered").send_custom_json("s", {"handoff": {}}))

@@ -5,7 +5,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from protheus import settings
-from protheus.web import WEBCHAT_BUNDLE, create_app
+import json
+
+from protheus.web import VENDOR, create_app
+from actions.routing import routing_table
+from actions.triage import CONSULTING, PRIME, STANDARD
 
 
 async def fetch(path: str, headers: dict | None = None) -> tuple[int, str, dict]:
@@ -21,7 +25,8 @@ def get(path: str, headers: dict | None = None):
 def test_page_is_spanish_and_loads_the_chat():
     status, body, headers = get("/")
     assert status == 200 and '<html lang="es">' in body
-    assert "/vendor/webchat.js" in body and "/config.js" in body
+    for script in ("/config.js", "/vendor/react.js", "/vendor/react-dom.js", "/vendor/webchat.js", "/static/app.js"):
+        assert f'<script src="{script}">' in body
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -32,7 +37,37 @@ def test_config_points_to_rasa_without_the_token(monkeypatch):
     assert settings.rasa_token() not in body and "token" not in body.lower()
 
 
-@pytest.mark.skipif(not WEBCHAT_BUNDLE.exists(), reason="rasa-webchat no instalado (npm ci lo instala en make)")
-def test_webchat_bundle_is_served():
-    status, body, _ = get("/vendor/webchat.js")
-    assert status == 200 and len(body) > 100_000
+def page_config(body: str) -> dict:
+    prefix = "window.PROTHEUS_CHAT = "
+    assert body.startswith(prefix)
+    return json.loads(body[len(prefix):].strip().rstrip(";"))
+
+
+def test_handoff_card_has_a_spanish_name_and_next_step_for_every_channel(monkeypatch):
+    monkeypatch.delenv("PORTAL_URL", raising=False)
+    card = page_config(get("/config.js")[1])["handoffCard"]
+    table = routing_table()
+    channels = {table.get(intent).canal for intent in table.intents()} - {"ninguno", "triage"} | {PRIME, CONSULTING, STANDARD}
+    assert channels <= set(card["canales"])
+    for channel in channels:
+        assert card["canales"][channel]["nombre"] and card["canales"][channel]["siguiente"]
+    assert card["canales"]["soporte_estandar"]["nombre"] == "Soporte Estándar"
+
+
+def test_portal_link_is_a_setting_and_only_http(monkeypatch):
+    monkeypatch.setenv("PORTAL_URL", "https://portal.example.com/soporte")
+    assert page_config(get("/config.js")[1])["portalUrl"] == "https://portal.example.com/soporte"
+    monkeypatch.setenv("PORTAL_URL", "javascript:alert(1)")
+    assert page_config(get("/config.js")[1])["portalUrl"] == settings.DEFAULT_PORTAL_URL
+
+
+@pytest.mark.skipif(not VENDOR["webchat.js"].exists(), reason="rasa-webchat no instalado (npm ci lo instala en make)")
+@pytest.mark.parametrize("name", sorted(VENDOR))
+def test_chat_scripts_are_served(name):
+    status, body, _ = get(f"/vendor/{name}")
+    assert status == 200 and len(body) > 5_000
+
+
+def test_only_known_vendor_files():
+    assert get("/vendor/..%2Fpackage.json")[0] == 404
+    assert get("/vendor/axe.js")[0] == 404

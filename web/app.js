@@ -1,11 +1,32 @@
 // Starts the rasa-webchat widget against the Rasa socket.io channel. The page
 // never carries the API token: the socket.io channel needs none.
+// Texts come from /config.js (mensajes.yml on the server), not from this file.
 (function () {
   "use strict";
   var config = window.PROTHEUS_CHAT || {};
   var MAX_CHARS = config.maxMessageChars || 2000;
+  var SESSION_KEY = "chat_session";        // where rasa-webchat keeps the conversation
+  var REOPEN_KEY = "protheus_reabrir_chat"; // open the chat again after "Nueva conversación"
+  var e = window.React.createElement;
 
-  window.WebChat.default({
+  // The hand-off payload {"handoff": {canal, id, intent, resumen}} as a card. React
+  // escapes every value, so nothing in the payload can run as code.
+  function HandoffCard(props) {
+    var handoff = props.handoff;
+    if (!handoff || !handoff.id) return null;
+    var texts = config.handoffCard || {};
+    var channel = (texts.canales || {})[handoff.canal] || { nombre: handoff.canal, siguiente: "" };
+    return e("section", { className: "handoff-card", "aria-label": texts.titulo },
+      e("h2", { className: "handoff-title" }, texts.titulo),
+      e("dl", null,
+        e("dt", null, texts.canal), e("dd", { className: "handoff-channel" }, channel.nombre),
+        e("dt", null, texts.numero), e("dd", { className: "handoff-id" }, handoff.id),
+        e("dt", null, texts.siguiente), e("dd", { className: "handoff-next" }, channel.siguiente)),
+      config.portalUrl ? e("a", { className: "handoff-link", href: config.portalUrl, target: "_blank",
+        rel: "noopener noreferrer" }, texts.enlace) : null);
+  }
+
+  window.WebChat.selfMount({
     socketUrl: config.socketUrl,
     socketPath: "/socket.io/",
     initPayload: "/saludo",
@@ -15,16 +36,20 @@
     connectingText: "Conectando…",
     showFullScreenButton: true,
     params: { storage: "session" },
-    customData: { language: "es" }
+    customData: { language: "es" },
+    customComponent: HandoffCard
   }, document.getElementById("chat"));
 
   function input() { return document.querySelector(".rw-new-message"); }
+  function openChat() {
+    var launcher = document.querySelector(".rw-launcher");
+    if (launcher && !document.querySelector(".rw-conversation-container")) launcher.click();
+  }
 
   // Suggested questions: open the chat and type the question for the customer.
   document.querySelectorAll("[data-question]").forEach(function (button) {
     button.addEventListener("click", function () {
-      var launcher = document.querySelector(".rw-launcher");
-      if (launcher && !document.querySelector(".rw-conversation-container")) launcher.click();
+      openChat();
       setTimeout(function () {
         var field = input();
         if (!field) return;
@@ -40,4 +65,70 @@
   document.addEventListener("input", function (event) {
     if (event.target === input()) event.target.setAttribute("maxlength", String(MAX_CHARS));
   }, true);
+
+  // "Nueva conversación": forget the stored session; the server then gives a new id.
+  function newConversation() {
+    window.sessionStorage.removeItem(SESSION_KEY);
+    window.sessionStorage.setItem(REOPEN_KEY, "1");
+    window.location.reload();
+  }
+
+  function label(selector, text) {
+    document.querySelectorAll(selector).forEach(function (node) {
+      if (!node.getAttribute("aria-label")) node.setAttribute("aria-label", text);
+    });
+  }
+
+  // The widget has no labels of its own and re-creates its parts when it opens and
+  // closes: add the labels, the live region and the "Nueva conversación" button each time.
+  function enhance() {
+    var launcher = document.querySelector(".rw-launcher");
+    var launcherText = document.querySelector(".rw-conversation-container") ? "Cerrar el chat" : "Abrir el chat de soporte";
+    if (launcher && launcher.getAttribute("aria-label") !== launcherText) launcher.setAttribute("aria-label", launcherText);
+    label(".rw-new-message", "Su mensaje");
+    label(".rw-send", "Enviar");
+    label(".rw-close-button", "Cerrar el chat");
+    label(".rw-toggle-fullscreen-button", "Pantalla completa");
+    var messages = document.getElementById("rw-messages") || document.querySelector(".rw-messages-container");
+    if (messages && !messages.getAttribute("role")) {
+      messages.setAttribute("role", "log");
+      messages.setAttribute("aria-live", "polite");
+      messages.setAttribute("aria-label", "Conversación con el asistente");
+      messages.setAttribute("tabindex", "0");
+    }
+    // Quick replies are plain divs: make them reachable and usable from the keyboard.
+    document.querySelectorAll(".rw-reply:not([tabindex])").forEach(function (reply) {
+      reply.setAttribute("role", "button");
+      reply.setAttribute("tabindex", "0");
+      reply.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          reply.click();
+        }
+      });
+    });
+    var header = document.querySelector(".rw-header");
+    if (header && !header.querySelector(".new-conversation")) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "new-conversation";
+      button.textContent = "Nueva conversación";
+      button.addEventListener("click", newConversation);
+      header.appendChild(button);
+    }
+  }
+
+  new MutationObserver(enhance).observe(document.getElementById("chat"), { childList: true, subtree: true });
+
+  if (window.sessionStorage.getItem(REOPEN_KEY)) {
+    window.sessionStorage.removeItem(REOPEN_KEY);
+    var tries = 0;
+    var timer = setInterval(function () {
+      tries += 1;
+      if (document.querySelector(".rw-launcher") || tries > 50) {
+        clearInterval(timer);
+        openChat();
+      }
+    }, 100);
+  }
 })();

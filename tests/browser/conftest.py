@@ -53,6 +53,27 @@ def page(browser, page_url):
     context.close()
 
 
+@pytest.fixture
+def phone_page(browser, page_url):
+    """A 360 px wide phone screen."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(page_url)
+    yield page
+    context.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_violations(page) -> list:
+    """WCAG 2.1 A/AA violations found by axe-core (installed by npm ci) in the page as it is."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
