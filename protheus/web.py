@@ -49,15 +49,30 @@ def page_config(request: web.Request, rasa_port: int) -> dict:
     }
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler):
-    response = await handler(request)
-    response.headers.update(SECURITY_HEADERS)
-    return response
+def content_security_policy(socket: str) -> str:
+    """Only this server's scripts, and connections only to Rasa (socket.io: HTTP, then WebSocket).
+    Inline styles are allowed because the chat widget injects its CSS at run time."""
+    websocket = "ws" + socket[len("http"):] if socket.startswith("http") else socket
+    return "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:", "font-src 'self'", f"connect-src 'self' {socket} {websocket}",
+        "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
+    ])
+
+
+def security_headers(rasa_port: int):
+    @web.middleware
+    async def middleware(request: web.Request, handler):
+        response = await handler(request)
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Security-Policy"] = content_security_policy(socket_url(request, rasa_port))
+        return response
+
+    return middleware
 
 
 def create_app(rasa_port: int = 5005) -> web.Application:
-    app = web.Application(middlewares=[security_headers])
+    app = web.Application(middlewares=[security_headers(rasa_port)])
 
     async def index(request: web.Request) -> web.FileResponse:
         return web.FileResponse(WEB_DIR / "index.html")

@@ -71,3 +71,12 @@ def test_chat_scripts_are_served(name):
 def test_only_known_vendor_files():
     assert get("/vendor/..%2Fpackage.json")[0] == 404
     assert get("/vendor/axe.js")[0] == 404
+
+
+def test_page_only_runs_its_own_scripts_and_talks_only_to_rasa(monkeypatch):
+    monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    _, _, headers = get("/", {"Host": "soporte.example.com:8080"})
+    policy = dict(part.split(" ", 1) for part in headers["Content-Security-Policy"].split("; "))
+    assert policy["script-src"] == "'self'"
+    assert policy["connect-src"] == "'self' http://soporte.example.com:5005 ws://soporte.example.com:5005"
+    assert policy["frame-ancestors"] == "'none'"

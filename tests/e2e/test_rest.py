@@ -32,8 +32,8 @@ def canned_texts(domain) -> list[str]:
     from protheus.settings import support_contact
 
     texts = [v["text"] for variants in domain.responses.values() for v in variants if v.get("text")]
-    sections = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8")).values()
-    texts += [entry["text"] for section in sections for entry in section.values()]
+    data = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+    texts += [entry["text"] for name in ("preguntas", "mensajes") for entry in data[name].values()]
     contact = support_contact()
     return [normalise(t.replace("{correo_soporte}", contact)) for t in texts]
 
