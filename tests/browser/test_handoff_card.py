@@ -92,15 +92,20 @@ def test_phone_screen_360px(phone_page):
     shoot(page, "telefono-360")
 
 
+def press_until(page, key: str, focused: str, times: int) -> bool:
+    """Press `key` until the JavaScript condition `focused` holds, at most `times` times."""
+    for _ in range(times):
+        page.keyboard.press(key)
+        if page.evaluate(focused):
+            return True
+    return False
+
+
 def test_keyboard_only(page, bot):
     """Tab to the chat, write, and pick a clarification button, without a mouse."""
     page.wait_for_selector(".rw-launcher")
     page.wait_for_timeout(1500)
-    for _ in range(12):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('rw-launcher')"):
-            break
-    else:
+    if not press_until(page, "Tab", "document.activeElement.classList.contains('rw-launcher')", 12):
         pytest.fail("el botón del chat no se alcanza con Tab")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Abrir el chat de soporte"
     page.keyboard.press("Enter")
@@ -109,11 +114,7 @@ def test_keyboard_only(page, bot):
     page.keyboard.type(_first_vague(bot))
     page.keyboard.press("Enter")
     page.wait_for_selector("text=¿Se refiere a alguna de estas opciones?", timeout=REPLY_TIMEOUT)
-    for _ in range(20):
-        page.keyboard.press("Shift+Tab")
-        if page.evaluate("document.activeElement.textContent.trim() === 'Ninguna de estas'"):
-            break
-    else:
+    if not press_until(page, "Shift+Tab", "document.activeElement.textContent.trim() === 'Ninguna de estas'", 20):
         pytest.fail("los botones de aclaración no se alcanzan con el teclado")
     assert page.evaluate("document.activeElement.getAttribute('role')") == "button"
     page.keyboard.press("Enter")
