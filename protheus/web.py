@@ -55,7 +55,7 @@ def content_security_policy(socket: str) -> str:
     websocket = "ws" + socket[len("http"):] if socket.startswith("http") else socket
     return "; ".join([
         "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:", "font-src 'self'", f"connect-src 'self' {socket} {websocket}",
+        "img-src 'self' data:", "font-src 'self' data:", f"connect-src 'self' {socket} {websocket}",
         "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
     ])
 
