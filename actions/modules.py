@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Optional
 
 import yaml
 
 from protheus.paths import DATA_DIR
+from protheus.text import fold  # noqa: F401 - re-exported for the forms
 
 ROUTINE = re.compile(r"\b([A-Za-z]{4}\d{3}[A-Za-z]?)\b")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so "facturacion" matches "facturación"."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1)

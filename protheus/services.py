@@ -20,6 +20,7 @@ from typing import Optional
 import yaml
 
 from protheus.paths import ROOT, STATE_DIR
+from protheus.settings import TRACKER_STATUS_ENV, database_url, tracker_status_file
 from protheus.training import rasa_executable
 
 LOG_DIR = STATE_DIR / "logs"
@@ -59,13 +60,16 @@ class Service:
             self.process.wait()
 
 
-def endpoints_file(ports: Ports) -> Path:
-    """endpoints.yml with the action server URL pointing at the chosen port."""
+def endpoints_file(ports: Ports, db_url: str) -> Path:
+    """endpoints.yml with the action server's port and the tracker store on DATABASE_URL.
+    Written under .state (git-ignored, owner-only): the URL may hold a password."""
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
     config["action_endpoint"] = {"url": f"http://127.0.0.1:{ports.actions}/webhook"}
+    config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": db_url}
     STATE_DIR.mkdir(parents=True, exist_ok=True)
-    path = STATE_DIR / f"endpoints-{ports.actions}.yml"
+    path = STATE_DIR / f"endpoints-{ports.rasa}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 
@@ -104,6 +108,11 @@ def start_web_server(ports: Ports, env: Optional[dict] = None) -> Service:
 
 
 def start_rasa_server(model: Path, token: str, ports: Ports, env: Optional[dict] = None) -> Service:
+    env = dict(env or {})
+    db_url = env.get("DATABASE_URL") or database_url()
+    status = tracker_status_file(ports.rasa)
+    status.unlink(missing_ok=True)  # only a store that really started writes it again
+    env.setdefault(TRACKER_STATUS_ENV, str(status))
     command = [
         rasa_executable(), "run",
         "--model", str(model),
@@ -113,7 +122,7 @@ def start_rasa_server(model: Path, token: str, ports: Ports, env: Optional[dict]
         "--port", str(ports.rasa),
         "--cors", *page_origins(ports),
         "--credentials", str(ROOT / "credentials.yml"),
-        "--endpoints", str(endpoints_file(ports)),
+        "--endpoints", str(endpoints_file(ports, db_url)),
     ]
     return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}", env)
 

@@ -44,3 +44,27 @@ def rasa_token(token_file: Path = TOKEN_FILE) -> str:
     token_file.write_text(token + "\n", encoding="utf-8")
     token_file.chmod(0o600)
     return token
+
+
+def console_timezone() -> str:
+    """Time zone of the dates shown in the console (CONSOLE_TZ); Prime hours are Mexico's."""
+    return os.environ.get("CONSOLE_TZ", "").strip() or "America/Mexico_City"
+
+
+def secure_cookies() -> bool | None:
+    """COOKIE_SECURE=1 forces the Secure flag, 0 drops it; unset: Secure when the request is HTTPS."""
+    value = os.environ.get("COOKIE_SECURE", "").strip().lower()
+    if value in ("1", "true", "si", "sí", "yes"):
+        return True
+    if value in ("0", "false", "no"):
+        return False
+    return None
+
+
+TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
+
+
+def tracker_status_file(rasa_port: int) -> Path:
+    """Where Rasa's tracker store reports whether conversations are being stored."""
+    override = os.environ.get(TRACKER_STATUS_ENV, "").strip()
+    return Path(override) if override else STATE_DIR / f"tracker-store-{rasa_port}.json"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -47,8 +47,139 @@ class Handoff(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     closed_at = Column(DateTime(timezone=True), nullable=True)
+    taken_at = Column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
         Index("ix_handoffs_status_channel", "status", "channel"),
         Index("ix_handoffs_sender_open", "sender_id", "channel", "intent", "status"),
     )
+
+
+# --- console: accounts ----------------------------------------------------------
+ROLES = ("agente", "entrenador", "admin")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(64), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_login_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class ConsoleSession(Base):
+    """A login: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(Float, nullable=False)
+    last_seen_at = Column(Float, nullable=False)
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(64), nullable=False)
+    remote = Column(String(64), nullable=False)
+    at = Column(Float, nullable=False)
+    success = Column(Boolean, nullable=False)
+
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_remote_at", "remote", "at"),
+    )
+
+
+class AuditEntry(Base):
+    """Who did what in the console, and when."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(Float, nullable=False, index=True)
+    username = Column(String(64), nullable=False)
+    action = Column(String(64), nullable=False)
+    detail = Column(JSON, nullable=False, default=dict)
+
+
+# --- console: conversations, indexed from Rasa's events table --------------------
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    sender_id = Column(String(255), primary_key=True)
+    channel = Column(String(32), nullable=True)
+    customer_code = Column(String(32), nullable=True)
+    started_at = Column(Float, nullable=False)
+    last_at = Column(Float, nullable=False)
+    turns = Column(Integer, nullable=False, default=0)
+    min_confidence = Column(Float, nullable=True)
+    had_fallback = Column(Boolean, nullable=False, default=False)
+    intents = Column(Text, nullable=False, default="")  # space-separated, in order of first use
+    first_message = Column(Text, nullable=True)
+
+    __table_args__ = (
+        Index("ix_conversations_last_at", "last_at"),
+        Index("ix_conversations_started_at", "started_at"),
+        Index("ix_conversations_channel_last", "channel", "last_at"),
+        Index("ix_conversations_min_confidence", "min_confidence"),
+        Index("ix_conversations_fallback_last", "had_fallback", "last_at"),
+        Index("ix_conversations_customer", "customer_code"),
+    )
+
+
+class ConversationIntent(Base):
+    __tablename__ = "conversation_intents"
+
+    sender_id = Column(String(255), primary_key=True)
+    intent = Column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_conversation_intents_intent", "intent", "sender_id"),)
+
+
+class CustomerMessage(Base):
+    """One row per customer message: free-text search, and the trainers' inbox."""
+
+    __tablename__ = "customer_messages"
+
+    event_id = Column(Integer, primary_key=True, autoincrement=False)
+    sender_id = Column(String(255), nullable=False)
+    at = Column(Float, nullable=False)
+    text = Column(Text, nullable=False)
+    search_text = Column(Text, nullable=False)  # lower case, no accents
+    intent = Column(String(64), nullable=True)
+    confidence = Column(Float, nullable=True)
+    fallback = Column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (
+        Index("ix_customer_messages_sender", "sender_id", "event_id"),
+        Index("ix_customer_messages_confidence", "confidence"),
+    )
+
+
+class MessageFlag(Base):
+    """A customer message an agent marked for the trainers."""
+
+    __tablename__ = "message_flags"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    event_id = Column(Integer, nullable=False, unique=True)
+    sender_id = Column(String(255), nullable=False)
+    flagged_by = Column(String(64), nullable=False)
+    note = Column(Text, nullable=False, default="")
+    created_at = Column(Float, nullable=False)
+    status = Column(String(16), nullable=False, default="pendiente")
+
+
+class IndexState(Base):
+    __tablename__ = "index_state"
+
+    name = Column(String(32), primary_key=True)
+    last_event_id = Column(Integer, nullable=False, default=0)

@@ -10,7 +10,7 @@ from typing import Iterator, Optional
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,6 +53,12 @@ class HandoffInfo:
     slots: dict = field(default_factory=dict)
     created_at: Optional[datetime] = None
     assigned_to: Optional[str] = None
+    taken_at: Optional[datetime] = None
+    closed_at: Optional[datetime] = None
+
+
+class HandoffError(ValueError):
+    """A queue transition that cannot happen; the message is shown to the agent (Spanish)."""
 
 
 def _customer_info(row: Customer) -> CustomerInfo:
@@ -61,7 +67,16 @@ def _customer_info(row: Customer) -> CustomerInfo:
 
 def _handoff_info(row: Handoff) -> HandoffInfo:
     return HandoffInfo(row.id, row.sender_id, row.channel, row.intent, row.summary, row.status,
-                       dict(row.slots or {}), row.created_at, row.assigned_to)
+                       dict(row.slots or {}), row.created_at, row.assigned_to, row.taken_at, row.closed_at)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """Rasa, the action server and the console write to the same file: let readers
+    proceed while one writes (WAL), and wait for a lock instead of failing at once."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 def new_handoff_id() -> str:
@@ -72,6 +87,8 @@ class SupportDB:
     def __init__(self, url: Optional[str] = None) -> None:
         self.url = url or database_url()
         self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
 
     @contextmanager
@@ -150,6 +167,46 @@ class SupportDB:
                 select(Handoff).where(Handoff.sender_id == sender_id).order_by(Handoff.created_at)
             ).scalars()
             return [_handoff_info(r) for r in rows]
+
+    # --- the agents' queue ---------------------------------------------------
+    def open_handoffs(self) -> list[HandoffInfo]:
+        """Hand-offs not yet closed, oldest first."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Handoff).where(Handoff.status.in_(OPEN_STATUSES)).order_by(Handoff.created_at)
+            ).scalars()
+            return [_handoff_info(r) for r in rows]
+
+    def take_handoff(self, handoff_id: str, agent: str) -> HandoffInfo:
+        """abierto → en_curso, assigned to `agent`. Atomic: of two agents, one gets it."""
+        with self.session() as session:
+            taken = session.execute(
+                update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "abierto")
+                .values(status="en_curso", assigned_to=agent, taken_at=utcnow(), updated_at=utcnow())
+            )
+            row = session.get(Handoff, handoff_id)
+            if row is None:
+                raise HandoffError("La derivación no existe.")
+            if taken.rowcount != 1:
+                session.refresh(row)
+                if row.status == "cerrado":
+                    raise HandoffError("La derivación ya está cerrada.")
+                raise HandoffError(f"La derivación ya la tomó {row.assigned_to}.")
+            session.refresh(row)
+            return _handoff_info(row)
+
+    def close_handoff(self, handoff_id: str, agent: str, any_agent: bool = False) -> HandoffInfo:
+        """en_curso → cerrado, by the agent who took it (or, with any_agent, an admin)."""
+        with self.session() as session:
+            row = session.get(Handoff, handoff_id)
+            if row is None:
+                raise HandoffError("La derivación no existe.")
+            if row.status != "en_curso":
+                raise HandoffError("Solo se cierra una derivación en curso: tómela primero.")
+            if row.assigned_to != agent and not any_agent:
+                raise HandoffError(f"La derivación está a cargo de {row.assigned_to}.")
+            row.status, row.closed_at = "cerrado", utcnow()
+            return _handoff_info(row)
 
     def set_handoff_status(self, handoff_id: str, status: str, agent: Optional[str] = None) -> HandoffInfo:
         with self.session() as session:

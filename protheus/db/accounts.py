@@ -1,0 +1,216 @@
+"""Console accounts: users, login sessions, login throttling and the audit log.
+
+Passwords are hashed with Argon2 (argon2-cffi). A session cookie carries a random
+token; only its SHA-256 is stored, so a copy of the database cannot be replayed.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+
+from protheus.db.models import ROLES, AuditEntry, ConsoleSession, LoginAttempt, User, utcnow
+from protheus.db.store import SupportDB
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD = 10
+THROTTLE_WINDOW = 15 * 60  # seconds
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_REMOTE = 20
+SESSION_IDLE = 8 * 3600
+SESSION_MAX = 12 * 3600
+
+_hasher = PasswordHasher()
+# Verified when the user does not exist, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """A request the console refuses; the message is shown to the user (Spanish)."""
+
+
+class TooManyAttempts(AccountError):
+    def __init__(self, wait_seconds: int) -> None:
+        minutes = max(1, round(wait_seconds / 60))
+        super().__init__(f"Demasiados intentos fallidos. Espere {minutes} min antes de volver a intentarlo.")
+        self.wait_seconds = wait_seconds
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    user: UserInfo
+    csrf_token: str
+
+
+def _info(row: User) -> UserInfo:
+    return UserInfo(row.id, row.username, row.role, row.active)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def check_new_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"La contraseña debe tener al menos {MIN_PASSWORD} caracteres.")
+
+
+class AccountStore:
+    def __init__(self, db: SupportDB) -> None:
+        self.db = db
+
+    # --- users --------------------------------------------------------------
+    def create_user(self, username: str, role: str, password: str) -> UserInfo:
+        username = normalise_username(username)
+        if not USERNAME.match(username):
+            raise AccountError("Usuario no válido: de 3 a 64 letras minúsculas, números, punto, guion o guion bajo.")
+        if role not in ROLES:
+            raise AccountError(f"Rol no válido: use {', '.join(ROLES)}.")
+        check_new_password(password)
+        with self.db.session() as session:
+            if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
+                raise AccountError(f"Ya existe el usuario «{username}».")
+            row = User(username=username, role=role, password_hash=_hasher.hash(password), active=True)
+            session.add(row)
+            session.flush()
+            return _info(row)
+
+    def users(self) -> list[UserInfo]:
+        with self.db.session() as session:
+            return [_info(r) for r in session.execute(select(User).order_by(User.username)).scalars()]
+
+    def get_user(self, user_id: int) -> Optional[UserInfo]:
+        with self.db.session() as session:
+            row = session.get(User, user_id)
+            return _info(row) if row else None
+
+    def has_admin(self) -> bool:
+        with self.db.session() as session:
+            query = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
+            return session.execute(query).scalar_one() > 0
+
+    def update_user(self, user_id: int, *, role: Optional[str] = None, active: Optional[bool] = None,
+                    password: Optional[str] = None) -> UserInfo:
+        """Change a user's role, state or password; their open sessions end."""
+        if role is not None and role not in ROLES:
+            raise AccountError(f"Rol no válido: use {', '.join(ROLES)}.")
+        if password is not None:
+            check_new_password(password)
+        with self.db.session() as session:
+            row = session.get(User, user_id)
+            if row is None:
+                raise AccountError("El usuario no existe.")
+            if role is not None:
+                row.role = role
+            if active is not None:
+                row.active = active
+            if password is not None:
+                row.password_hash = _hasher.hash(password)
+            session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
+            return _info(row)
+
+    # --- login ----------------------------------------------------------------
+    def _recent_failures(self, session, column, value: str, now: float) -> tuple[int, float]:
+        """Failures since the last success within the window, and the oldest one's time."""
+        last_success = session.execute(
+            select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(True))
+        ).scalar_one()
+        since = max(now - THROTTLE_WINDOW, last_success or 0)
+        count, oldest = session.execute(
+            select(func.count(), func.min(LoginAttempt.at)).where(
+                column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
+        ).one()
+        return count, oldest or now
+
+    def _throttle(self, session, username: str, remote: str, now: float) -> None:
+        for column, value, limit in ((LoginAttempt.username, username, MAX_FAILURES_PER_USER),
+                                     (LoginAttempt.remote, remote, MAX_FAILURES_PER_REMOTE)):
+            count, oldest = self._recent_failures(session, column, value, now)
+            if count >= limit:
+                raise TooManyAttempts(int(oldest + THROTTLE_WINDOW - now))
+
+    def authenticate(self, username: str, password: str, remote: str, now: Optional[float] = None) -> UserInfo:
+        """The user, or AccountError (wrong credentials) / TooManyAttempts."""
+        now = time.time() if now is None else now
+        username = normalise_username(username)[:64]
+        remote = (remote or "desconocido")[:64]
+        with self.db.session() as session:
+            self._throttle(session, username, remote, now)
+            row = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+            ok = self._verify(row.password_hash if row else _DUMMY_HASH, password or "") and row is not None
+            ok = ok and row.active
+            session.add(LoginAttempt(username=username, remote=remote, at=now, success=bool(ok)))
+            if not ok:
+                raise AccountError("Usuario o contraseña incorrectos.")
+            row.last_login_at = utcnow()
+            if _hasher.check_needs_rehash(row.password_hash):
+                row.password_hash = _hasher.hash(password)
+            return _info(row)
+
+    @staticmethod
+    def _verify(password_hash: str, password: str) -> bool:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # --- sessions ----------------------------------------------------------------
+    def open_session(self, user: UserInfo, now: Optional[float] = None) -> str:
+        """A new session for the user; returns the token for the cookie."""
+        now = time.time() if now is None else now
+        token = secrets.token_urlsafe(32)
+        with self.db.session() as session:
+            session.add(ConsoleSession(token_hash=_digest(token), user_id=user.id,
+                                       csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now))
+        return token
+
+    def session_for(self, token: str, now: Optional[float] = None) -> Optional[SessionInfo]:
+        """The live session of this token (and its user), or None when unknown, expired or disabled."""
+        if not token:
+            return None
+        now = time.time() if now is None else now
+        with self.db.session() as session:
+            row = session.get(ConsoleSession, _digest(token))
+            if row is None:
+                return None
+            user = session.get(User, row.user_id)
+            expired = now - row.last_seen_at > SESSION_IDLE or now - row.created_at > SESSION_MAX
+            if expired or user is None or not user.active:
+                session.delete(row)
+                return None
+            if now - row.last_seen_at > 60:
+                row.last_seen_at = now
+            return SessionInfo(_info(user), row.csrf_token)
+
+    def close_session(self, token: str) -> None:
+        with self.db.session() as session:
+            session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == _digest(token or "")))
+
+    # --- audit log -------------------------------------------------------------------
+    def audit(self, username: str, action: str, **detail: Any) -> None:
+        with self.db.session() as session:
+            session.add(AuditEntry(at=time.time(), username=username, action=action, detail=detail))
+
+    def audit_entries(self, limit: int = 200) -> list[dict]:
+        with self.db.session() as session:
+            rows = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
+            return [{"at": r.at, "username": r.username, "action": r.action, "detail": r.detail} for r in rows]

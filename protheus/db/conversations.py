@@ -1,0 +1,335 @@
+"""Conversations for the console, read from Rasa's tracker store (table `events`).
+
+Listing and filtering 100,000 events on the fly would mean parsing every event's JSON
+on each page view. Instead an incremental index (`sync`) reads only the events added
+since its last run into three small tables: one row per conversation, one per
+(conversation, intent) and one per customer message. Filters then run on indexed
+columns. Transcripts are read straight from `events`, which Rasa indexes by sender.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime, timedelta
+from typing import Any, Iterable, Iterator, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from protheus.db.models import (Conversation, ConversationIntent, CustomerMessage, Handoff, IndexState,
+                                MessageFlag)
+from protheus.db.store import SupportDB
+from protheus.text import fold
+
+# Rasa 3.6's SQLTrackerStore table, mirrored (Rasa owns it; migration 0002 creates it if missing).
+EVENTS = Table(
+    "events", MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
+FALLBACK_ACTIONS = {"action_default_fallback", "action_preparar_aclaracion", "utter_ask_rephrase", "utter_default"}
+CUSTOMER_CODE_SLOT = "codigo_cliente"
+HIDDEN_ACTIONS = {"action_listen"}
+INDEX_NAME = "events"
+IN_CHUNK = 500
+
+
+class IndexConflict(Exception):
+    """Another process indexed the same events first."""
+
+
+# --- reading events ----------------------------------------------------------------
+def parse_data(row_data: Optional[str]) -> dict:
+    try:
+        return json.loads(row_data or "{}")
+    except ValueError:
+        return {}
+
+
+def classifier_confidence(parse: dict) -> Optional[float]:
+    """The confidence of the classifier's best real intent (nlu_fallback reports its threshold)."""
+    intent = parse.get("intent") or {}
+    if intent.get("name") != "nlu_fallback":
+        return intent.get("confidence")
+    for ranked in parse.get("intent_ranking") or []:
+        if ranked.get("name") != "nlu_fallback":
+            return ranked.get("confidence")
+    return intent.get("confidence")
+
+
+@dataclass
+class _Delta:
+    """What a batch of events adds to one conversation."""
+    started_at: float
+    last_at: float
+    turns: int = 0
+    min_confidence: Optional[float] = None
+    had_fallback: bool = False
+    intents: list[str] = field(default_factory=list)
+    channel: Optional[str] = None
+    customer_code: Optional[str] = None
+    first_message: Optional[str] = None
+    messages: list[CustomerMessage] = field(default_factory=list)
+
+    def see(self, event_id: int, at: float, data: dict) -> None:
+        self.started_at, self.last_at = min(self.started_at, at), max(self.last_at, at)
+        kind = data.get("event")
+        if kind == "user":
+            self._user(event_id, at, data)
+        elif kind == "slot" and data.get("name") == CUSTOMER_CODE_SLOT and data.get("value"):
+            self.customer_code = str(data["value"])[:32]
+        elif kind == "action" and data.get("name") in FALLBACK_ACTIONS:
+            self.had_fallback = True
+
+    def _user(self, event_id: int, at: float, data: dict) -> None:
+        parse = data.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name")
+        confidence = classifier_confidence(parse)
+        text = data.get("text") or ""
+        self.turns += 1
+        self.channel = data.get("input_channel") or self.channel
+        if intent and intent not in self.intents:
+            self.intents.append(intent)
+        if intent in FALLBACK_INTENTS:
+            self.had_fallback = True
+        if confidence is not None and not text.startswith("/"):
+            self.min_confidence = confidence if self.min_confidence is None else min(self.min_confidence, confidence)
+        if text and not text.startswith("/"):  # button payloads are not something the customer wrote
+            self.first_message = self.first_message or text[:500]
+            self.messages.append(CustomerMessage(
+                event_id=event_id, sender_id="", at=at, text=text, search_text=fold(text), intent=intent,
+                confidence=confidence, fallback=intent in FALLBACK_INTENTS))
+
+
+# --- filters -------------------------------------------------------------------------
+@dataclass
+class ConversationFilter:
+    date_from: Optional[date] = None
+    date_to: Optional[date] = None
+    intent: Optional[str] = None
+    channel: Optional[str] = None
+    confidence_below: Optional[float] = None
+    fallback_only: bool = False
+    text: Optional[str] = None
+    timezone: str = "America/Mexico_City"
+
+    def _day_start(self, day: date) -> float:
+        return datetime.combine(day, dtime.min, tzinfo=ZoneInfo(self.timezone)).timestamp()
+
+    def conditions(self) -> list:
+        found = []
+        if self.date_from:
+            found.append(Conversation.last_at >= self._day_start(self.date_from))
+        if self.date_to:
+            found.append(Conversation.started_at < self._day_start(self.date_to + timedelta(days=1)))
+        if self.intent:
+            found.append(Conversation.sender_id.in_(
+                select(ConversationIntent.sender_id).where(ConversationIntent.intent == self.intent)))
+        if self.channel:
+            found.append(Conversation.channel == self.channel)
+        if self.confidence_below is not None:
+            found.append(Conversation.min_confidence < self.confidence_below)
+        if self.fallback_only:
+            found.append(Conversation.had_fallback.is_(True))
+        if self.text and self.text.strip():
+            found.append(self._text_condition(self.text.strip()))
+        return found
+
+    @staticmethod
+    def _text_condition(text: str):
+        pattern = "%" + fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        in_messages = Conversation.sender_id.in_(
+            select(CustomerMessage.sender_id).where(CustomerMessage.search_text.like(pattern, escape="\\")))
+        return or_(in_messages, Conversation.sender_id == text, Conversation.customer_code == text.upper())
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    sender_id: str
+    channel: Optional[str]
+    customer_code: Optional[str]
+    started_at: float
+    last_at: float
+    turns: int
+    min_confidence: Optional[float]
+    had_fallback: bool
+    intents: list[str]
+    first_message: Optional[str]
+    handoffs: list[dict]
+
+
+# --- the store -------------------------------------------------------------------------
+class ConversationStore:
+    _sync_lock = threading.Lock()
+
+    def __init__(self, db: SupportDB) -> None:
+        self.db = db
+
+    # --- index -------------------------------------------------------------------
+    def sync(self, batch: int = 5000) -> int:
+        """Index the events added since the last run; returns how many were read."""
+        total = 0
+        with self._sync_lock:
+            while True:
+                try:
+                    read = self._sync_batch(batch)
+                except IndexConflict:
+                    return total
+                total += read
+                if read < batch:
+                    return total
+
+    def _sync_batch(self, batch: int) -> int:
+        with self.db.session() as session:
+            state = session.get(IndexState, INDEX_NAME)
+            last = state.last_event_id if state else 0
+            rows = session.execute(
+                select(EVENTS.c.id, EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data)
+                .where(EVENTS.c.id > last).order_by(EVENTS.c.id).limit(batch)
+            ).all()
+            if not rows:
+                return 0
+            deltas: dict[str, _Delta] = {}
+            for event_id, sender, at, data in rows:
+                at = at or 0.0
+                deltas.setdefault(sender, _Delta(at, at)).see(event_id, at, parse_data(data))
+            self._apply(session, deltas)
+            self._advance(session, state, last, rows[-1][0])
+            return len(rows)
+
+    @staticmethod
+    def _advance(session, state: Optional[IndexState], last: int, new_last: int) -> None:
+        if state is None:
+            try:
+                with session.begin_nested():
+                    session.add(IndexState(name=INDEX_NAME, last_event_id=new_last))
+            except IntegrityError as error:
+                raise IndexConflict() from error
+            return
+        moved = session.execute(update(IndexState).where(
+            IndexState.name == INDEX_NAME, IndexState.last_event_id == last).values(last_event_id=new_last))
+        if moved.rowcount != 1:
+            raise IndexConflict()
+
+    def _apply(self, session, deltas: dict[str, _Delta]) -> None:
+        senders = list(deltas)
+        existing = {c.sender_id: c for chunk in _chunks(senders) for c in session.execute(
+            select(Conversation).where(Conversation.sender_id.in_(chunk))).scalars()}
+        known_intents = {(s, i) for chunk in _chunks(senders) for s, i in session.execute(
+            select(ConversationIntent.sender_id, ConversationIntent.intent)
+            .where(ConversationIntent.sender_id.in_(chunk))).all()}
+        for sender, delta in deltas.items():
+            row = existing.get(sender)
+            if row is None:
+                row = Conversation(sender_id=sender, started_at=delta.started_at, last_at=delta.last_at, turns=0,
+                                   had_fallback=False, intents="")
+                session.add(row)
+            _merge(row, delta)
+            for intent in delta.intents:
+                if (sender, intent) not in known_intents:
+                    session.add(ConversationIntent(sender_id=sender, intent=intent[:64]))
+            for message in delta.messages:
+                message.sender_id = sender
+                session.add(message)
+
+    # --- queries -------------------------------------------------------------------
+    def list(self, filters: ConversationFilter, page: int = 1, per_page: int = 50) -> tuple[list[ConversationRow], int]:
+        conditions = filters.conditions()
+        with self.db.session() as session:
+            total = session.execute(select(func.count()).select_from(Conversation).where(*conditions)).scalar_one()
+            rows = session.execute(
+                select(Conversation).where(*conditions)
+                .order_by(Conversation.last_at.desc(), Conversation.sender_id)
+                .offset(max(page - 1, 0) * per_page).limit(per_page)
+            ).scalars().all()
+            return self._rows(session, rows), total
+
+    def export(self, filters: ConversationFilter, limit: int = 100_000) -> list[ConversationRow]:
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Conversation).where(*filters.conditions())
+                .order_by(Conversation.last_at.desc(), Conversation.sender_id).limit(limit)
+            ).scalars().all()
+            return self._rows(session, rows)
+
+    @staticmethod
+    def _rows(session, rows: list[Conversation]) -> list[ConversationRow]:
+        handoffs: dict[str, list[dict]] = {}
+        for chunk in _chunks([r.sender_id for r in rows]):
+            for h in session.execute(select(Handoff).where(Handoff.sender_id.in_(chunk)).order_by(Handoff.created_at)).scalars():
+                handoffs.setdefault(h.sender_id, []).append({"id": h.id, "canal": h.channel, "estado": h.status})
+        return [ConversationRow(r.sender_id, r.channel, r.customer_code, r.started_at, r.last_at, r.turns,
+                                r.min_confidence, bool(r.had_fallback), r.intents.split(), r.first_message,
+                                handoffs.get(r.sender_id, [])) for r in rows]
+
+    def intents_seen(self) -> list[str]:
+        with self.db.session() as session:
+            return list(session.execute(select(ConversationIntent.intent).distinct().order_by(ConversationIntent.intent)).scalars())
+
+    def channels_seen(self) -> list[str]:
+        with self.db.session() as session:
+            query = select(Conversation.channel).where(Conversation.channel.isnot(None)).distinct()
+            return sorted(session.execute(query).scalars())
+
+    def events(self, sender_id: str) -> list[dict]:
+        """Every stored event of a conversation, oldest first, with its database id."""
+        with self.db.session() as session:
+            rows = session.execute(select(EVENTS.c.id, EVENTS.c.timestamp, EVENTS.c.data)
+                                   .where(EVENTS.c.sender_id == sender_id).order_by(EVENTS.c.id)).all()
+        return [{**parse_data(data), "_id": event_id, "timestamp": at} for event_id, at, data in rows]
+
+    # --- flags -----------------------------------------------------------------------
+    def flag(self, event_id: int, username: str, note: str = "") -> bool:
+        """Mark a customer message for the trainers; False if it is not a customer message.
+        Flagging it again keeps the first flag."""
+        with self.db.session() as session:
+            event = session.execute(select(EVENTS.c.sender_id, EVENTS.c.type_name).where(EVENTS.c.id == event_id)).first()
+            if event is None or event.type_name != "user":
+                return False
+            if session.execute(select(MessageFlag.id).where(MessageFlag.event_id == event_id)).first() is None:
+                session.add(MessageFlag(event_id=event_id, sender_id=event.sender_id, flagged_by=username,
+                                        note=(note or "")[:500], created_at=time.time(), status="pendiente"))
+            return True
+
+    def flagged_event_ids(self, sender_id: str) -> set[int]:
+        with self.db.session() as session:
+            return set(session.execute(select(MessageFlag.event_id).where(MessageFlag.sender_id == sender_id)).scalars())
+
+    def flags(self, status: str = "pendiente") -> list[dict]:
+        with self.db.session() as session:
+            rows = session.execute(
+                select(MessageFlag, CustomerMessage.text, CustomerMessage.intent, CustomerMessage.confidence)
+                .join(CustomerMessage, CustomerMessage.event_id == MessageFlag.event_id, isouter=True)
+                .where(MessageFlag.status == status).order_by(MessageFlag.created_at.desc())
+            ).all()
+            return [{"event_id": f.event_id, "sender_id": f.sender_id, "flagged_by": f.flagged_by, "note": f.note,
+                     "created_at": f.created_at, "text": text or "", "intent": intent, "confidence": confidence}
+                    for f, text, intent, confidence in rows]
+
+
+def _merge(row: Conversation, delta: _Delta) -> None:
+    row.started_at = min(row.started_at, delta.started_at)
+    row.last_at = max(row.last_at, delta.last_at)
+    row.turns = (row.turns or 0) + delta.turns
+    if delta.min_confidence is not None:
+        row.min_confidence = delta.min_confidence if row.min_confidence is None else min(row.min_confidence, delta.min_confidence)
+    row.had_fallback = bool(row.had_fallback) or delta.had_fallback
+    intents = (row.intents or "").split()
+    row.intents = " ".join(intents + [i for i in delta.intents if i not in intents])
+    row.channel = delta.channel or row.channel
+    row.customer_code = delta.customer_code or row.customer_code
+    row.first_message = row.first_message or delta.first_message
+
+
+def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,109 @@
+"""Is every conversation being stored? Rasa, the database and Rasa's tracker store.
+
+Rasa falls back to keeping conversations in memory when the database fails, and
+says so only once in its log. protheus.tracker_store writes the store's state to a
+file; this module reads it and turns it into a Spanish verdict for /salud, the
+console banner and a loud log line whenever it changes.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from protheus.db.store import SupportDB
+from protheus.rasa_client import RasaClient
+from protheus.store_status import FAILING, read_status
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Health:
+    rasa: bool
+    database: bool
+    conversations_stored: Optional[bool]  # None: unknown (Rasa is not running)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.rasa and self.database and bool(self.conversations_stored) and not self.warnings
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        return {"estado": "ok" if self.ok else "degradado", "rasa": data["rasa"], "base_de_datos": data["database"],
+                "conversaciones_guardadas": data["conversations_stored"], "avisos": data["warnings"]}
+
+
+def database_answers(db: SupportDB) -> bool:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any driver error means "not reachable"
+        return False
+
+
+def _clock(timestamp: float, tz: str) -> str:
+    return datetime.fromtimestamp(timestamp, ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def verdict(rasa_up: bool, db_up: bool, store: Optional[dict], tz: str) -> Health:
+    """The health of conversation storage from what was observed (pure, for the tests)."""
+    warnings: list[str] = []
+    stored: Optional[bool] = None
+    if not db_up:
+        warnings.append("La base de datos no responde: no se pueden guardar ni consultar conversaciones.")
+    if not rasa_up:
+        warnings.append("Rasa no responde: el asistente no está atendiendo.")
+    elif store is None:
+        stored = False
+        warnings.append("Rasa está guardando las conversaciones solo en memoria (no pudo crear el almacén SQL): "
+                        "se perderán al reiniciar. Revise DATABASE_URL y el registro de Rasa.")
+    elif store.get("estado") == FAILING:
+        stored = False
+        warnings.append(f"Las conversaciones no se están guardando desde {_clock(store['desde'], tz)} "
+                        f"({store.get('fallos', 0)} fallos; último error: {store.get('ultimo_error')}). "
+                        "Rasa las guarda solo en memoria: se perderán al reiniciar.")
+    else:
+        stored = True
+        if store.get("fallos"):
+            warnings.append(f"Hubo {store['fallos']} fallos al guardar conversaciones (el último el "
+                            f"{_clock(store['ultimo_fallo'], tz)}): esos turnos quedaron solo en memoria.")
+    return Health(rasa_up, db_up, stored, warnings)
+
+
+class HealthMonitor:
+    """Checks on demand and logs loudly when the verdict changes."""
+
+    def __init__(self, db: SupportDB, rasa: RasaClient, status_file: Path, tz: str) -> None:
+        self.db, self.rasa, self.status_file, self.tz = db, rasa, status_file, tz
+        self._last: Optional[tuple] = None
+
+    async def check(self) -> Health:
+        import asyncio
+
+        rasa_up = await self.rasa.status() is not None
+        db_up = await asyncio.to_thread(database_answers, self.db)
+        health = verdict(rasa_up, db_up, read_status(self.status_file), self.tz)
+        self._log_change(health)
+        return health
+
+    def _log_change(self, health: Health) -> None:
+        key = (health.conversations_stored, tuple(health.warnings))
+        if key == self._last:
+            return
+        self._last = key
+        if health.conversations_stored is False or not health.database:
+            for warning in health.warnings:
+                logger.critical("¡ATENCIÓN! %s", warning)
+        elif health.warnings:
+            for warning in health.warnings:
+                logger.warning(warning)
+        else:
+            logger.info("Conversaciones: se guardan en la base de datos.")

@@ -1,0 +1,52 @@
+"""The few calls the web app makes to Rasa's HTTP API (with its token, server side only)."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+from urllib.parse import quote
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+TIMEOUT = aiohttp.ClientTimeout(total=15)
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer or refused the call."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+
+    async def _request(self, method: str, path: str, params: Optional[dict] = None, body: Any = None) -> Any:
+        params = {"token": self.token, **(params or {})}
+        try:
+            async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+                async with session.request(method, self.base_url + path, params=params, json=body) as response:
+                    if response.status >= 400:
+                        raise RasaUnavailable(f"Rasa respondió {response.status} a {path}")
+                    return await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise RasaUnavailable(f"Rasa no responde ({type(error).__name__})") from error
+
+    async def status(self) -> Optional[dict]:
+        try:
+            return await self._request("GET", "/status")
+        except RasaUnavailable:
+            return None
+
+    async def append_events(self, sender_id: str, events: list[dict], deliver: bool = False) -> None:
+        """Add events to a conversation; with deliver, bot messages reach the customer's chat
+        through the channel of their last message (Rasa's execute_side_effects)."""
+        params = {"include_events": "NONE"}
+        if deliver:
+            params.update(output_channel="latest", execute_side_effects="true")
+        await self._request("POST", f"/conversations/{quote(sender_id, safe='')}/tracker/events", params, events)
+
+    async def send_agent_message(self, sender_id: str, text: str, agent: str) -> None:
+        await self.append_events(sender_id, [{"event": "bot", "text": text, "metadata": {"agente": agent}}], deliver=True)
+
+    async def resume(self, sender_id: str) -> None:
+        await self.append_events(sender_id, [{"event": "resume"}])
