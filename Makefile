@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup run shell train eval test validate bench db import-customers clean
+.PHONY: help setup run shell train eval test validate bench db admin import-customers clean
 
 help:
 	@echo "make run     instala, entrena si hace falta e inicia el asistente"
@@ -17,6 +17,7 @@ help:
 	@echo "make eval DATA=archivo.yml   evaluar el modelo activo con un archivo NLU de Rasa"
 	@echo "make bench   benchmarks (tiempos, F1 de los pipelines)"
 	@echo "make db      crear/actualizar la base de datos y cargar los clientes demo"
+	@echo "make admin USUARIO=nombre [ROL=agente|entrenador|admin]   crear un usuario de la consola"
 	@echo "make import-customers CSV=clientes.csv   importar clientes desde un CSV"
 
 setup:
@@ -50,6 +51,12 @@ bench: setup
 
 db: setup
 	@$(PY) -m protheus.db migrate
+
+USUARIO ?=
+ROL ?= admin
+admin: setup
+	@test -n "$(USUARIO)" || { echo "Indique el usuario: make admin USUARIO=nombre (ROL=agente|entrenador|admin)"; exit 2; }
+	@$(PY) -m protheus.console crear-usuario "$(USUARIO)" --rol "$(ROL)"
 
 CSV ?=
 import-customers: setup

@@ -14,7 +14,6 @@ would never reach the web chat. Our output emits the payload itself.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Iterable, Optional
 
 import aiohttp
@@ -25,6 +24,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from sanic import Blueprint, Sanic
 
 from protheus.messages import message
+from protheus.settings import max_message_chars
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +82,6 @@ async def check_turn(message: UserMessage, agent: Any) -> None:
 
 def message_text(key: str, **values: Any) -> str:
     return message(key, **values)["text"]
-
-
-def max_message_chars() -> int:
-    return int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
 
 
 def guarded(on_new_message: Handler) -> Handler:

@@ -19,7 +19,7 @@ from protheus.services import (
     start_web_server,
     wait_until_ready,
 )
-from protheus.settings import TOKEN_FILE, rasa_token, support_contact
+from protheus.settings import TOKEN_FILE, console_timezone, rasa_token, support_contact, tracker_status_file
 from protheus.training import rasa_executable, train
 
 
@@ -43,6 +43,8 @@ def _banner(ports: Ports, token: str) -> str:
     return f"""
 El asistente está listo.
   Página de soporte (chat web): http://localhost:{ports.web}/
+  Consola de agentes:           http://localhost:{ports.web}/consola
+  Estado (JSON):                http://localhost:{ports.web}/salud
   Bot (REST):        {rest}
   Bot (socket.io):   http://127.0.0.1:{ports.rasa}/socket.io/
   API HTTP de Rasa:  http://127.0.0.1:{ports.rasa}/  (token en el {token_hint})
@@ -68,6 +70,21 @@ def prepare_database() -> None:
         print(f"Base de datos lista; clientes demo cargados: {added} (PRIME01, STD01).")
 
 
+def _storage_warnings(ports: Ports) -> str:
+    """Loud lines when conversations are not being stored, or when no one can log in."""
+    from protheus.db.accounts import AccountStore
+    from protheus.db.store import SupportDB
+    from protheus.health import database_answers, verdict
+    from protheus.store_status import read_status
+
+    db = SupportDB()
+    health = verdict(True, database_answers(db), read_status(tracker_status_file(ports.rasa)), console_timezone())
+    lines = [f"¡ATENCIÓN! {warning}" for warning in health.warnings]
+    if health.database and not AccountStore(db).has_admin():
+        lines.append("Aún no hay administrador de la consola. Créelo con: make admin USUARIO=su_nombre")
+    return "".join(line + "\n" for line in lines)
+
+
 def run() -> None:
     ports = Ports()
     _check_ports(ports, ports.rasa, ports.actions, ports.web)
@@ -91,6 +108,7 @@ def run() -> None:
         wait_until_ready(services)
         print(f"(listo en {time.monotonic() - started:.1f} s)")
         print(_banner(ports, token), flush=True)
+        print(_storage_warnings(ports), end="", flush=True)
         while all(s.process.poll() is None for s in services):
             time.sleep(1)
         dead = next(s for s in services if s.process.poll() is not None)

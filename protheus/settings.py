@@ -68,3 +68,11 @@ def tracker_status_file(rasa_port: int) -> Path:
     """Where Rasa's tracker store reports whether conversations are being stored."""
     override = os.environ.get(TRACKER_STATUS_ENV, "").strip()
     return Path(override) if override else STATE_DIR / f"tracker-store-{rasa_port}.json"
+
+
+def max_message_chars() -> int:
+    """Longest customer message accepted (MAX_MESSAGE_CHARS); the page limits it too."""
+    try:
+        return max(1, int(os.environ.get("MAX_MESSAGE_CHARS", "2000")))
+    except ValueError:
+        return 2000

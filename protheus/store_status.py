@@ -28,7 +28,7 @@ class StatusFile:
 
     def __init__(self, path: Optional[Path]) -> None:
         self.path = path
-        self.state: dict[str, Any] = {"estado": OK, "desde": time.time(), "guardados": 0, "fallos": 0,
+        self.state: dict[str, Any] = {"estado": OK, "desde": time.time(), "fallos": 0,
                                       "ultimo_fallo": None, "ultimo_error": None, "pid": os.getpid()}
 
     def write(self) -> None:
@@ -40,7 +40,6 @@ class StatusFile:
         temporary.replace(self.path)
 
     def succeeded(self) -> None:
-        self.state["guardados"] += 1
         if self.state["estado"] != OK:
             logger.warning("La base de datos de conversaciones responde de nuevo; se vuelven a guardar.")
             self.state.update(estado=OK, desde=time.time())

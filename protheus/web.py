@@ -1,20 +1,29 @@
-"""The customer support page (and, later, the agent console) on port 8080.
+"""The web app on port 8080: the customer support page, the agents' console and /salud.
 
 Serves web/ and the rasa-webchat bundle installed by `npm ci`. The page talks to
-Rasa's socket.io channel directly and never receives the API token.
+Rasa's socket.io channel directly and never receives the API token; the console
+talks to Rasa's HTTP API from the server, with the token.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import logging
 import os
+from typing import Optional
 
 from aiohttp import web
 
-from protheus.channels import max_message_chars
+from protheus.console.context import CONSOLE, ConsoleContext
+from protheus.console.routes import setup as setup_console
 from protheus.messages import handoff_card
-from protheus.settings import portal_url
 from protheus.paths import ROOT
+from protheus.settings import (console_timezone, database_url, max_message_chars, portal_url, rasa_token,
+                               tracker_status_file)
+
+logger = logging.getLogger(__name__)
+HEALTH_INTERVAL = 30
 
 WEB_DIR = ROOT / "web"
 NODE_MODULES = ROOT / "node_modules"
@@ -65,14 +74,20 @@ def security_headers(rasa_port: int):
     async def middleware(request: web.Request, handler):
         response = await handler(request)
         response.headers.update(SECURITY_HEADERS)
-        response.headers["Content-Security-Policy"] = content_security_policy(socket_url(request, rasa_port))
+        # The console sets its own, stricter policy.
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(socket_url(request, rasa_port)))
         return response
 
     return middleware
 
 
-def create_app(rasa_port: int = 5005) -> web.Application:
+def create_app(rasa_port: int = 5005, console: Optional[ConsoleContext] = None) -> web.Application:
+    """The customer page, the agents' console (/consola) and /salud."""
     app = web.Application(middlewares=[security_headers(rasa_port)])
+    console = console or ConsoleContext.create(
+        database_url(), f"http://127.0.0.1:{rasa_port}", rasa_token(), tracker_status_file(rasa_port), console_timezone())
+    setup_console(app, console)
+    app.cleanup_ctx.append(_watch_health)
 
     async def index(request: web.Request) -> web.FileResponse:
         return web.FileResponse(WEB_DIR / "index.html")
@@ -96,12 +111,28 @@ def create_app(rasa_port: int = 5005) -> web.Application:
     return app
 
 
+async def _watch_health(app: web.Application):
+    """Check every HEALTH_INTERVAL seconds, so a failing store is logged even with no one in the console."""
+    async def loop() -> None:
+        while True:
+            try:
+                await app[CONSOLE].health.check()
+            except Exception:  # noqa: BLE001 - the watcher must outlive any single failure
+                logger.exception("Health check failed")
+            await asyncio.sleep(HEALTH_INTERVAL)
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Página de soporte del asistente.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
     web.run_app(create_app(args.rasa_port), host=args.host, port=args.port, print=None)
 
 

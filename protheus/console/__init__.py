@@ -1,0 +1,1 @@
+"""The agents' and trainers' console (/consola), served by the same web app as the customer page."""

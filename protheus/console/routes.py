@@ -1,0 +1,43 @@
+"""/consola routes and /salud, added to the web app."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from protheus.console import conversations, queue, security, training, users
+from protheus.console.context import CONSOLE, ConsoleContext, can
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    role = request["session"].user.role
+    target = "/consola/cola" if can(role, "cola") else "/consola/conversaciones"
+    raise web.HTTPSeeOther(target)
+
+
+async def health(request: web.Request) -> web.Response:
+    """Public and without details that would help an attacker: what works, what does not."""
+    verdict = await request.app[CONSOLE].health.check()
+    return web.json_response(verdict.as_json(), status=200 if verdict.ok else 503,
+                             dumps=lambda data: __import__("json").dumps(data, ensure_ascii=False))
+
+
+def setup(app: web.Application, ctx: ConsoleContext) -> None:
+    app[CONSOLE] = ctx
+    app.middlewares.append(security.console_security)
+    add = app.router.add_route
+    add("GET", "/salud", health)
+    add("GET", "/consola", home)
+    add("GET", "/consola/entrar", security.login_page)
+    add("POST", "/consola/entrar", security.login)
+    add("POST", "/consola/salir", security.logout)
+    add("GET", "/consola/conversaciones", conversations.conversation_list)
+    add("GET", "/consola/conversaciones/exportar.{formato:csv|json}", conversations.conversation_export)
+    add("GET", "/consola/conversaciones/{sender_id}", conversations.transcript)
+    add("POST", "/consola/mensajes/{event_id}/marcar", conversations.flag_message)
+    add("GET", "/consola/cola", queue.queue_page)
+    add("POST", "/consola/derivaciones/{handoff_id}/tomar", queue.take)
+    add("POST", "/consola/derivaciones/{handoff_id}/responder", queue.reply)
+    add("POST", "/consola/derivaciones/{handoff_id}/cerrar", queue.close)
+    add("GET", "/consola/usuarios", users.users_page)
+    add("POST", "/consola/usuarios", users.create_user)
+    add("POST", "/consola/usuarios/{user_id}", users.update_user)
+    add("GET", "/consola/entrenamiento", training.flagged_messages)
