@@ -43,5 +43,5 @@ def db(request, tmp_path) -> SupportDB:
     finally:
         store.engine.dispose()
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

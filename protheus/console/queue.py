@@ -61,7 +61,7 @@ async def take(request: web.Request) -> web.StreamResponse:
 async def reply(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     handoff, problem = await _mine(request)
-    if problem:
+    if problem is not None:  # a Response is falsy (it is an empty mapping)
         return problem
     text = str((await request.post()).get("texto", "")).strip()
     if not text:
@@ -82,7 +82,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
 async def close(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     handoff, problem = await _mine(request)
-    if problem:
+    if problem is not None:  # a Response is falsy (it is an empty mapping)
         return problem
     user = request["session"].user
     try:

@@ -156,15 +156,18 @@ class AccountStore:
         with self.db.session() as session:
             self._throttle(session, username, remote, now)
             row = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-            ok = self._verify(row.password_hash if row else _DUMMY_HASH, password or "") and row is not None
-            ok = ok and row.active
+            ok = self._verify(row.password_hash if row else _DUMMY_HASH, password or "")
+            ok = ok and row is not None and row.active
+            # Recorded (committed) whatever the outcome: the throttle counts the failures.
             session.add(LoginAttempt(username=username, remote=remote, at=now, success=bool(ok)))
-            if not ok:
-                raise AccountError("Usuario o contraseña incorrectos.")
-            row.last_login_at = utcnow()
-            if _hasher.check_needs_rehash(row.password_hash):
-                row.password_hash = _hasher.hash(password)
-            return _info(row)
+            if ok:
+                row.last_login_at = utcnow()
+                if _hasher.check_needs_rehash(row.password_hash):
+                    row.password_hash = _hasher.hash(password)
+                user = _info(row)
+        if not ok:
+            raise AccountError("Usuario o contraseña incorrectos.")
+        return user
 
     @staticmethod
     def _verify(password_hash: str, password: str) -> bool:
