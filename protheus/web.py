@@ -37,7 +37,7 @@ VENDOR = {
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # browsers then send Origin on same-site POSTs (CSRF check)
     "X-Frame-Options": "DENY",
 }
 

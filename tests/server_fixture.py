@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
+from protheus.db.store import SupportDB
 from protheus.services import Ports, port_in_use, start_action_server, start_rasa_server, wait_until_ready
 from protheus.training import active_model
 
@@ -60,7 +61,8 @@ def bot(tmp_path_factory):
         pytest.fail(f"Puertos de prueba ocupados: {busy} (cambie TEST_RASA_PORT / TEST_ACTION_PORT).")
     token = uuid.uuid4().hex
     # Its own database, so the tests neither see nor leave rows in the developer's one.
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'protheus.db'}"}
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'protheus.db'}", "RASA_TOKEN": token}
+    SupportDB(env["DATABASE_URL"]).prepare()  # as `make run` does, before any service starts
     services = [start_action_server(TEST_PORTS, env), start_rasa_server(model, token, TEST_PORTS, env=env)]
     try:
         wait_until_ready(services, timeout=180)

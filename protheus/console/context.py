@@ -53,6 +53,7 @@ def channel_names() -> dict[str, str]:
     return {key: value["nombre"] for key, value in handoff_card()["canales"].items()}
 
 
+HANDOFF_STATES = {"abierto": "abierta", "en_curso": "en curso", "cerrado": "cerrada"}
 INPUT_CHANNELS = {"socketio": "Chat web", "rest": "REST", "cmdline": "Terminal"}
 
 
@@ -80,7 +81,8 @@ def make_templates(timezone: str) -> jinja2.Environment:
 
     env.filters.update(fecha=when, porcentaje=percent, antiguedad=age,
                        canal=lambda c: channel_names().get(c, c or "—"),
-                       entrada=lambda c: INPUT_CHANNELS.get(c, c or "—"))
+                       entrada=lambda c: INPUT_CHANNELS.get(c, c or "—"),
+                       estado=lambda s: HANDOFF_STATES.get(s, s))
     env.globals["timezone"] = timezone
     return env
 
