@@ -48,6 +48,7 @@ bench: setup
 	@$(PY) bench/train_time.py
 	@$(PY) -m protheus.training
 	@$(PY) bench/server_startup.py
+	@$(PY) bench/console_queries.py --postgres
 
 db: setup
 	@$(PY) -m protheus.db migrate
