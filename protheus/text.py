@@ -13,8 +13,9 @@ def fold(text: str) -> str:
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # A phone number: optional +country code, then at least 7 digits in groups separated by
-# spaces, dots, dashes or parentheses. Dates (12/05/2026) and short codes stay visible.
-PHONE = re.compile(r"(?<![\w/])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,14}(?![\w/])")
+# spaces, dashes or parentheses. Dates (12/05/2026), versions (12.1.2310) and short codes
+# stay visible.
+PHONE = re.compile(r"(?<![\w/.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{1,4}\)[\s-]?)?\d(?:[\s-]?\d){6,14}(?![\w/]|\.\d)")
 
 
 def _mask_email(match: re.Match) -> str:
