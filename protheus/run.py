@@ -19,7 +19,8 @@ from protheus.services import (
     start_web_server,
     wait_until_ready,
 )
-from protheus.settings import TOKEN_FILE, console_timezone, rasa_token, support_contact, tracker_status_file
+from protheus.settings import (TOKEN_FILE, console_timezone, database_url, rasa_token, support_contact,
+                               tracker_status_file)
 from protheus.training import rasa_executable, train
 
 
@@ -132,7 +133,7 @@ def shell() -> None:
     try:
         wait_until_ready([actions])
         subprocess.run(
-            [rasa_executable(), "shell", "--model", str(model), "--endpoints", str(endpoints_file(ports))],
+            [rasa_executable(), "shell", "--model", str(model), "--endpoints", str(endpoints_file(ports, database_url()))],
             cwd=ROOT,
         )
     except KeyboardInterrupt:
