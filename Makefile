@@ -7,13 +7,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup run shell train eval test validate bench db admin import-customers clean
+.PHONY: help setup run shell train bandeja eval test validate bench db admin import-customers clean
 
 help:
 	@echo "make run     instala, entrena si hace falta e inicia el asistente"
 	@echo "make test    instala, entrena si hace falta y corre todas las pruebas"
 	@echo "make shell   conversar con el bot en la terminal"
-	@echo "make train   entrenar (solo si los datos cambiaron)"
+	@echo "make train   entrenar, evaluar y activar (si no empeora); con make run abierto, sin reiniciarlo"
+	@echo "make bandeja mensajes de clientes por revisar (python -m protheus.trainer --help)"
 	@echo "make eval DATA=archivo.yml   evaluar el modelo activo con un archivo NLU de Rasa"
 	@echo "make bench   benchmarks (tiempos, F1 de los pipelines)"
 	@echo "make db      crear/actualizar la base de datos y cargar los clientes demo"
@@ -30,7 +31,10 @@ shell: setup
 	@$(PY) -m protheus.run shell
 
 train: setup
-	@$(PY) -m protheus.training
+	@$(PY) -m protheus.trainer entrenar --activar
+
+bandeja: setup
+	@$(PY) -m protheus.trainer bandeja
 
 validate: setup
 	@.venv/bin/rasa data validate --domain domain --data data --config config.yml

@@ -9,6 +9,7 @@ import aiohttp
 
 logger = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
+MODEL_TIMEOUT = aiohttp.ClientTimeout(total=300)  # loading a model takes seconds
 
 
 class RasaUnavailable(RuntimeError):
@@ -20,10 +21,11 @@ class RasaClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
 
-    async def _request(self, method: str, path: str, params: Optional[dict] = None, body: Any = None) -> Any:
+    async def _request(self, method: str, path: str, params: Optional[dict] = None, body: Any = None,
+                       timeout: aiohttp.ClientTimeout = TIMEOUT) -> Any:
         params = {"token": self.token, **(params or {})}
         try:
-            async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+            async with aiohttp.ClientSession(timeout=timeout) as session:
                 async with session.request(method, self.base_url + path, params=params, json=body) as response:
                     if response.status >= 400:
                         raise RasaUnavailable(f"Rasa respondió {response.status} a {path}")
@@ -47,6 +49,10 @@ class RasaClient:
 
     async def send_agent_message(self, sender_id: str, text: str, agent: str) -> None:
         await self.append_events(sender_id, [{"event": "bot", "text": text, "metadata": {"agente": agent}}], deliver=True)
+
+    async def load_model(self, model_file: str) -> None:
+        """Hot-swap the served model (PUT /model); conversations stay in the tracker store."""
+        await self._request("PUT", "/model", body={"model_file": model_file}, timeout=MODEL_TIMEOUT)
 
     async def resume(self, sender_id: str) -> None:
         await self.append_events(sender_id, [{"event": "resume"}])

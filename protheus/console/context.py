@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
@@ -17,6 +17,7 @@ from protheus.db.store import SupportDB
 from protheus.health import HealthMonitor
 from protheus.messages import handoff_card
 from protheus.rasa_client import RasaClient
+from protheus.trainer.project import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
 T = TypeVar("T")
@@ -31,6 +32,7 @@ class ConsoleContext:
     health: HealthMonitor
     timezone: str
     templates: jinja2.Environment
+    project: Project = field(default_factory=Project)
 
     @classmethod
     def create(cls, db_url: Optional[str], rasa_url: str, token: str, status_file: Path, timezone: str) -> "ConsoleContext":

@@ -1,18 +1,142 @@
-"""Trainer pages. For now: the customer messages agents marked for review."""
+"""Trainer pages: the NLU inbox, retraining with progress, the model registry."""
 from __future__ import annotations
+
+import re
 
 from aiohttp import web
 
 from protheus.console.context import CONSOLE, render, run
-from protheus.console.security import requires
+from protheus.console.security import error_page, requires
+from protheus.rasa_client import RasaUnavailable
 from protheus.text import mask_contacts
+from protheus.trainer.inbox import Inbox
+from protheus.trainer.nlu_files import TrainingFiles
+from protheus.trainer.registry import ActivationRefused, ModelRegistry
+from protheus.trainer.runs import TrainingRuns
+
+MESSAGES = {
+    "etiquetados": "Ejemplos escritos en los datos: {n}. Repetidos (omitidos): {d}.",
+    "descartados": "Mensajes descartados: {n}.",
+    "entrenando": "Entrenamiento iniciado: el progreso se ve abajo.",
+    "activado": "Modelo activado en el asistente, sin cortar las conversaciones.",
+    "revertido": "Se volvió al modelo anterior.",
+}
+
+
+def _inbox(request: web.Request) -> Inbox:
+    ctx = request.app[CONSOLE]
+    return Inbox(ctx.db, TrainingFiles(ctx.project))
+
+
+def _notice(request: web.Request) -> str:
+    template = MESSAGES.get(request.query.get("aviso", ""), "")
+    return template.format(n=request.query.get("n", "0"), d=request.query.get("d", "0")) if template else ""
 
 
 @requires("entrenamiento")
-async def flagged_messages(request: web.Request) -> web.Response:
+async def inbox_page(request: web.Request) -> web.Response:
+    inbox = _inbox(request)
+    items = await run(inbox.items, 200)
+    shown = [(item, mask_contacts(item.text)) for item in items]  # trainers never need contact data
+    intents = sorted(await run(inbox.files.intents))
+    return render(request, "entrenamiento.html", items=shown, intenciones=intents, aviso=_notice(request),
+                  error=request.query.get("error_texto", "")[:200])
+
+
+@requires("entrenamiento")
+async def inbox_decide(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
-    await run(ctx.conversations.sync)
-    flags = await run(ctx.conversations.flags)
-    for flag in flags:  # trainers never need contact data
-        flag["text"] = mask_contacts(flag["text"])
-    return render(request, "entrenamiento.html", marcados=flags)
+    form = await request.post()
+    ids = [int(v) for v in form.getall("ids", []) if str(v).isdigit()]
+    user = request["session"].user.username
+    if not ids:
+        return error_page(request, 400, "Seleccione al menos un mensaje.")
+    inbox = _inbox(request)
+    if form.get("accion") == "descartar":
+        count = await run(inbox.discard, ids, user)
+        await run(ctx.accounts.audit, user, "descartar", eventos=ids)
+        raise web.HTTPSeeOther(f"/consola/entrenamiento?aviso=descartados&n={count}")
+    intent = str(form.get("intencion", "")) or None
+    if intent and intent not in await run(inbox.files.intents):
+        return error_page(request, 400, "Esa intención no está en el catálogo.")
+    report = await run(inbox.label, ids, intent, user)
+    await run(ctx.accounts.audit, user, "etiquetar", eventos=ids, intencion=intent or "(predicha)", escritos=report.written)
+    raise web.HTTPSeeOther(f"/consola/entrenamiento?aviso=etiquetados&n={len(report.written)}&d={report.duplicates}")
+
+
+@requires("entrenamiento")
+async def models_page(request: web.Request) -> web.Response:
+    ctx = request.app[CONSOLE]
+    runs = TrainingRuns(ctx.db, ctx.project)
+    recent = await run(runs.recent, 5)
+    busy = any(r.status in ("en_cola", "entrenando", "evaluando") for r in recent)
+    models = await run(ModelRegistry(ctx.db, ctx.project).models)
+    return render(request, "modelos.html", corridas=recent, ocupado=busy, modelos=models, aviso=_notice(request),
+                  error=request.query.get("error_texto", "")[:300])
+
+
+@requires("entrenamiento")
+async def start_training(request: web.Request) -> web.StreamResponse:
+    ctx = request.app[CONSOLE]
+    runs = TrainingRuns(ctx.db, ctx.project)
+    if await run(runs.running):
+        return error_page(request, 409, "Ya hay un entrenamiento en curso; espere a que termine.")
+    user = request["session"].user.username
+    run_id = await run(runs.start_in_background, user)
+    await run(ctx.accounts.audit, user, "entrenar", corrida=run_id)
+    raise web.HTTPSeeOther("/consola/entrenamiento/modelos?aviso=entrenando")
+
+
+def _back_with_error(error: Exception) -> web.HTTPSeeOther:
+    from urllib.parse import quote
+
+    return web.HTTPSeeOther(f"/consola/entrenamiento/modelos?error_texto={quote(str(error))}")
+
+
+@requires("entrenamiento")
+async def activate_model(request: web.Request) -> web.StreamResponse:
+    ctx = request.app[CONSOLE]
+    form = await request.post()
+    name = request.match_info["name"]
+    user = request["session"].user.username
+    try:
+        await ModelRegistry(ctx.db, ctx.project).activate(name, user, ctx.rasa, confirm=form.get("confirmar") == "1")
+    except ActivationRefused as error:
+        raise _back_with_error(error)
+    except RasaUnavailable:
+        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no se activó."))
+    await run(ctx.accounts.audit, user, "activar_modelo", modelo=name)
+    raise web.HTTPSeeOther("/consola/entrenamiento/modelos?aviso=activado")
+
+
+@requires("entrenamiento")
+async def rollback_model(request: web.Request) -> web.StreamResponse:
+    ctx = request.app[CONSOLE]
+    user = request["session"].user.username
+    try:
+        model = await ModelRegistry(ctx.db, ctx.project).rollback(user, ctx.rasa)
+    except ActivationRefused as error:
+        raise _back_with_error(error)
+    except RasaUnavailable:
+        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no cambió."))
+    await run(ctx.accounts.audit, user, "revertir_modelo", modelo=model.name)
+    raise web.HTTPSeeOther("/consola/entrenamiento/modelos?aviso=revertido")
+
+
+@requires("entrenamiento")
+async def model_page(request: web.Request) -> web.Response:
+    ctx = request.app[CONSOLE]
+    model = await run(ModelRegistry(ctx.db, ctx.project).get, request.match_info["name"])
+    if model is None:
+        return error_page(request, 404, "No existe ese modelo.")
+    return render(request, "modelo.html", modelo=model)
+
+
+@requires("entrenamiento")
+async def confusion_image(request: web.Request) -> web.StreamResponse:
+    ctx = request.app[CONSOLE]
+    name = request.match_info["file"]
+    path = ctx.project.evaluations / name
+    if not re.fullmatch(r"[\w.-]+-confusion\.png", name) or not path.is_file():
+        return error_page(request, 404, "No existe esa imagen.")
+    return web.FileResponse(path)

@@ -183,3 +183,47 @@ class IndexState(Base):
 
     name = Column(String(32), primary_key=True)
     last_event_id = Column(Integer, nullable=False, default=0)
+
+
+# --- trainers: inbox decisions, training runs, the model registry -------------------
+class InboxDecision(Base):
+    """What a trainer decided about a customer message: labelled (and written) or discarded."""
+
+    __tablename__ = "inbox_decisions"
+
+    event_id = Column(Integer, primary_key=True, autoincrement=False)
+    decision = Column(String(16), nullable=False)  # etiquetado | descartado | duplicado
+    intent = Column(String(64), nullable=True)
+    written_text = Column(Text, nullable=True)
+    decided_by = Column(String(64), nullable=False)
+    decided_at = Column(Float, nullable=False)
+
+
+class TrainingRun(Base):
+    __tablename__ = "training_runs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    requested_by = Column(String(64), nullable=False)
+    status = Column(String(16), nullable=False)  # en_cola | entrenando | evaluando | terminado | fallido
+    progress = Column(Integer, nullable=False, default=0)
+    message = Column(Text, nullable=False, default="")
+    started_at = Column(Float, nullable=False)
+    finished_at = Column(Float, nullable=True)
+    model_name = Column(String(128), nullable=True)
+
+
+class ModelRecord(Base):
+    """A trained model and what is known about it."""
+
+    __tablename__ = "model_registry"
+
+    name = Column(String(128), primary_key=True)  # file name in models/
+    data_hash = Column(String(32), nullable=False)
+    created_at = Column(Float, nullable=False)
+    created_by = Column(String(64), nullable=False)
+    metrics = Column(JSON, nullable=False, default=dict)
+    comparison = Column(JSON, nullable=False, default=dict)
+    active = Column(Boolean, nullable=False, default=False)
+    activated_at = Column(Float, nullable=True)
+    activated_by = Column(String(64), nullable=True)
+    previous_name = Column(String(128), nullable=True)  # the model active before this one

@@ -52,7 +52,8 @@ def test_every_console_page_needs_a_login(db, status_file):
                       and r.resource.canonical != "/consola/entrar"]
             assert len(routes) >= 12
             for method, path in routes:
-                path = path.replace("{formato}", "csv").format(sender_id="x", event_id="1", handoff_id="D1", user_id="1")
+                path = path.replace("{formato}", "csv").format(sender_id="x", event_id="1", handoff_id="D1", user_id="1",
+                                                                 name="m.tar.gz", file="m-confusion.png")
                 path = path.replace("exportar.{formato:csv|json}", "exportar.csv")
                 if method == "GET":
                     status, _ = await c.get(path)
@@ -80,8 +81,10 @@ def test_login_sets_a_safe_cookie_and_wrong_passwords_are_throttled(db, status_f
 
 
 @pytest.mark.parametrize("username, allowed, forbidden", [
-    ("ana", ["/consola/cola", "/consola/conversaciones"], ["/consola/entrenamiento", "/consola/usuarios"]),
-    ("tere", ["/consola/entrenamiento", "/consola/conversaciones"], ["/consola/cola", "/consola/usuarios"]),
+    ("ana", ["/consola/cola", "/consola/conversaciones"],
+     ["/consola/entrenamiento", "/consola/entrenamiento/modelos", "/consola/usuarios"]),
+    ("tere", ["/consola/entrenamiento", "/consola/entrenamiento/modelos", "/consola/conversaciones"],
+     ["/consola/cola", "/consola/usuarios"]),
     ("jefa", ["/consola/cola", "/consola/entrenamiento", "/consola/usuarios"], []),
 ])
 def test_roles(db, status_file, username, allowed, forbidden):

@@ -1,0 +1,88 @@
+"""Writing new examples into data/nlu/*.yml with a round-trip YAML parser (ruamel), so the
+files keep their formatting and comments and the git diff shows only the new lines."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from protheus.trainer.project import Project
+from protheus.trainer.scrubber import dedupe_key
+
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=2, offset=0)
+    return yaml
+
+
+def example_lines(block: str) -> list[str]:
+    """The examples of an `examples: |` block, entity annotations reduced to their text."""
+    return [ANNOTATION.sub(r"\1", line.strip()[2:]) for line in block.splitlines() if line.strip().startswith("- ")]
+
+
+def clean_example(text: str) -> str:
+    """One line, and no brackets that Rasa would read as an entity annotation."""
+    return " ".join(text.replace("[", "(").replace("]", ")").split())
+
+
+class TrainingFiles:
+    def __init__(self, project: Project = Project()) -> None:
+        self.project = project
+
+    def _files(self, folder: Path) -> list[Path]:
+        return sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+    def _intent_blocks(self, folder: Path) -> Iterable[tuple[Path, str, str]]:
+        for path in self._files(folder):
+            document = _yaml().load(path.read_text(encoding="utf-8")) or {}
+            for item in document.get("nlu") or []:
+                if "intent" in item and "examples" in item:
+                    yield path, item["intent"], str(item["examples"])
+
+    def intents(self) -> dict[str, Path]:
+        """Each intent with training examples, and the file that holds them."""
+        return {intent: path for path, intent, _ in self._intent_blocks(self.project.nlu)}
+
+    def known_keys(self) -> set[str]:
+        """Every training and test example, normalised: a new example must be none of them
+        (the test split must never be trained on)."""
+        keys = set()
+        for folder in (self.project.nlu, self.project.test_split):
+            for _, _, block in self._intent_blocks(folder):
+                keys.update(dedupe_key(line) for line in example_lines(block))
+        return keys
+
+    def add(self, intent: str, texts: Iterable[str]) -> list[str]:
+        """Append the examples that are new to the intent's file; returns those written."""
+        path = self.intents().get(intent)
+        if path is None:
+            raise KeyError(f"La intención «{intent}» no tiene ejemplos en {self.project.nlu}.")
+        known = self.known_keys()
+        fresh: list[str] = []
+        for text in texts:
+            text = clean_example(text)
+            key = dedupe_key(text)
+            if text and key not in known:
+                known.add(key)
+                fresh.append(text)
+        if not fresh:
+            return []
+        yaml = _yaml()
+        document = yaml.load(path.read_text(encoding="utf-8"))
+        item = next(i for i in document["nlu"] if i.get("intent") == intent and "examples" in i)
+        block = str(item["examples"])
+        block = block if block.endswith("\n") else block + "\n"
+        item["examples"] = LiteralScalarString(block + "".join(f"- {text}\n" for text in fresh))
+        out = io.StringIO()
+        yaml.dump(document, out)
+        path.write_text(out.getvalue(), encoding="utf-8")
+        return fresh

@@ -1,0 +1,119 @@
+"""The model registry: every trained model with its metadata, which one is active, and
+activation by hot-swap into the running Rasa (its HTTP API), with a rollback."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import select, update
+
+from protheus.db.models import ModelRecord
+from protheus.db.store import SupportDB
+from protheus.rasa_client import RasaClient
+from protheus.trainer.project import Project
+
+DEFAULT_TOLERANCE = 0.01  # macro-F1 a new model may lose without an explicit confirmation
+
+
+class ActivationRefused(Exception):
+    """The trainer must confirm, or cannot activate this model (message in Spanish)."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    data_hash: str
+    created_at: float
+    created_by: str
+    metrics: dict
+    comparison: dict
+    active: bool
+    activated_at: Optional[float]
+    activated_by: Optional[str]
+    previous_name: Optional[str]
+
+    @property
+    def macro_f1(self) -> Optional[float]:
+        return self.metrics.get("macro_f1")
+
+
+def _info(row: ModelRecord) -> ModelInfo:
+    return ModelInfo(row.name, row.data_hash, row.created_at, row.created_by, dict(row.metrics or {}),
+                     dict(row.comparison or {}), bool(row.active), row.activated_at, row.activated_by, row.previous_name)
+
+
+class ModelRegistry:
+    def __init__(self, db: SupportDB, project: Project = Project()) -> None:
+        self.db = db
+        self.project = project
+
+    def register(self, name: str, data_hash: str, by: str, metrics: dict, comparison: dict) -> ModelInfo:
+        with self.db.session() as session:
+            row = session.get(ModelRecord, name) or ModelRecord(name=name, active=False)
+            row.data_hash, row.created_by, row.metrics, row.comparison = data_hash, by, metrics, comparison
+            row.created_at = row.created_at or time.time()
+            session.add(row)
+            session.flush()
+            return _info(row)
+
+    def models(self) -> list[ModelInfo]:
+        with self.db.session() as session:
+            return [_info(r) for r in session.execute(select(ModelRecord).order_by(ModelRecord.created_at.desc())).scalars()]
+
+    def get(self, name: str) -> Optional[ModelInfo]:
+        with self.db.session() as session:
+            row = session.get(ModelRecord, name)
+            return _info(row) if row else None
+
+    def active(self) -> Optional[ModelInfo]:
+        with self.db.session() as session:
+            row = session.execute(select(ModelRecord).where(ModelRecord.active.is_(True))).scalars().first()
+            return _info(row) if row else None
+
+    def _mark_active(self, name: str, by: str, previous: Optional[str]) -> None:
+        with self.db.session() as session:
+            session.execute(update(ModelRecord).values(active=False))
+            row = session.get(ModelRecord, name)
+            row.active, row.activated_at, row.activated_by = True, time.time(), by
+            if previous and previous != name:
+                row.previous_name = previous
+        active_file = self.project.models / "ACTIVE"
+        active_file.write_text(name + "\n", encoding="utf-8")
+
+    async def activate(self, name: str, by: str, rasa: Optional[RasaClient], confirm: bool = False,
+                       tolerance: float = DEFAULT_TOLERANCE) -> ModelInfo:
+        """Load the model into the running Rasa (conversations are in the tracker store and
+        go on), then record it as active. Refused when macro-F1 drops by more than
+        `tolerance` unless confirmed."""
+        new = self.get(name)
+        path = self.project.models / name
+        if new is None or not path.is_file():
+            raise ActivationRefused(f"No existe el modelo {name}.")
+        current = self.active()
+        if current and current.name == name:
+            raise ActivationRefused("Ese modelo ya está activo.")
+        if current and current.macro_f1 is not None and new.macro_f1 is not None and not confirm:
+            drop = current.macro_f1 - new.macro_f1
+            if drop > tolerance:
+                raise ActivationRefused(
+                    f"El modelo nuevo tiene macro-F1 {new.macro_f1:.3f}, {drop:.3f} menos que el activo "
+                    f"({current.macro_f1:.3f}); la tolerancia es {tolerance:.3f}. Confirme para activarlo igualmente.")
+        if rasa is not None:
+            await rasa.load_model(str(path.resolve()))
+        self._mark_active(name, by, current.name if current else None)
+        return self.get(name)
+
+    async def rollback(self, by: str, rasa: Optional[RasaClient]) -> ModelInfo:
+        current = self.active()
+        if current is None or not current.previous_name:
+            raise ActivationRefused("No hay un modelo anterior al que volver.")
+        previous = current.previous_name
+        restored = await self.activate(previous, by, rasa, confirm=True)
+        with self.db.session() as session:  # going back must not make the bad model the "previous" one
+            session.get(ModelRecord, previous).previous_name = self._previous_of(previous, current.name)
+        return restored
+
+    def _previous_of(self, name: str, not_this: str) -> Optional[str]:
+        record = self.get(name)
+        return record.previous_name if record and record.previous_name != not_this else None
