@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             accounts.audit(who(), "descartar", eventos=args.ids)
             print(f"Descartados: {count}")
         elif args.command in ("entrenar", "ejecutar"):
-            runs = TrainingRuns(db, project)
+            runs = TrainingRuns(db, project, echo=True)
             run_id = args.run_id if args.command == "ejecutar" else runs.create(who())
             name = runs.execute(run_id)
             run = runs.get(run_id)
@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             if args.command == "entrenar":
                 accounts.audit(who(), "entrenar", modelo=name)
-                if args.activar and (registry.active() or ModelRegistry(db, project).get(name)).name != name:
+                active = registry.active()
+                if args.activar and (active is None or active.name != name):
                     try:
                         asyncio.run(registry.activate(name, who(), running_rasa()))
                     except ActivationRefused as error:
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                               f"python -m protheus.trainer activar {name} --confirmar", file=sys.stderr)
                         return 2
                     accounts.audit(who(), "activar_modelo", modelo=name)
-                    print(f"Modelo activo: {name}")
+                if args.activar:
+                    print(f"Modelo activo: {registry.active().name}")
         elif args.command == "modelos":
             for model in registry.models():
                 f1 = f"{model.macro_f1:.3f}" if model.macro_f1 is not None else "—"

@@ -55,9 +55,10 @@ def expected_steps(project: Project) -> int:
 
 # --- runs ---------------------------------------------------------------------------------
 class TrainingRuns:
-    def __init__(self, db: SupportDB, project: Project = Project()) -> None:
+    def __init__(self, db: SupportDB, project: Project = Project(), echo: bool = False) -> None:
         self.db = db
         self.project = project
+        self.echo = echo  # also print the progress (the terminal)
 
     def create(self, by: str) -> int:
         with self.db.session() as session:
@@ -67,6 +68,8 @@ class TrainingRuns:
             return run.id
 
     def update(self, run_id: int, **values) -> None:
+        if self.echo and "message" in values:
+            print(f"[{values.get('progress', '…'):>3}%] {values['message']}", flush=True)
         with self.db.session() as session:
             session.execute(update(TrainingRun).where(TrainingRun.id == run_id).values(**values))
 

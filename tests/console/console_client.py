@@ -24,6 +24,7 @@ class FakeRasa:
 
     def __init__(self) -> None:
         self.posted: list[tuple[str, dict, list]] = []
+        self.loaded: list[str] = []
         self.up = True
 
     def app(self) -> web.Application:
@@ -40,6 +41,11 @@ class FakeRasa:
             self.posted.append((request.match_info["sender"], dict(request.query), await request.json()))
             return web.json_response({})
 
+        async def load_model(request: web.Request) -> web.Response:
+            self.loaded.append((await request.json())["model_file"])
+            return web.Response(status=204)
+
+        app.router.add_put("/model", load_model)
         app.router.add_get("/status", status)
         app.router.add_post("/conversations/{sender}/tracker/events", events)
         return app
@@ -75,7 +81,8 @@ class Console:
 
 
 @asynccontextmanager
-async def console(db: SupportDB, status_file: Path, users: dict[str, str] | None = None) -> AsyncIterator[Console]:
+async def console(db: SupportDB, status_file: Path, users: dict[str, str] | None = None,
+                  project=None) -> AsyncIterator[Console]:
     """A running web app; `users` maps username → role (all with PASSWORD)."""
     accounts = AccountStore(db)
     for username, role in (users or {}).items():
@@ -83,6 +90,8 @@ async def console(db: SupportDB, status_file: Path, users: dict[str, str] | None
     fake = FakeRasa()
     async with TestServer(fake.app()) as rasa_server:
         ctx = ConsoleContext.create(db.url, str(rasa_server.make_url("")), "token-de-prueba", status_file, TZ)
+        if project is not None:
+            ctx.project = project
         try:
             async with TestClient(TestServer(create_app(rasa_port=5005, console=ctx))) as client:
                 yield Console(client, db, fake)
