@@ -55,6 +55,8 @@ def channel_names() -> dict[str, str]:
     return {key: value["nombre"] for key, value in handoff_card()["canales"].items()}
 
 
+RUN_STATES = {"en_cola": "en cola", "entrenando": "entrenando", "evaluando": "evaluando", "terminado": "terminado",
+              "fallido": "falló"}
 HANDOFF_STATES = {"abierto": "abierta", "en_curso": "en curso", "cerrado": "cerrada"}
 INPUT_CHANNELS = {"socketio": "Chat web", "rest": "REST", "cmdline": "Terminal"}
 
@@ -84,7 +86,8 @@ def make_templates(timezone: str) -> jinja2.Environment:
     env.filters.update(fecha=when, porcentaje=percent, antiguedad=age,
                        canal=lambda c: channel_names().get(c, c or "—"),
                        entrada=lambda c: INPUT_CHANNELS.get(c, c or "—"),
-                       estado=lambda s: HANDOFF_STATES.get(s, s))
+                       estado=lambda s: HANDOFF_STATES.get(s, s),
+                       corrida=lambda s: RUN_STATES.get(s, s))
     env.globals["timezone"] = timezone
     return env
 

@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     activate.add_argument("--confirmar", action="store_true")
     sub.add_parser("revertir", help="volver al modelo anterior")
     args = parser.parse_args(argv)
+    if args.command in ("entrenar", "ejecutar"):
+        from protheus.evaluate import _quiet_logs
+
+        _quiet_logs()  # Rasa would print every parse of the evaluation
 
     project = Project(getattr(args, "proyecto_run", None) or args.proyecto)
     db = SupportDB()
