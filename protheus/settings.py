@@ -76,3 +76,11 @@ def max_message_chars() -> int:
         return max(1, int(os.environ.get("MAX_MESSAGE_CHARS", "2000")))
     except ValueError:
         return 2000
+
+
+def model_f1_tolerance() -> float:
+    """How much macro-F1 a new model may lose before activation needs a confirmation (MODEL_F1_TOLERANCE)."""
+    try:
+        return max(0.0, float(os.environ.get("MODEL_F1_TOLERANCE", "0.01")))
+    except ValueError:
+        return 0.01

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from protheus.db.models import ModelRecord
 from protheus.db.store import SupportDB
 from protheus.rasa_client import RasaClient
+from protheus.settings import model_f1_tolerance
 from protheus.trainer.project import Project
 
-DEFAULT_TOLERANCE = 0.01  # macro-F1 a new model may lose without an explicit confirmation
 
 
 class ActivationRefused(Exception):
@@ -82,10 +82,11 @@ class ModelRegistry:
         active_file.write_text(name + "\n", encoding="utf-8")
 
     async def activate(self, name: str, by: str, rasa: Optional[RasaClient], confirm: bool = False,
-                       tolerance: float = DEFAULT_TOLERANCE) -> ModelInfo:
+                       tolerance: Optional[float] = None) -> ModelInfo:
         """Load the model into the running Rasa (conversations are in the tracker store and
         go on), then record it as active. Refused when macro-F1 drops by more than
         `tolerance` unless confirmed."""
+        tolerance = model_f1_tolerance() if tolerance is None else tolerance
         new = self.get(name)
         path = self.project.models / name
         if new is None or not path.is_file():

@@ -98,3 +98,13 @@ def test_activation_refused_when_macro_f1_drops_then_confirmed_then_rolled_back(
     assert (project.models / "ACTIVE").read_text(encoding="utf-8").strip() == "viejo.tar.gz"
     with pytest.raises(ActivationRefused, match="anterior"):
         asyncio.run(registry.rollback("tere", None))  # nothing before the first model
+
+
+def test_tolerance_is_a_setting(db, project, monkeypatch):
+    registry = ModelRegistry(db, project)
+    for name, f1 in (("viejo.tar.gz", 0.98), ("nuevo.tar.gz", 0.95)):
+        (project.models / name).write_bytes(b"modelo")
+        registry.register(name, "hash", "tere", {"macro_f1": f1}, {})
+    asyncio.run(registry.activate("viejo.tar.gz", "tere", None))
+    monkeypatch.setenv("MODEL_F1_TOLERANCE", "0.05")
+    assert asyncio.run(registry.activate("nuevo.tar.gz", "tere", None)).active  # 0.03 lost, within 0.05
