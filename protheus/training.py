@@ -19,19 +19,19 @@ ACTIVE_FILE = MODELS_DIR / "ACTIVE"
 MODEL_PREFIX = "protheus-"
 
 
-def training_inputs(config: Path = CONFIG_FILE) -> list[Path]:
+def training_inputs(config: Path = CONFIG_FILE, data: Path = DATA_DIR, domain: Path = DOMAIN_DIR) -> list[Path]:
     """Every file whose content determines the trained model, our NLU components included."""
     files = [config, *sorted((ROOT / "protheus" / "nlu").glob("*.py"))]
-    for folder in (DATA_DIR, DOMAIN_DIR):
+    for folder in (data, domain):
         files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
     return files
 
 
-def fingerprint(files: Iterable[Path]) -> str:
-    """A short hash of the files' paths and contents."""
+def fingerprint(files: Iterable[Path], root: Path = ROOT) -> str:
+    """A short hash of the files' paths (relative to the project, or else to the code) and contents."""
     digest = hashlib.sha256()
     for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(str(path.relative_to(root if path.is_relative_to(root) else ROOT)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")

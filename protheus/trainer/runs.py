@@ -3,7 +3,6 @@ on the fixed test split next to the active one, and register it (not activate it
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import re
@@ -20,6 +19,7 @@ from protheus.db.store import SupportDB
 from protheus.paths import ROOT, STATE_DIR
 from protheus.trainer.project import Project
 from protheus.trainer.registry import ModelRegistry
+from protheus.training import fingerprint, training_inputs
 
 logger = logging.getLogger(__name__)
 COMPONENT_DONE = re.compile(r"Finished training component '([^']+)'")
@@ -27,23 +27,9 @@ CHANGED_EXAMPLES = 40
 
 
 # --- what a model is trained from ------------------------------------------------------
-def training_inputs(project: Project) -> list[Path]:
-    files = [project.config, *sorted((ROOT / "protheus" / "nlu").glob("*.py"))]
-    for folder in (project.data, project.domain):
-        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
-    return files
-
-
 def data_hash(project: Project) -> str:
-    """Same as protheus.training.fingerprint for the repository, for any project copy."""
-    digest = hashlib.sha256()
-    for path in training_inputs(project):
-        base = project.root if path.is_relative_to(project.root) else ROOT
-        digest.update(str(path.relative_to(base)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
+    """The hash that names the model of this project's data (as `make run` names it)."""
+    return fingerprint(training_inputs(project.config, project.data, project.domain), project.root)
 
 
 def expected_steps(project: Project) -> int:
