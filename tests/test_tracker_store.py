@@ -58,3 +58,19 @@ def test_recovery_is_recorded(tmp_path, status_file):
     asyncio.run(store.save(tracker("cliente-1")))
     status = read_status(status_file)
     assert status["estado"] == "ok" and status["fallos"] == 1  # the past failure stays visible
+
+
+def test_conversations_from_the_real_store_reach_the_console_index(db, status_file):
+    """Rasa's store and the console's index on the same database, SQLite and PostgreSQL."""
+    from protheus.db.conversations import ConversationFilter, ConversationStore
+
+    store = ObservedSQLTrackerStore(domain=Domain.empty(), host=db.url)
+    conversation = DialogueStateTracker.from_events("cliente-pg", [UserUttered(
+        "no puedo timbrar la factura", {"name": "reportar_error", "confidence": 0.8}, input_channel="socketio")])
+    asyncio.run(store.save(conversation))
+    store.engine.dispose()
+    index = ConversationStore(db)
+    index.sync()
+    [row], total = index.list(ConversationFilter(text="timbrar"))
+    assert total == 1 and row.sender_id == "cliente-pg" and row.channel == "socketio"
+    assert row.intents == ["reportar_error"] and read_status(status_file)["estado"] == "ok"

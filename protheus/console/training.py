@@ -68,8 +68,8 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
 async def models_page(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     runs = TrainingRuns(ctx.db, ctx.project)
+    busy = await run(runs.running) is not None
     recent = await run(runs.recent, 5)
-    busy = any(r.status in ("en_cola", "entrenando", "evaluando") for r in recent)
     models = await run(ModelRegistry(ctx.db, ctx.project).models)
     return render(request, "modelos.html", corridas=recent, ocupado=busy, modelos=models, aviso=_notice(request),
                   error=request.query.get("error_texto", "")[:300])

@@ -24,6 +24,8 @@ from protheus.training import fingerprint, training_inputs
 logger = logging.getLogger(__name__)
 COMPONENT_DONE = re.compile(r"Finished training component '([^']+)'")
 CHANGED_EXAMPLES = 40
+ACTIVE_STATES = ("en_cola", "entrenando", "evaluando")
+STALE_AFTER = 3600  # seconds; a full training takes about a minute here
 
 
 # --- what a model is trained from ------------------------------------------------------
@@ -69,8 +71,17 @@ class TrainingRuns:
         with self.db.session() as session:
             return list(session.execute(select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)).scalars())
 
-    def running(self) -> Optional[TrainingRun]:
-        return next((r for r in self.recent(5) if r.status in ("en_cola", "entrenando", "evaluando")), None)
+    def running(self, now: Optional[float] = None) -> Optional[TrainingRun]:
+        """The run in progress; one older than STALE_AFTER died with its process and is closed."""
+        now = time.time() if now is None else now
+        for run in self.recent(5):
+            if run.status not in ACTIVE_STATES:
+                continue
+            if now - run.started_at > STALE_AFTER:
+                self.update(run.id, status="fallido", finished_at=now, message="Interrumpido: el proceso no terminó.")
+                continue
+            return run
+        return None
 
     def start_in_background(self, by: str) -> int:
         """A separate process, so training neither blocks nor dies with a web request."""

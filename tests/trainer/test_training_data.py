@@ -108,3 +108,14 @@ def test_tolerance_is_a_setting(db, project, monkeypatch):
     asyncio.run(registry.activate("viejo.tar.gz", "tere", None))
     monkeypatch.setenv("MODEL_F1_TOLERANCE", "0.05")
     assert asyncio.run(registry.activate("nuevo.tar.gz", "tere", None)).active  # 0.03 lost, within 0.05
+
+
+def test_a_run_whose_process_died_does_not_block_the_next(db, project):
+    from protheus.trainer.runs import STALE_AFTER, TrainingRuns
+
+    runs = TrainingRuns(db, project)
+    run_id = runs.create("tere")
+    runs.update(run_id, status="entrenando")
+    assert runs.running().id == run_id
+    assert runs.running(now=runs.get(run_id).started_at + STALE_AFTER + 1) is None
+    assert runs.get(run_id).status == "fallido" and "Interrumpido" in runs.get(run_id).message
