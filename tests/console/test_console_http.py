@@ -246,3 +246,14 @@ def test_admin_manages_users(db, status_file):
             response = await c.post(f"/consola/usuarios/{me.id}", {"rol": "agente", "activo": "1"})
             assert response.status == 400 and "No puede quitarse" in await response.text()
     run(scenario)
+
+
+def test_past_failures_stay_visible_after_recovery(db, status_file):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            write_status(status_file, estado="ok", fallos=4, ultimo_fallo=1795800100.0)
+            response = await c.client.get("/salud")
+            health = await response.json()
+            assert response.status == 200 and health["conversaciones_guardadas"] is True
+            assert "Hubo 4 fallos" in health["avisos"][0]
+    run(scenario)
