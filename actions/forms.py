@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import support_db
 from protheus.messages import message
-from actions.modules import fold, normalise_module
+from actions.modules import normalise_module
+from protheus.text import fold
 
 YES_WORDS = {"si", "sí", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon", "asi es", "acepto", "de acuerdo", "true", "verdadero", "yes"}
 NO_WORDS = {"no", "nop", "nope", "negativo", "para nada", "nunca", "no acepto", "todavia no", "tampoco", "false", "falso"}

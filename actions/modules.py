@@ -8,7 +8,7 @@ from typing import Optional
 import yaml
 
 from protheus.paths import DATA_DIR
-from protheus.text import fold  # noqa: F401 - re-exported for the forms
+from protheus.text import fold
 
 ROUTINE = re.compile(r"\b([A-Za-z]{4}\d{3}[A-Za-z]?)\b")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from urllib.parse import urlencode
+from dataclasses import replace
+from urllib.parse import quote, urlencode
 from datetime import date
 from typing import Callable, Optional
 
@@ -94,8 +95,6 @@ async def conversation_list(request: web.Request) -> web.Response:
 
 
 def _masked(row: ConversationRow, mask: Callable[[str], str]) -> ConversationRow:
-    from dataclasses import replace
-
     return replace(row, first_message=mask(row.first_message or ""))
 
 
@@ -156,9 +155,10 @@ async def transcript(request: web.Request) -> web.Response:
     if not events:
         return error_page(request, 404, "No hay ninguna conversación con ese identificador.")
     items, slots = lines(events, masker(request))
-    handoffs = [h for h in await run(ctx.db.handoffs_for, sender_id)]
+    handoffs = await run(ctx.db.handoffs_for, sender_id)
     flagged = await run(ctx.conversations.flagged_event_ids, sender_id)
-    paused = any(i["tipo"] == "pause" for i in items) and [i["tipo"] for i in items if i["tipo"] in ("pause", "resume")][-1] == "pause"
+    pauses = [i["tipo"] for i in items if i["tipo"] in ("pause", "resume")]
+    paused = bool(pauses) and pauses[-1] == "pause"
     return render(request, "conversacion.html", conversacion=sender_id, lineas=items, slots=slots,
                   derivaciones=handoffs, marcados=flagged, en_pausa=paused,
                   aviso=AVISOS.get(request.query.get("aviso", ""), ""), error=ERRORES.get(request.query.get("error", ""), ""))
@@ -182,8 +182,6 @@ async def flag_message(request: web.Request) -> web.StreamResponse:
 
 
 def quote_path(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(value, safe="")
 
 

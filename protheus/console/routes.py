@@ -1,6 +1,8 @@
 """/consola routes and /salud, added to the web app."""
 from __future__ import annotations
 
+import json
+
 from aiohttp import web
 
 from protheus.console import conversations, queue, security, training, users
@@ -17,7 +19,7 @@ async def health(request: web.Request) -> web.Response:
     """Public and without details that would help an attacker: what works, what does not."""
     verdict = await request.app[CONSOLE].health.check()
     return web.json_response(verdict.as_json(), status=200 if verdict.ok else 503,
-                             dumps=lambda data: __import__("json").dumps(data, ensure_ascii=False))
+                             dumps=lambda data: json.dumps(data, ensure_ascii=False))
 
 
 def setup(app: web.Application, ctx: ConsoleContext) -> None:

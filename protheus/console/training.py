@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -88,8 +89,6 @@ async def start_training(request: web.Request) -> web.StreamResponse:
 
 
 def _back_with_error(error: Exception) -> web.HTTPSeeOther:
-    from urllib.parse import quote
-
     return web.HTTPSeeOther(f"/consola/entrenamiento/modelos?error_texto={quote(str(error))}")
 
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from protheus.db.models import TrainingRun
 from protheus.db.store import SupportDB
@@ -66,8 +66,6 @@ class TrainingRuns:
             return session.get(TrainingRun, run_id)
 
     def recent(self, limit: int = 10) -> list[TrainingRun]:
-        from sqlalchemy import select
-
         with self.db.session() as session:
             return list(session.execute(select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)).scalars())
 
@@ -178,6 +176,7 @@ def confusion_image(project: Project, name: str, truth: list[str], guess: list[s
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import numpy as np
     from sklearn.metrics import confusion_matrix
 
     labels = sorted(set(truth) | set(guess))
@@ -189,7 +188,7 @@ def confusion_image(project: Project, name: str, truth: list[str], guess: list[s
     axes.set_xlabel("predicha")
     axes.set_ylabel("esperada")
     axes.set_title(f"Matriz de confusión · {name}")
-    for (row, column), value in __import__("numpy").ndenumerate(matrix):
+    for (row, column), value in np.ndenumerate(matrix):
         if value:
             axes.text(column, row, str(value), ha="center", va="center", fontsize=6,
                       color="white" if value > matrix.max() / 2 else "black")
