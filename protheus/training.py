@@ -42,19 +42,26 @@ def model_path_for(config: Path = CONFIG_FILE) -> Path:
     return MODELS_DIR / f"{MODEL_PREFIX}{fingerprint(training_inputs(config))}.tar.gz"
 
 
+def marked_model(models_dir: Optional[Path] = None) -> Optional[Path]:
+    """The model named in <models_dir>/ACTIVE (default models/), if that file exists."""
+    models_dir = models_dir or MODELS_DIR
+    marker = models_dir / ACTIVE_FILE.name
+    return models_dir / marker.read_text(encoding="utf-8").strip() if marker.exists() else None
+
+
 def active_model() -> Optional[Path]:
     """The model the server and `make eval` use: models/ACTIVE, else the newest."""
-    if ACTIVE_FILE.exists():
-        candidate = MODELS_DIR / ACTIVE_FILE.read_text(encoding="utf-8").strip()
-        if candidate.is_file():
-            return candidate
+    candidate = marked_model()
+    if candidate is not None and candidate.is_file():
+        return candidate
     models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
 
 
 def activate(model: Path) -> None:
-    ACTIVE_FILE.parent.mkdir(parents=True, exist_ok=True)
-    ACTIVE_FILE.write_text(model.name + "\n", encoding="utf-8")
+    """Mark the model as the one to serve, in the ACTIVE file beside it."""
+    model.parent.mkdir(parents=True, exist_ok=True)
+    (model.parent / ACTIVE_FILE.name).write_text(model.name + "\n", encoding="utf-8")
 
 
 def rasa_executable() -> str:

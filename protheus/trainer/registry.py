@@ -13,6 +13,7 @@ from protheus.db.store import SupportDB
 from protheus.rasa_client import RasaClient
 from protheus.settings import model_f1_tolerance
 from protheus.trainer.project import Project
+from protheus.training import activate as mark_active
 
 
 
@@ -78,8 +79,7 @@ class ModelRegistry:
             row.active, row.activated_at, row.activated_by = True, time.time(), by
             if previous and previous != name:
                 row.previous_name = previous
-        active_file = self.project.models / "ACTIVE"
-        active_file.write_text(name + "\n", encoding="utf-8")
+        mark_active(self.project.models / name)
 
     async def activate(self, name: str, by: str, rasa: Optional[RasaClient], confirm: bool = False,
                        tolerance: Optional[float] = None) -> ModelInfo:
@@ -110,11 +110,8 @@ class ModelRegistry:
         if current is None or not current.previous_name:
             raise ActivationRefused("No hay un modelo anterior al que volver.")
         previous = current.previous_name
-        restored = await self.activate(previous, by, rasa, confirm=True)
-        with self.db.session() as session:  # going back must not make the bad model the "previous" one
-            session.get(ModelRecord, previous).previous_name = self._previous_of(previous, current.name)
-        return restored
-
-    def _previous_of(self, name: str, not_this: str) -> Optional[str]:
-        record = self.get(name)
-        return record.previous_name if record and record.previous_name != not_this else None
+        older = self.get(previous).previous_name if self.get(previous) else None
+        await self.activate(previous, by, rasa, confirm=True)
+        with self.db.session() as session:  # going back keeps the restored model's own predecessor
+            session.get(ModelRecord, previous).previous_name = older
+        return self.get(previous)

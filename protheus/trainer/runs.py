@@ -19,7 +19,7 @@ from protheus.db.store import SupportDB
 from protheus.paths import ROOT, STATE_DIR
 from protheus.trainer.project import Project
 from protheus.trainer.registry import ModelRegistry
-from protheus.training import fingerprint, training_inputs
+from protheus.training import fingerprint, marked_model, training_inputs
 
 logger = logging.getLogger(__name__)
 COMPONENT_DONE = re.compile(r"Finished training component '([^']+)'")
@@ -143,7 +143,7 @@ def evaluate_against_active(project: Project, name: str, registry: ModelRegistry
     new_predictions, known, _ = asyncio.run(predict(project.models / name, texts))
     new_metrics = metrics(examples, new_predictions, known)
     active = registry.active()
-    active_path = project.models / active.name if active else _active_file(project)
+    active_path = project.models / active.name if active else marked_model(project.models)
     comparison: dict = {"activo": None}
     if active_path and active_path.is_file() and active_path.name != name:
         old_predictions, old_known, _ = asyncio.run(predict(active_path, texts))
@@ -163,11 +163,6 @@ def evaluate_against_active(project: Project, name: str, registry: ModelRegistry
         }
     comparison["matriz"] = confusion_image(project, name, [e.intent for e in examples], [p.intent for p in new_predictions])
     return new_metrics, comparison
-
-
-def _active_file(project: Project) -> Optional[Path]:
-    marker = project.models / "ACTIVE"
-    return project.models / marker.read_text(encoding="utf-8").strip() if marker.exists() else None
 
 
 def confusion_image(project: Project, name: str, truth: list[str], guess: list[str]) -> str:

@@ -119,3 +119,13 @@ def test_a_run_whose_process_died_does_not_block_the_next(db, project):
     assert runs.running().id == run_id
     assert runs.running(now=runs.get(run_id).started_at + STALE_AFTER + 1) is None
     assert runs.get(run_id).status == "fallido" and "Interrumpido" in runs.get(run_id).message
+
+
+def test_rollback_twice_walks_back_through_the_history(db, project):
+    registry = ModelRegistry(db, project)
+    for name in ("a.tar.gz", "b.tar.gz", "c.tar.gz"):
+        (project.models / name).write_bytes(b"modelo")
+        registry.register(name, "hash", "tere", {"macro_f1": 0.98}, {})
+        asyncio.run(registry.activate(name, "tere", None))
+    assert asyncio.run(registry.rollback("tere", None)).name == "b.tar.gz"
+    assert asyncio.run(registry.rollback("tere", None)).name == "a.tar.gz"
