@@ -7,6 +7,7 @@ console banner and a loud log line whenever it changes.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -87,8 +88,6 @@ class HealthMonitor:
         self._last: Optional[tuple] = None
 
     async def check(self) -> Health:
-        import asyncio
-
         rasa_up = await self.rasa.status() is not None
         db_up = await asyncio.to_thread(database_answers, self.db)
         health = verdict(rasa_up, db_up, read_status(self.status_file), self.tz)

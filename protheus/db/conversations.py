@@ -13,10 +13,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta
-from typing import Any, Iterable, Iterator, Optional
+from typing import Iterator, Optional
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, and_, func, or_, select, update
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from protheus.db.models import (Conversation, ConversationIntent, CustomerMessage, Handoff, IndexState,
@@ -246,19 +246,12 @@ class ConversationStore:
         conditions = filters.conditions()
         with self.db.session() as session:
             total = session.execute(select(func.count()).select_from(Conversation).where(*conditions)).scalar_one()
-            rows = session.execute(
-                select(Conversation).where(*conditions)
-                .order_by(Conversation.last_at.desc(), Conversation.sender_id)
-                .offset(max(page - 1, 0) * per_page).limit(per_page)
-            ).scalars().all()
-            return self._rows(session, rows), total
+            query = _newest_first(conditions).offset(max(page - 1, 0) * per_page).limit(per_page)
+            return self._rows(session, session.execute(query).scalars().all()), total
 
     def export(self, filters: ConversationFilter, limit: int = 100_000) -> list[ConversationRow]:
         with self.db.session() as session:
-            rows = session.execute(
-                select(Conversation).where(*filters.conditions())
-                .order_by(Conversation.last_at.desc(), Conversation.sender_id).limit(limit)
-            ).scalars().all()
+            rows = session.execute(_newest_first(filters.conditions()).limit(limit)).scalars().all()
             return self._rows(session, rows)
 
     @staticmethod
@@ -314,6 +307,10 @@ class ConversationStore:
             return [{"event_id": f.event_id, "sender_id": f.sender_id, "flagged_by": f.flagged_by, "note": f.note,
                      "created_at": f.created_at, "text": text or "", "intent": intent, "confidence": confidence}
                     for f, text, intent, confidence in rows]
+
+
+def _newest_first(conditions: list):
+    return select(Conversation).where(*conditions).order_by(Conversation.last_at.desc(), Conversation.sender_id)
 
 
 def _merge(row: Conversation, delta: _Delta) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from protheus.db.accounts import AccountStore
 from protheus.db.store import SupportDB
-from tests.browser.conftest import CHROMIUM_ARGS, accessibility_violations, open_page, shoot
+from tests.browser.conftest import accessibility_violations, open_page, shoot
 from tests.browser.test_chat_page import ask
 
 pytestmark = pytest.mark.server
