@@ -7,12 +7,14 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from protheus.trainer.project import Project
 from protheus.trainer.scrubber import dedupe_key
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 
@@ -42,8 +44,9 @@ class TrainingFiles:
         return sorted(folder.glob("*.yml")) if folder.is_dir() else []
 
     def _intent_blocks(self, folder: Path) -> Iterable[tuple[Path, str, str]]:
+        # Reading needs no round trip: the C safe loader is about ten times faster than ruamel's.
         for path in self._files(folder):
-            document = _yaml().load(path.read_text(encoding="utf-8")) or {}
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
             for item in document.get("nlu") or []:
                 if "intent" in item and "examples" in item:
                     yield path, item["intent"], str(item["examples"])
@@ -76,13 +79,13 @@ class TrainingFiles:
                 fresh.append(text)
         if not fresh:
             return []
-        yaml = _yaml()
-        document = yaml.load(path.read_text(encoding="utf-8"))
+        writer = _yaml()
+        document = writer.load(path.read_text(encoding="utf-8"))
         item = next(i for i in document["nlu"] if i.get("intent") == intent and "examples" in i)
         block = str(item["examples"])
         block = block if block.endswith("\n") else block + "\n"
         item["examples"] = LiteralScalarString(block + "".join(f"- {text}\n" for text in fresh))
         out = io.StringIO()
-        yaml.dump(document, out)
+        writer.dump(document, out)
         path.write_text(out.getvalue(), encoding="utf-8")
         return fresh
