@@ -9,7 +9,7 @@ from aiohttp import web
 from protheus.console.context import CONSOLE, can, channel_names, render, run
 from protheus.console.conversations import masker, quote_path
 from protheus.console.security import error_page, requires
-from protheus.db.store import HandoffError
+from protheus.db.store import HandoffError, ensure_workable
 from protheus.messages import message
 from protheus.rasa_client import RasaUnavailable
 
@@ -40,8 +40,10 @@ async def _mine(request: web.Request):
     if handoff is None:
         return None, error_page(request, 404, "La derivación no existe.")
     user = request["session"].user
-    if handoff.status != "en_curso" or (handoff.assigned_to != user.username and not can(user.role, "usuarios")):
-        return None, error_page(request, 409, "Tome la derivación antes de responder o cerrarla.")
+    try:
+        ensure_workable(handoff, user.username, can(user.role, "usuarios"))
+    except HandoffError as error:
+        return None, error_page(request, 409, str(error))
     return handoff, None
 
 

@@ -61,6 +61,15 @@ class HandoffError(ValueError):
     """A queue transition that cannot happen; the message is shown to the agent (Spanish)."""
 
 
+def ensure_workable(handoff, agent: str, any_agent: bool = False) -> None:
+    """Replying to or closing a hand-off: only one in progress, by the agent who took it
+    (or, with any_agent, an admin). Takes a Handoff row or a HandoffInfo."""
+    if handoff.status != "en_curso":
+        raise HandoffError("La derivación no está en curso: tómela primero.")
+    if handoff.assigned_to != agent and not any_agent:
+        raise HandoffError(f"La derivación está a cargo de {handoff.assigned_to}.")
+
+
 def _customer_info(row: Customer) -> CustomerInfo:
     return CustomerInfo(row.code, row.name, row.country, row.plan, row.facilitator_name, row.facilitator_email)
 
@@ -201,10 +210,7 @@ class SupportDB:
             row = session.get(Handoff, handoff_id)
             if row is None:
                 raise HandoffError("La derivación no existe.")
-            if row.status != "en_curso":
-                raise HandoffError("Solo se cierra una derivación en curso: tómela primero.")
-            if row.assigned_to != agent and not any_agent:
-                raise HandoffError(f"La derivación está a cargo de {row.assigned_to}.")
+            ensure_workable(row, agent, any_agent)
             row.status, row.closed_at = "cerrado", utcnow()
             return _handoff_info(row)
 
