@@ -7,7 +7,7 @@ from typing import Optional
 
 import yaml
 
-from protheus.paths import DATA_DIR
+from protheus.paths import PROJECT
 from protheus.text import fold
 
 ROUTINE = re.compile(r"\b([A-Za-z]{4}\d{3}[A-Za-z]?)\b")
@@ -16,7 +16,7 @@ ROUTINE = re.compile(r"\b([A-Za-z]{4}\d{3}[A-Za-z]?)\b")
 @lru_cache(maxsize=1)
 def module_names() -> dict[str, str]:
     """Folded everyday name or code → module code (SIGAFAT...)."""
-    blocks = yaml.safe_load((DATA_DIR / "nlu" / "entidades.yml").read_text(encoding="utf-8"))["nlu"]
+    blocks = yaml.safe_load((PROJECT.nlu / "entidades.yml").read_text(encoding="utf-8"))["nlu"]
     names: dict[str, str] = {}
     for block in blocks:
         code = block.get("synonym")

@@ -8,7 +8,7 @@ from typing import Dict, Optional
 
 import yaml
 
-from protheus.paths import ROUTING_FILE
+from protheus.paths import PROJECT
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class RoutingTable:
         self._routes = routes
 
     @classmethod
-    def load(cls, path: Path = ROUTING_FILE) -> "RoutingTable":
+    def load(cls, path: Path = PROJECT.routing) -> "RoutingTable":
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))["intents"]
         return cls({
             name: Route(name, spec["canal"], spec["etiqueta"], tuple(spec.get("recopilar") or ()))

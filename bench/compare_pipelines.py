@@ -15,9 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from protheus.paths import PROJECT, rasa_executable
+
+ROOT = PROJECT.root
 PYTHON = sys.executable
-RASA = str(Path(PYTHON).with_name("rasa"))
+RASA = rasa_executable()
 # Rasa caches trained components under .rasa/cache: a benchmark must train from scratch.
 NO_CACHE = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
 RESULTS = ROOT / "docs" / "pipeline-results.json"
@@ -26,7 +28,7 @@ RESULTS = ROOT / "docs" / "pipeline-results.json"
 def train(config: Path, out: Path) -> tuple[Path, float]:
     started = time.perf_counter()
     subprocess.run(
-        [RASA, "train", "nlu", "--config", str(config), "--nlu", str(ROOT / "data"), "--out", str(out),
+        [RASA, "train", "nlu", "--config", str(config), "--nlu", str(PROJECT.data), "--out", str(out),
          "--fixed-model-name", config.stem],
         cwd=ROOT, check=True, capture_output=True, env=NO_CACHE,
     )
@@ -35,7 +37,7 @@ def train(config: Path, out: Path) -> tuple[Path, float]:
 
 def evaluate(model: Path) -> dict:
     result = subprocess.run(
-        [PYTHON, "-m", "protheus.evaluate", str(ROOT / "tests" / "nlu"), "--model", str(model)],
+        [PYTHON, "-m", "protheus.evaluate", str(PROJECT.test_split), "--model", str(model)],
         cwd=ROOT, check=True, capture_output=True, text=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -20,14 +20,11 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sqlalchemy import create_engine, insert, select, text
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-
-from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore  # noqa: E402
-from protheus.db.store import SupportDB  # noqa: E402
-from protheus.text import fold  # noqa: E402
+from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore
+from protheus.db.store import SupportDB
+from protheus.text import fold
 
 INTENTS = ["reportar_error", "info_prime", "solicitar_capacitacion", "horario_atencion", "hablar_con_humano",
            "consulta_sql_personalizada", "recuperar_backup", "info_consultoria"]

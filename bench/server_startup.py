@@ -17,12 +17,11 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from protheus.evaluate import load_examples  # noqa: E402
-from protheus.services import Ports, start_action_server, start_rasa_server, wait_until_ready  # noqa: E402
-from protheus.training import active_model, rasa_executable  # noqa: E402
+from protheus.evaluate import load_examples
+from protheus.paths import PROJECT
+from protheus.settings import Ports
+from protheus.services import start_action_server, start_rasa_server, wait_until_ready
+from protheus.training import active_model, rasa_executable
 
 PORTS = Ports(rasa=17005, actions=17055, host="127.0.0.1")
 
@@ -64,7 +63,7 @@ def main() -> None:
     token = uuid.uuid4().hex
     imports = [time_import() for _ in range(args.runs)]
     ready = []
-    texts = [e.text for e in load_examples(ROOT / "tests" / "nlu")][:: 7][: args.messages]
+    texts = [e.text for e in load_examples(PROJECT.test_split)][:: 7][: args.messages]
     for run in range(args.runs):
         services, seconds = start(model, token)
         ready.append(seconds)

@@ -8,13 +8,14 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RASA = str(Path(sys.executable).with_name("rasa"))
+from protheus.paths import PROJECT, rasa_executable
+
+ROOT = PROJECT.root
+RASA = rasa_executable()
 # Rasa caches trained components under .rasa/cache: a benchmark must train from scratch.
 NO_CACHE = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
 
@@ -23,8 +24,8 @@ def train_seconds(config: Path) -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         subprocess.run(
-            [RASA, "train", "--force", "--config", str(config), "--domain", str(ROOT / "domain"),
-             "--data", str(ROOT / "data"), "--out", out],
+            [RASA, "train", "--force", "--config", str(config), "--domain", str(PROJECT.domain),
+             "--data", str(PROJECT.data), "--out", out],
             cwd=ROOT, check=True, capture_output=True, env=NO_CACHE,
         )
         return time.perf_counter() - started
@@ -34,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    chosen = statistics.median(train_seconds(ROOT / "config.yml") for _ in range(args.runs))
+    chosen = statistics.median(train_seconds(PROJECT.config) for _ in range(args.runs))
     baseline = statistics.median(train_seconds(ROOT / "bench" / "pipelines" / "a_sparse.yml") for _ in range(args.runs))
     print(f"entrenamiento completo desde cero, config.yml (mediana de {args.runs}): {chosen:.0f} s")
     print(f"base: solo rasgos dispersos (a_sparse): {baseline:.0f} s  | ×{chosen / baseline:.2f}")

@@ -8,10 +8,10 @@ from typing import Any, Dict
 
 import yaml
 
-from protheus.paths import ROOT
+from protheus.paths import PROJECT
 from protheus.settings import support_contact
 
-MESSAGES_FILE = ROOT / "mensajes.yml"
+MESSAGES_FILE = PROJECT.messages
 
 
 @lru_cache(maxsize=1)

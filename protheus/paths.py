@@ -1,13 +1,102 @@
-"""Where the project's files live, relative to the repository root."""
+"""Where the project's files live: the one module that knows the layout of the repository.
+
+`Project` names every folder and file a run reads or writes relative to a root, so the
+tests can train and serve from a copy of the repository; `PROJECT` is the repository
+itself. Nothing here reads the environment (that is protheus.settings).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
-DOMAIN_DIR = ROOT / "domain"
-CONFIG_FILE = ROOT / "config.yml"
-MODELS_DIR = ROOT / "models"
-TEST_NLU_DIR = ROOT / "tests" / "nlu"
-STATE_DIR = ROOT / ".state"
-ROUTING_FILE = ROOT / "routing.yml"
-GUIDELINE_FILE = ROOT.parent / "shared" / "seeds" / "000_da23197a42e3a1b6.txt"
-CATALOGUE_FILE = ROOT.parent / "shared" / "spec" / "intents.yml"
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+# The NLU components' code is part of what a model is trained from (protheus/nlu).
+NLU_CODE_DIR = Path(__file__).resolve().parent / "nlu"
+# shared/ lies beside the working copy: the guideline document and the intent catalogue.
+GUIDELINE_FILE = SOURCE_ROOT.parent / "shared" / "seeds" / "000_da23197a42e3a1b6.txt"
+CATALOGUE_FILE = SOURCE_ROOT.parent / "shared" / "spec" / "intents.yml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The repository's folders (or those of a copy of it)."""
+
+    root: Path = SOURCE_ROOT
+
+    # --- what a model is trained from ---------------------------------------------------
+    @property
+    def config(self) -> Path:
+        return self.root / "config.yml"
+
+    @property
+    def domain(self) -> Path:
+        return self.root / "domain"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def nlu(self) -> Path:
+        return self.data / "nlu"
+
+    @property
+    def test_split(self) -> Path:
+        """Labelled messages that are never trained on (tests/nlu)."""
+        return self.root / "tests" / "nlu"
+
+    # --- data the bot reads at run time ---------------------------------------------------
+    @property
+    def routing(self) -> Path:
+        return self.root / "routing.yml"
+
+    @property
+    def messages(self) -> Path:
+        return self.root / "mensajes.yml"
+
+    @property
+    def endpoints_template(self) -> Path:
+        return self.root / "endpoints.yml"
+
+    @property
+    def credentials(self) -> Path:
+        return self.root / "credentials.yml"
+
+    @property
+    def web(self) -> Path:
+        """The support page's own files."""
+        return self.root / "web"
+
+    @property
+    def node_modules(self) -> Path:
+        """The chat widget and React, installed by `npm ci`."""
+        return self.root / "node_modules"
+
+    # --- what runs write (git-ignored) ----------------------------------------------------
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def state(self) -> Path:
+        """Tokens, generated endpoint files, status files, the SQLite database."""
+        return self.root / ".state"
+
+    @property
+    def logs(self) -> Path:
+        return self.state / "logs"
+
+    @property
+    def evaluations(self) -> Path:
+        """Confusion matrices of the registered models."""
+        return self.state / "evaluaciones"
+
+
+PROJECT = Project()
+
+
+def rasa_executable() -> str:
+    """The `rasa` command of the running interpreter's environment (.venv)."""
+    return str(Path(sys.executable).with_name("rasa"))

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
 import time
 
-from protheus.paths import ROOT
+from protheus.paths import PROJECT, rasa_executable
 from protheus.services import (
-    Ports,
     Service,
     endpoints_file,
     port_in_use,
@@ -19,9 +17,9 @@ from protheus.services import (
     start_web_server,
     wait_until_ready,
 )
-from protheus.settings import (TOKEN_FILE, console_timezone, database_url, rasa_token, support_contact,
-                               tracker_status_file)
-from protheus.training import rasa_executable, train
+from protheus.settings import (TOKEN_FILE, Ports, console_timezone, database_url, ports as configured_ports,
+                               rasa_token, rasa_token_from_environment, support_contact, tracker_status_file)
+from protheus.training import train
 
 
 def _check_ports(ports: Ports, *needed: int) -> None:
@@ -40,7 +38,7 @@ def _stop_all(services: list[Service]) -> None:
 
 def _banner(ports: Ports, token: str) -> str:
     rest = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
-    token_hint = "variable RASA_TOKEN" if os.environ.get("RASA_TOKEN") else f"archivo {TOKEN_FILE.relative_to(ROOT)}"
+    token_hint = "variable RASA_TOKEN" if rasa_token_from_environment() else f"archivo {TOKEN_FILE.relative_to(PROJECT.root)}"
     return f"""
 El asistente está listo.
   Página de soporte (chat web): http://localhost:{ports.web}/
@@ -87,7 +85,7 @@ def _storage_warnings(ports: Ports) -> str:
 
 
 def run() -> None:
-    ports = Ports()
+    ports = configured_ports()
     _check_ports(ports, ports.rasa, ports.actions, ports.web)
     model = train()
     prepare_database()
@@ -125,7 +123,7 @@ def run() -> None:
 
 
 def shell() -> None:
-    ports = Ports()
+    ports = configured_ports()
     _check_ports(ports, ports.actions)
     model = train()
     prepare_database()
@@ -134,7 +132,7 @@ def shell() -> None:
         wait_until_ready([actions])
         subprocess.run(
             [rasa_executable(), "shell", "--model", str(model), "--endpoints", str(endpoints_file(ports, database_url()))],
-            cwd=ROOT,
+            cwd=PROJECT.root,
         )
     except KeyboardInterrupt:
         pass

@@ -19,19 +19,10 @@ from typing import Optional
 
 import yaml
 
-from protheus.paths import ROOT, STATE_DIR
-from protheus.settings import TRACKER_STATUS_ENV, database_url, tracker_status_file
-from protheus.training import rasa_executable
+from protheus.paths import PROJECT, rasa_executable
+from protheus.settings import TRACKER_STATUS_ENV, Ports, database_url, extra_cors_origins, tracker_status_file
 
-LOG_DIR = STATE_DIR / "logs"
-
-
-@dataclass
-class Ports:
-    rasa: int = int(os.environ.get("RASA_PORT", "5005"))
-    actions: int = int(os.environ.get("ACTION_PORT", "5055"))
-    web: int = int(os.environ.get("WEB_PORT", "8080"))
-    host: str = os.environ.get("RASA_HOST", "127.0.0.1")
+LOG_DIR = PROJECT.logs
 
 
 @dataclass
@@ -63,11 +54,11 @@ class Service:
 def endpoints_file(ports: Ports, db_url: str) -> Path:
     """endpoints.yml with the action server's port and the tracker store on DATABASE_URL.
     Written under .state (git-ignored, owner-only): the URL may hold a password."""
-    config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    config = yaml.safe_load(PROJECT.endpoints_template.read_text(encoding="utf-8")) or {}
     config["action_endpoint"] = {"url": f"http://127.0.0.1:{ports.actions}/webhook"}
     config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": db_url}
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    path = STATE_DIR / f"endpoints-{ports.rasa}.yml"
+    PROJECT.state.mkdir(parents=True, exist_ok=True)
+    path = PROJECT.state / f"endpoints-{ports.rasa}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     path.chmod(0o600)
     return path
@@ -79,7 +70,7 @@ def _spawn(name: str, port: int, command: list[str], health_url: str, env: Optio
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
         command,
-        cwd=ROOT,
+        cwd=PROJECT.root,
         stdout=handle,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -98,8 +89,7 @@ def start_action_server(ports: Ports, env: Optional[dict] = None) -> Service:
 
 def page_origins(ports: Ports) -> list[str]:
     """The only origins allowed to call Rasa from a browser: the support page."""
-    extra = os.environ.get("CORS_ORIGINS", "").split()
-    return [f"http://localhost:{ports.web}", f"http://127.0.0.1:{ports.web}", *extra]
+    return [f"http://localhost:{ports.web}", f"http://127.0.0.1:{ports.web}", *extra_cors_origins()]
 
 
 def start_web_server(ports: Ports, env: Optional[dict] = None) -> Service:
@@ -121,7 +111,7 @@ def start_rasa_server(model: Path, token: str, ports: Ports, env: Optional[dict]
         "--interface", ports.host,
         "--port", str(ports.rasa),
         "--cors", *page_origins(ports),
-        "--credentials", str(ROOT / "credentials.yml"),
+        "--credentials", str(PROJECT.credentials),
         "--endpoints", str(endpoints_file(ports, db_url)),
     ]
     return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}", env)

@@ -1,38 +1,103 @@
-"""Settings read from the environment, each with a working default (PRODUCT.md)."""
+"""Settings read from the environment, each with a working default (PRODUCT.md).
+
+The only module that reads the environment: every other module asks here.
+"""
+
 from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
-from protheus.paths import ROOT, STATE_DIR
+from protheus.paths import PROJECT
 
 # Shown to customers when SUPPORT_EMAIL is unset: the contact channel the guideline names.
 DEFAULT_SUPPORT_CONTACT = "la Central de relaciones TOTVS (Portal del cliente)"
-TOKEN_FILE = STATE_DIR / "rasa_token"
+TOKEN_FILE = PROJECT.state / "rasa_token"
 # The TOTVS customer service portal, linked from the hand-off card.
 DEFAULT_PORTAL_URL = "https://centraldeatendimento.totvs.com/"
+DEFAULT_RASA_PORT, DEFAULT_ACTION_PORT, DEFAULT_WEB_PORT = 5005, 5055, 8080
+LOOPBACK = "127.0.0.1"
+DEFAULT_MAX_MESSAGE_CHARS = 2000
+DEFAULT_MODEL_F1_TOLERANCE = 0.01
+# Rasa runs our tracker store in its own process: the launcher passes the status file's path.
+TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
+
+
+def _text(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def _int(name: str, default: int, minimum: int = 1) -> int:
+    try:
+        return max(minimum, int(_text(name) or default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where the three servers listen (RASA_PORT, ACTION_PORT, WEB_PORT; Rasa on RASA_HOST)."""
+
+    rasa: int = DEFAULT_RASA_PORT
+    actions: int = DEFAULT_ACTION_PORT
+    web: int = DEFAULT_WEB_PORT
+    host: str = LOOPBACK
+
+
+def ports() -> Ports:
+    return Ports(
+        rasa=_int("RASA_PORT", DEFAULT_RASA_PORT),
+        actions=_int("ACTION_PORT", DEFAULT_ACTION_PORT),
+        web=_int("WEB_PORT", DEFAULT_WEB_PORT),
+        host=_text("RASA_HOST") or LOOPBACK,
+    )
+
+
+def web_host() -> str:
+    """The address the web app binds to (WEB_HOST)."""
+    return _text("WEB_HOST") or LOOPBACK
+
+
+def local_rasa_url(rasa_port: int | None = None) -> str:
+    """Rasa's HTTP API as this machine reaches it."""
+    return f"http://{LOOPBACK}:{rasa_port or ports().rasa}"
+
+
+def extra_cors_origins() -> list[str]:
+    """Origins besides the support page that may use the chat (CORS_ORIGINS, space-separated)."""
+    return _text("CORS_ORIGINS").split()
+
+
+def rasa_public_url() -> str:
+    """Rasa's address as the customer's browser reaches it (RASA_PUBLIC_URL); empty: same host."""
+    return _text("RASA_PUBLIC_URL")
 
 
 def support_contact() -> str:
     """The support contact customers are told to write to."""
-    return os.environ.get("SUPPORT_EMAIL", "").strip() or DEFAULT_SUPPORT_CONTACT
+    return _text("SUPPORT_EMAIL") or DEFAULT_SUPPORT_CONTACT
 
 
 def portal_url() -> str:
     """The customer portal linked from the web chat (PORTAL_URL); only http(s) addresses."""
-    url = os.environ.get("PORTAL_URL", "").strip()
+    url = _text("PORTAL_URL")
     return url if url.startswith(("https://", "http://")) else DEFAULT_PORTAL_URL
 
 
 def database_url() -> str:
     """One SQLAlchemy URL for the tracker store and the project's tables."""
-    return os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{ROOT / '.state' / 'protheus.db'}"
+    return _text("DATABASE_URL") or f"sqlite:///{PROJECT.state / 'protheus.db'}"
+
+
+def rasa_token_from_environment() -> bool:
+    return bool(_text("RASA_TOKEN"))
 
 
 def rasa_token(token_file: Path = TOKEN_FILE) -> str:
     """RASA_TOKEN from the environment, else one generated once into a git-ignored file."""
-    token = os.environ.get("RASA_TOKEN", "").strip()
+    token = _text("RASA_TOKEN")
     if token:
         return token
     if token_file.exists():
@@ -48,12 +113,12 @@ def rasa_token(token_file: Path = TOKEN_FILE) -> str:
 
 def console_timezone() -> str:
     """Time zone of the dates shown in the console (CONSOLE_TZ); Prime hours are Mexico's."""
-    return os.environ.get("CONSOLE_TZ", "").strip() or "America/Mexico_City"
+    return _text("CONSOLE_TZ") or "America/Mexico_City"
 
 
 def secure_cookies() -> bool | None:
     """COOKIE_SECURE=1 forces the Secure flag, 0 drops it; unset: Secure when the request is HTTPS."""
-    value = os.environ.get("COOKIE_SECURE", "").strip().lower()
+    value = _text("COOKIE_SECURE").lower()
     if value in ("1", "true", "si", "sí", "yes"):
         return True
     if value in ("0", "false", "no"):
@@ -61,26 +126,26 @@ def secure_cookies() -> bool | None:
     return None
 
 
-TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
-
-
-def tracker_status_file(rasa_port: int) -> Path:
+def tracker_status_file(rasa_port: int | None = None) -> Path:
     """Where Rasa's tracker store reports whether conversations are being stored."""
-    override = os.environ.get(TRACKER_STATUS_ENV, "").strip()
-    return Path(override) if override else STATE_DIR / f"tracker-store-{rasa_port}.json"
+    override = _text(TRACKER_STATUS_ENV)
+    return Path(override) if override else PROJECT.state / f"tracker-store-{rasa_port or ports().rasa}.json"
+
+
+def tracker_status_override() -> Path | None:
+    """The status file the launcher gave Rasa's process, if any (read inside Rasa)."""
+    override = _text(TRACKER_STATUS_ENV)
+    return Path(override) if override else None
 
 
 def max_message_chars() -> int:
     """Longest customer message accepted (MAX_MESSAGE_CHARS); the page limits it too."""
-    try:
-        return max(1, int(os.environ.get("MAX_MESSAGE_CHARS", "2000")))
-    except ValueError:
-        return 2000
+    return _int("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)
 
 
 def model_f1_tolerance() -> float:
     """How much macro-F1 a new model may lose before activation needs a confirmation (MODEL_F1_TOLERANCE)."""
     try:
-        return max(0.0, float(os.environ.get("MODEL_F1_TOLERANCE", "0.01")))
+        return max(0.0, float(_text("MODEL_F1_TOLERANCE") or DEFAULT_MODEL_F1_TOLERANCE))
     except ValueError:
-        return 0.01
+        return DEFAULT_MODEL_F1_TOLERANCE

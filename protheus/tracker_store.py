@@ -9,15 +9,13 @@ deletes it before Rasa starts, so a running Rasa with no file means "in memory".
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
-from protheus.settings import TRACKER_STATUS_ENV
+from protheus.settings import tracker_status_override
 from protheus.store_status import StatusFile
 
 
@@ -26,8 +24,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        path = os.environ.get(TRACKER_STATUS_ENV, "").strip()
-        self.status = StatusFile(Path(path) if path else None)
+        self.status = StatusFile(tracker_status_override())
         self.status.write()
         try:  # Rasa's constructor swallows a database that does not answer
             with self.engine.connect() as connection:

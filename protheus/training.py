@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 from typing import Iterable, Optional
 
-from protheus.paths import CONFIG_FILE, DATA_DIR, DOMAIN_DIR, MODELS_DIR, ROOT
+from protheus.paths import NLU_CODE_DIR, PROJECT, rasa_executable
+
+ROOT = PROJECT.root
+CONFIG_FILE, DATA_DIR, DOMAIN_DIR, MODELS_DIR = PROJECT.config, PROJECT.data, PROJECT.domain, PROJECT.models
 
 ACTIVE_FILE = MODELS_DIR / "ACTIVE"
 MODEL_PREFIX = "protheus-"
@@ -21,7 +24,7 @@ MODEL_PREFIX = "protheus-"
 
 def training_inputs(config: Path = CONFIG_FILE, data: Path = DATA_DIR, domain: Path = DOMAIN_DIR) -> list[Path]:
     """Every file whose content determines the trained model, our NLU components included."""
-    files = [config, *sorted((ROOT / "protheus" / "nlu").glob("*.py"))]
+    files = [config, *sorted(NLU_CODE_DIR.glob("*.py"))]
     for folder in (data, domain):
         files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
     return files
@@ -62,10 +65,6 @@ def activate(model: Path) -> None:
     """Mark the model as the one to serve, in the ACTIVE file beside it."""
     model.parent.mkdir(parents=True, exist_ok=True)
     (model.parent / ACTIVE_FILE.name).write_text(model.name + "\n", encoding="utf-8")
-
-
-def rasa_executable() -> str:
-    return str(Path(sys.executable).with_name("rasa"))
 
 
 def train(config: Path = CONFIG_FILE, force: bool = False) -> Path:

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 from typing import Optional
 
 from aiohttp import web
@@ -18,15 +17,15 @@ from aiohttp import web
 from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.routes import setup as setup_console
 from protheus.messages import handoff_card
-from protheus.paths import ROOT
-from protheus.settings import (console_timezone, database_url, max_message_chars, portal_url, rasa_token,
-                               tracker_status_file)
+from protheus.paths import PROJECT
+from protheus.settings import (DEFAULT_RASA_PORT, console_timezone, database_url, local_rasa_url, max_message_chars,
+                               portal_url, ports, rasa_public_url, rasa_token, tracker_status_file, web_host)
 
 logger = logging.getLogger(__name__)
 HEALTH_INTERVAL = 30
 
-WEB_DIR = ROOT / "web"
-NODE_MODULES = ROOT / "node_modules"
+WEB_DIR = PROJECT.web
+NODE_MODULES = PROJECT.node_modules
 # rasa-webchat's build that takes React from the page, so that the page can render
 # the hand-off card as a custom component with the same React.
 VENDOR = {
@@ -44,8 +43,7 @@ SECURITY_HEADERS = {
 
 def socket_url(request: web.Request, rasa_port: int) -> str:
     """Rasa's address as the customer's browser reaches it: same host, Rasa's port."""
-    public = os.environ.get("RASA_PUBLIC_URL", "").strip()
-    return public or f"{request.scheme}://{request.host.split(':')[0]}:{rasa_port}"
+    return rasa_public_url() or f"{request.scheme}://{request.host.split(':')[0]}:{rasa_port}"
 
 
 def page_config(request: web.Request, rasa_port: int) -> dict:
@@ -81,11 +79,11 @@ def security_headers(rasa_port: int):
     return middleware
 
 
-def create_app(rasa_port: int = 5005, console: Optional[ConsoleContext] = None) -> web.Application:
+def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: Optional[ConsoleContext] = None) -> web.Application:
     """The customer page, the agents' console (/consola) and /salud."""
     app = web.Application(middlewares=[security_headers(rasa_port)])
     console = console or ConsoleContext.create(
-        database_url(), f"http://127.0.0.1:{rasa_port}", rasa_token(), tracker_status_file(rasa_port), console_timezone())
+        database_url(), local_rasa_url(rasa_port), rasa_token(), tracker_status_file(rasa_port), console_timezone())
     setup_console(app, console)
     app.cleanup_ctx.append(_watch_health)
 
@@ -128,9 +126,10 @@ async def _watch_health(app: web.Application):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Página de soporte del asistente.")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
+    configured = ports()
+    parser.add_argument("--port", type=int, default=configured.web)
+    parser.add_argument("--host", default=web_host())
+    parser.add_argument("--rasa-port", type=int, default=configured.rasa)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
     web.run_app(create_app(args.rasa_port), host=args.host, port=args.port, print=None)

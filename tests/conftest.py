@@ -7,12 +7,26 @@ from pathlib import Path
 import pytest
 import yaml
 
-from protheus.paths import CATALOGUE_FILE, DATA_DIR, DOMAIN_DIR, GUIDELINE_FILE, ROOT, TEST_NLU_DIR
+import shutil
+
+from protheus.paths import CATALOGUE_FILE, GUIDELINE_FILE, PROJECT, Project
 
 from tests.database_fixture import db  # noqa: F401,E402 - shared fixture (SQLite and PostgreSQL)
 from tests.server_fixture import bot, sender  # noqa: F401,E402 - one bot for e2e and browser tests
 
 TESTS_DIR = Path(__file__).parent
+
+
+def copy_project(root: Path, with_config: bool = False) -> Project:
+    """A copy of the project's training data and test split: a test never touches the repository's."""
+    copy = Project(root)
+    if with_config:
+        shutil.copy(PROJECT.config, copy.config)
+        shutil.copytree(PROJECT.domain, copy.domain)
+    shutil.copytree(PROJECT.data, copy.data)
+    shutil.copytree(PROJECT.test_split, copy.test_split)
+    copy.models.mkdir()
+    return copy
 
 
 def normalise(text: str) -> str:
@@ -42,21 +56,21 @@ def guideline() -> str:
 def domain():
     from rasa.shared.core.domain import Domain
 
-    return Domain.load(str(DOMAIN_DIR))
+    return Domain.load(str(PROJECT.domain))
 
 
 @pytest.fixture(scope="session")
 def training_data():
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return load_data(str(DATA_DIR / "nlu"))
+    return load_data(str(PROJECT.nlu))
 
 
 @pytest.fixture(scope="session")
 def test_split():
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return load_data(str(TEST_NLU_DIR))
+    return load_data(str(PROJECT.test_split))
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +80,7 @@ def pautas() -> dict[str, list[str]]:
 
 @pytest.fixture(scope="session")
 def routing() -> dict[str, dict]:
-    return yaml.safe_load((ROOT / "routing.yml").read_text(encoding="utf-8"))["intents"]
+    return yaml.safe_load(PROJECT.routing.read_text(encoding="utf-8"))["intents"]
 
 
 def response_text(domain, intent: str) -> str:

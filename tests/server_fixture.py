@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from protheus.db.store import SupportDB
-from protheus.services import Ports, port_in_use, start_action_server, start_rasa_server, wait_until_ready
+from protheus.settings import Ports
+from protheus.services import port_in_use, start_action_server, start_rasa_server, wait_until_ready
 from protheus.training import active_model
 
 # Ports apart from `make run`'s, so the tests can run while the bot is up.

@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from protheus.paths import DATA_DIR
+from protheus.paths import PROJECT
 from tests.conftest import normalise
 
 MIN_EXAMPLES = 25
@@ -40,7 +40,7 @@ def test_test_split_is_never_trained_on(training_data, test_split):
 
 
 def test_every_intent_has_a_reply_and_a_rule(domain):
-    rules = "\n".join(p.read_text(encoding="utf-8") for p in (DATA_DIR / "rules").glob("*.yml"))
+    rules = "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT.data / "rules").glob("*.yml"))
     for intent in domain.intents:
         if intent in ("nlu_fallback", "out_of_scope", "restart", "back", "session_start"):
             continue
@@ -66,7 +66,7 @@ def test_every_routing_entry_has_a_spanish_label(routing):
 
 
 def test_module_synonyms_cover_the_lookup_table():
-    entities = yaml.safe_load((DATA_DIR / "nlu" / "entidades.yml").read_text(encoding="utf-8"))["nlu"]
+    entities = yaml.safe_load((PROJECT.nlu / "entidades.yml").read_text(encoding="utf-8"))["nlu"]
     lookup = next(b for b in entities if b.get("lookup") == "modulo")
     names = {line[2:].strip().lower() for line in lookup["examples"].splitlines() if line.strip()}
     synonyms = {

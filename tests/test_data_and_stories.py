@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from protheus.paths import ROOT
+from protheus.paths import PROJECT
 from protheus.training import active_model
 
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -14,7 +14,7 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 
 def run_rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [RASA, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        [RASA, *args], cwd=PROJECT.root, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
     )
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from protheus.evaluate import EvaluationError, Example, Prediction, load_examples, metrics, prediction_from_parse
-from protheus.paths import ROOT
+from protheus.paths import PROJECT
 
 
 def test_metrics_per_intent_and_confusions():
@@ -41,7 +41,7 @@ def test_missing_and_malformed_files_are_usage_errors(tmp_path):
 
 
 def run_eval(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "protheus.evaluate", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "protheus.evaluate", *args], cwd=PROJECT.root,
                           capture_output=True, text=True, timeout=300)
 
 

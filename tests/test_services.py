@@ -3,7 +3,8 @@ import stat
 
 import yaml
 
-from protheus.services import Ports, endpoints_file
+from protheus.services import endpoints_file
+from protheus.settings import Ports
 
 
 def test_endpoints_put_the_tracker_store_on_the_database_and_stay_private():

@@ -20,9 +20,9 @@ def test_token_generated_once_into_private_file(tmp_path, monkeypatch):
 
 
 def test_token_file_is_git_ignored():
-    from protheus.paths import ROOT
+    from protheus.paths import PROJECT
 
-    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    ignored = (PROJECT.root / ".gitignore").read_text(encoding="utf-8").split()
     assert ".state/" in ignored and settings.TOKEN_FILE.parent.name == ".state"
 
 
@@ -38,3 +38,42 @@ def test_database_url_default_is_sqlite(monkeypatch):
     assert settings.database_url().startswith("sqlite:///")
     monkeypatch.setenv("DATABASE_URL", "postgresql://localhost/protheus")
     assert settings.database_url() == "postgresql://localhost/protheus"
+
+
+def test_ports_and_hosts_have_one_default_each(monkeypatch):
+    for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT", "RASA_HOST", "WEB_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    assert settings.ports() == settings.Ports(5005, 5055, 8080, "127.0.0.1")
+    assert settings.local_rasa_url() == "http://127.0.0.1:5005"
+    monkeypatch.setenv("RASA_PORT", "6005")
+    monkeypatch.setenv("WEB_PORT", "no-es-un-numero")
+    assert settings.ports().rasa == 6005 and settings.ports().web == 8080
+    assert settings.local_rasa_url() == "http://127.0.0.1:6005"
+    assert settings.tracker_status_file().name == "tracker-store-6005.json"
+
+
+def test_page_settings(monkeypatch):
+    monkeypatch.setenv("CORS_ORIGINS", " https://soporte.example.com  https://b.example.com ")
+    monkeypatch.setenv("RASA_PUBLIC_URL", " https://bot.example.com ")
+    assert settings.extra_cors_origins() == ["https://soporte.example.com", "https://b.example.com"]
+    assert settings.rasa_public_url() == "https://bot.example.com"
+    monkeypatch.delenv("CORS_ORIGINS")
+    assert settings.extra_cors_origins() == []
+
+
+def test_settings_is_the_only_reader_of_the_environment():
+    """Other modules may pass the environment on to a child process, never read a setting from it."""
+    import re
+
+    from protheus.paths import PROJECT
+
+    reads = re.compile(r"os\.environ\.get|os\.getenv|os\.environ\[")
+    offenders = [
+        f"{path.relative_to(PROJECT.root)}:{number}"
+        for folder in ("protheus", "actions")
+        for path in sorted((PROJECT.root / folder).rglob("*.py"))
+        if path.name != "settings.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if reads.search(line)
+    ]
+    assert offenders == []

@@ -14,6 +14,7 @@ import sys
 from protheus.db.accounts import AccountError, AccountStore
 from protheus.db.models import ROLES
 from protheus.db.store import SupportDB
+from protheus.settings import ports
 
 
 def read_password() -> str:
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2
     accounts.audit("(terminal)", "crear_usuario", usuario=user.username, rol=user.role)
-    print(f"Usuario «{user.username}» creado con el rol {user.role}. Entre en http://localhost:8080/consola")
+    print(f"Usuario «{user.username}» creado con el rol {user.role}. Entre en http://localhost:{ports().web}/consola")
     return 0
 
 

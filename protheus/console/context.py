@@ -17,7 +17,7 @@ from protheus.db.store import SupportDB
 from protheus.health import HealthMonitor
 from protheus.messages import handoff_card
 from protheus.rasa_client import RasaClient
-from protheus.trainer.project import Project
+from protheus.paths import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
 T = TypeVar("T")

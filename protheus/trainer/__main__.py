@@ -17,10 +17,10 @@ from pathlib import Path
 from protheus.db.accounts import AccountStore
 from protheus.db.store import SupportDB
 from protheus.rasa_client import RasaClient
-from protheus.settings import rasa_token
+from protheus.settings import local_rasa_url, rasa_token
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
-from protheus.trainer.project import Project
+from protheus.paths import Project
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
 from protheus.trainer.runs import TrainingRuns
 
@@ -31,9 +31,7 @@ def who() -> str:
 
 def running_rasa() -> RasaClient | None:
     """The Rasa of `make run`, if it is up: activation then hot-swaps the model into it."""
-    import os
-
-    client = RasaClient(f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}", rasa_token())
+    client = RasaClient(local_rasa_url(), rasa_token())
     return client if asyncio.run(client.status()) else None
 
 

@@ -11,7 +11,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from protheus.trainer.project import Project
+from protheus.paths import Project
 from protheus.trainer.scrubber import dedupe_key
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

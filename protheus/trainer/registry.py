@@ -12,7 +12,7 @@ from protheus.db.models import ModelRecord
 from protheus.db.store import SupportDB
 from protheus.rasa_client import RasaClient
 from protheus.settings import model_f1_tolerance
-from protheus.trainer.project import Project
+from protheus.paths import Project
 from protheus.training import activate as mark_active
 
 

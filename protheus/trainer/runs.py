@@ -16,8 +16,7 @@ from sqlalchemy import select, update
 
 from protheus.db.models import TrainingRun
 from protheus.db.store import SupportDB
-from protheus.paths import ROOT, STATE_DIR
-from protheus.trainer.project import Project
+from protheus.paths import Project
 from protheus.trainer.registry import ModelRegistry
 from protheus.training import fingerprint, marked_model, training_inputs
 
@@ -84,11 +83,11 @@ class TrainingRuns:
     def start_in_background(self, by: str) -> int:
         """A separate process, so training neither blocks nor dies with a web request."""
         run_id = self.create(by)
-        log = STATE_DIR / "logs" / f"entrenamiento-{run_id}.log"
+        log = self.project.logs / f"entrenamiento-{run_id}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DATABASE_URL": self.db.url}
         subprocess.Popen([sys.executable, "-m", "protheus.trainer", "ejecutar", str(run_id), "--proyecto", str(self.project.root)],
-                         cwd=ROOT, stdout=log.open("w", encoding="utf-8"), stderr=subprocess.STDOUT,
+                         cwd=self.project.root, stdout=log.open("w", encoding="utf-8"), stderr=subprocess.STDOUT,
                          stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         return run_id
 

@@ -1,12 +1,11 @@
 """Trainer pages over HTTP: label from the inbox into the data, the model registry, refusals."""
 import asyncio
-import shutil
 
 import pytest
 
-from protheus.paths import DATA_DIR, TEST_NLU_DIR
 from protheus.trainer.nlu_files import TrainingFiles
-from protheus.trainer.project import Project
+from protheus.paths import Project
+from tests.conftest import copy_project
 from protheus.trainer.registry import ModelRegistry
 from tests.console.console_client import console, write_status
 from tests.console.events import session_start, store, user
@@ -16,10 +15,7 @@ USERS = {"ana": "agente", "tere": "entrenador"}
 
 @pytest.fixture
 def project(tmp_path) -> Project:
-    shutil.copytree(DATA_DIR, tmp_path / "data")
-    shutil.copytree(TEST_NLU_DIR, tmp_path / "tests" / "nlu")
-    (tmp_path / "models").mkdir()
-    return Project(tmp_path)
+    return copy_project(tmp_path)
 
 
 @pytest.fixture

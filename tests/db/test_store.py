@@ -77,12 +77,12 @@ def test_import_cli_reports_row_errors_in_spanish(tmp_path: Path):
     import sys
 
     from protheus.db.store import SupportDB
-    from protheus.paths import ROOT
+    from protheus.paths import PROJECT
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     csv_file = tmp_path / "c.csv"
     csv_file.write_text("codigo,nombre,plan\nPE010,Minera Andes,prime\nPE011,Sin plan,\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "protheus.db", "import-customers", str(csv_file)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "protheus.db", "import-customers", str(csv_file)], cwd=PROJECT.root,
                             capture_output=True, text=True, env={**os.environ, "DATABASE_URL": url}, timeout=120)
     assert result.returncode == 1
     assert "Clientes importados: 1" in result.stdout

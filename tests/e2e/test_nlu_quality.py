@@ -2,7 +2,7 @@
 import pytest
 
 from protheus.evaluate import load_examples, metrics, prediction_from_parse
-from protheus.paths import TEST_NLU_DIR
+from protheus.paths import PROJECT
 
 pytestmark = pytest.mark.server
 
@@ -10,7 +10,7 @@ MIN_MACRO_F1 = 0.95  # issue 2's goal; docs/pipeline.md has the measured figure
 
 
 def test_macro_f1_on_the_held_out_split(bot, domain):
-    examples = load_examples(TEST_NLU_DIR)
+    examples = load_examples(PROJECT.test_split)
     predictions = [prediction_from_parse(bot.parse(e.text)) for e in examples]
     result = metrics(examples, predictions, set(domain.intents))
     assert result["unknown_intents"] == {}

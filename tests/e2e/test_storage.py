@@ -5,7 +5,8 @@ import requests
 
 from protheus.db.conversations import ConversationFilter, ConversationStore
 from protheus.db.store import SupportDB
-from protheus.services import (Ports, port_in_use, start_action_server, start_rasa_server, start_web_server,
+from protheus.settings import Ports
+from protheus.services import (port_in_use, start_action_server, start_rasa_server, start_web_server,
                                wait_until_ready)
 from protheus.settings import tracker_status_file
 from protheus.store_status import read_status

@@ -9,11 +9,11 @@ import pytest
 import requests
 
 from protheus.db.store import SupportDB
-from protheus.paths import CONFIG_FILE, DATA_DIR, DOMAIN_DIR, TEST_NLU_DIR
 from protheus.rasa_client import RasaClient
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
-from protheus.trainer.project import Project
+from protheus.paths import Project
+from tests.conftest import copy_project
 from protheus.trainer.registry import ModelRegistry
 from protheus.trainer.runs import TrainingRuns, data_hash
 from protheus.training import active_model, rasa_executable
@@ -25,13 +25,9 @@ PHRASING = "oigan, ¿a qué hora levantan la persiana los de la mesa de ayuda? m
 @pytest.fixture
 def project(tmp_path):
     """A copy of the project's training inputs: the test never touches the repository's data."""
-    shutil.copy(CONFIG_FILE, tmp_path / "config.yml")
-    shutil.copytree(DOMAIN_DIR, tmp_path / "domain")
-    shutil.copytree(DATA_DIR, tmp_path / "data")
-    shutil.copytree(TEST_NLU_DIR, tmp_path / "tests" / "nlu")
-    (tmp_path / "models").mkdir()
-    shutil.copy(active_model(), tmp_path / "models" / active_model().name)
-    return Project(tmp_path)
+    copy = copy_project(tmp_path, with_config=True)
+    shutil.copy(active_model(), copy.models / active_model().name)
+    return copy
 
 
 def served_model(bot) -> str:

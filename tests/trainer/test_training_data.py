@@ -1,15 +1,14 @@
 """Inbox, writing examples and the model registry, on a copy of the project's data and on
 SQLite and PostgreSQL."""
 import asyncio
-import shutil
 
 import pytest
 
 from protheus.db.conversations import ConversationStore
-from protheus.paths import DATA_DIR, TEST_NLU_DIR
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles, example_lines
-from protheus.trainer.project import Project
+from protheus.paths import Project
+from tests.conftest import copy_project
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
 from tests.console.events import fallback, session_start, store, user
 
@@ -18,10 +17,7 @@ KNOWN = "Qué es Soporte PRIME"  # differs only in case from a training example 
 
 @pytest.fixture
 def project(tmp_path) -> Project:
-    shutil.copytree(DATA_DIR, tmp_path / "data")
-    shutil.copytree(TEST_NLU_DIR, tmp_path / "tests" / "nlu")
-    (tmp_path / "models").mkdir()
-    return Project(tmp_path)
+    return copy_project(tmp_path)
 
 
 def test_new_examples_are_the_only_change_in_the_file(project):
