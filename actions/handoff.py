@@ -18,9 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.database import support_db
 from protheus.messages import message
 from actions.routing import routing_table
-from actions.triage import CONSULTING, PRIME, decide_channel
 from protheus.db.store import CustomerInfo, SupportDB
 from protheus.prime_hours import describe, next_opening, within_prime_hours
+from protheus.vocabulary import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def topic_intent(tracker: Tracker) -> Optional[str]:
             continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         route = table.get(name)
-        if route and route.canal != "ninguno":
+        if route and route.hands_off:
             return name
     return None
 
@@ -104,14 +104,16 @@ class ActionHandOff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         intent = topic_intent(tracker)
-        route = routing_table().get(intent) if intent else None
-        if route is None:
+        route = routing_table().get(intent)
+        if route is None or intent is None:
             return []
         customer = self._customer(tracker.get_slot("codigo_cliente"))
         slots = collected_slots(tracker, intent)
-        channel = decide_channel(intent, route.canal, slots, customer, asked_for_urgent_attention(tracker))
+        channel = route.decide(slots, customer, asked_for_urgent_attention(tracker))
+        if channel is None:
+            return []
 
-        if channel == CONSULTING:
+        if channel is Channel.CONSULTING:
             accepted = tracker.get_slot("acepta_terminos_consultoria")
             if accepted is None:
                 return [SlotSet(NEEDS_ACCEPTANCE, True)]
@@ -129,16 +131,16 @@ class ActionHandOff(Action):
             dispatcher.utter_message(**message("derivacion_fallida"))
             return []
 
-        payload = {"handoff": {"canal": channel, "id": handoff.id, "intent": intent, "resumen": text}}
+        payload = {"handoff": {"canal": channel.value, "id": handoff.id, "intent": intent, "resumen": text}}
         key, extra = f"derivacion_{channel}", {}
         now = self._clock()
-        if channel == PRIME and not within_prime_hours(now):
+        if channel is Channel.PRIME and not within_prime_hours(now):
             key, extra = "derivacion_soporte_prime_fuera_de_horario", {"proxima_atencion": describe(next_opening(now))}
         # One message: the Spanish text for the customer and the hand-off payload (PRODUCT.md).
         dispatcher.utter_message(**message(key, handoff_id=handoff.id, **extra), json_message=payload)
 
         events: List[EventType] = [SlotSet("handoff_id", handoff.id), *_reset_triage()]
-        if channel == "agente_humano":
+        if channel is Channel.LIVE_AGENT:
             # The bot stays silent until an agent releases it (a "resume" event). The
             # action_listen keeps the rules matching when the conversation resumes.
             events += [ConversationPaused(), ActionExecuted("action_listen")]

@@ -1,49 +1,78 @@
-"""The routing table (routing.yml): intent → channel and customer-facing label."""
+"""The routing table (routing.yml): intent → channel (or triage rule), label and collected slots."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Any, Mapping, Optional
 
 import yaml
 
+from actions.triage import TRIAGE_RULES
+from protheus.db.store import CustomerInfo
 from protheus.paths import PROJECT
+from protheus.vocabulary import Channel
+
+NO_HANDOFF = "ninguno"
+
+
+class RoutingError(ValueError):
+    """routing.yml names a channel or a triage rule that does not exist (Spanish message)."""
 
 
 @dataclass(frozen=True)
 class Route:
     intent: str
-    canal: str
-    etiqueta: str
-    recopilar: tuple[str, ...] = ()
+    label: str
+    channel: Optional[Channel] = None  # None: no hand-off, or decided by `triage`
+    triage: Optional[str] = None  # a rule of actions/triage.py
+    collected: tuple[str, ...] = ()
+
+    @property
+    def hands_off(self) -> bool:
+        return self.channel is not None or self.triage is not None
+
+    def decide(self, slots: Mapping[str, Any], customer: Optional[CustomerInfo], urgent: bool) -> Optional[Channel]:
+        """The channel of this route for the answers given (None: no hand-off)."""
+        if self.triage is not None:
+            return TRIAGE_RULES[self.triage](slots, customer, urgent)
+        return self.channel
+
+
+def _route(intent: str, spec: dict) -> Route:
+    triage, channel = spec.get("triaje"), spec.get("canal", NO_HANDOFF)
+    if triage is not None and triage not in TRIAGE_RULES:
+        raise RoutingError(f"routing.yml, {intent}: el triaje «{triage}» no existe (use {', '.join(TRIAGE_RULES)}).")
+    if triage is None and channel != NO_HANDOFF and Channel.parse(channel) is None:
+        names = ", ".join([NO_HANDOFF, *(c.value for c in Channel)])
+        raise RoutingError(f"routing.yml, {intent}: el canal «{channel}» no existe (use {names}).")
+    return Route(intent, spec["etiqueta"], None if triage or channel == NO_HANDOFF else Channel(channel), triage,
+                 tuple(spec.get("recopilar") or ()))
 
 
 class RoutingTable:
     """Read-only view of routing.yml."""
 
-    def __init__(self, routes: Dict[str, Route]) -> None:
+    def __init__(self, routes: dict[str, Route]) -> None:
         self._routes = routes
 
     @classmethod
     def load(cls, path: Path = PROJECT.routing) -> "RoutingTable":
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))["intents"]
-        return cls({
-            name: Route(name, spec["canal"], spec["etiqueta"], tuple(spec.get("recopilar") or ()))
-            for name, spec in raw.items()
-        })
+        return cls({name: _route(name, spec) for name, spec in raw.items()})
 
-    def get(self, intent: str) -> Optional[Route]:
-        return self._routes.get(intent)
+    def get(self, intent: Optional[str]) -> Optional[Route]:
+        return self._routes.get(intent) if intent else None
 
     def label(self, intent: str) -> Optional[str]:
         route = self._routes.get(intent)
-        return route.etiqueta if route else None
+        return route.label if route else None
 
     def collected(self, intent: str) -> tuple[str, ...]:
         """Slots whose values go into the hand-off of this intent."""
         route = self._routes.get(intent)
-        return route.recopilar if route else ()
+        return route.collected if route else ()
 
     def intents(self) -> list[str]:
         return list(self._routes)

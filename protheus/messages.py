@@ -48,5 +48,10 @@ def handoff_card() -> Dict[str, Any]:
     return _load()["tarjeta_derivacion"]
 
 
+def labels(section: str) -> Dict[str, str]:
+    """Spanish names of one part of the support vocabulary (protheus.vocabulary)."""
+    return dict(_load()["etiquetas"][section])
+
+
 def questions() -> list[str]:
     return list(_load()["preguntas"])

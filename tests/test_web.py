@@ -8,8 +8,7 @@ from protheus import settings
 import json
 
 from protheus.web import VENDOR, create_app
-from actions.routing import routing_table
-from actions.triage import CONSULTING, PRIME, STANDARD
+from protheus.vocabulary import Channel
 
 
 async def fetch(path: str, headers: dict | None = None) -> tuple[int, str, dict]:
@@ -46,9 +45,8 @@ def page_config(body: str) -> dict:
 def test_handoff_card_has_a_spanish_name_and_next_step_for_every_channel(monkeypatch):
     monkeypatch.delenv("PORTAL_URL", raising=False)
     card = page_config(get("/config.js")[1])["handoffCard"]
-    table = routing_table()
-    channels = {table.get(intent).canal for intent in table.intents()} - {"ninguno", "triage"} | {PRIME, CONSULTING, STANDARD}
-    assert channels <= set(card["canales"])
+    channels = [channel.value for channel in Channel]
+    assert set(channels) <= set(card["canales"])
     for channel in channels:
         assert card["canales"][channel]["nombre"] and card["canales"][channel]["siguiente"]
     assert card["canales"]["soporte_estandar"]["nombre"] == "Soporte Estándar"

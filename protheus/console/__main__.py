@@ -12,7 +12,7 @@ import getpass
 import sys
 
 from protheus.db.accounts import AccountError, AccountStore
-from protheus.db.models import ROLES
+from protheus.vocabulary import Role
 from protheus.db.store import SupportDB
 from protheus.settings import ports
 
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("crear-usuario", help="crear un usuario (el primero, con --rol admin)")
     create.add_argument("usuario")
-    create.add_argument("--rol", choices=ROLES, default="admin")
+    create.add_argument("--rol", choices=[r.value for r in Role], default=Role.ADMIN.value)
     sub.add_parser("usuarios", help="listar los usuarios")
     args = parser.parse_args(argv)
 

@@ -15,9 +15,9 @@ from protheus.db.accounts import AccountStore
 from protheus.db.conversations import ConversationStore
 from protheus.db.store import SupportDB
 from protheus.health import HealthMonitor
-from protheus.messages import handoff_card
 from protheus.rasa_client import RasaClient
 from protheus.paths import Project
+from protheus.vocabulary import Channel, HandoffStatus, InputChannel, Role, RunStatus, label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 T = TypeVar("T")
@@ -50,17 +50,6 @@ async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(function, *args, **kwargs)
 
 
-def channel_names() -> dict[str, str]:
-    """Hand-off channels by their Spanish name (the card texts in mensajes.yml)."""
-    return {key: value["nombre"] for key, value in handoff_card()["canales"].items()}
-
-
-RUN_STATES = {"en_cola": "en cola", "entrenando": "entrenando", "evaluando": "evaluando", "terminado": "terminado",
-              "fallido": "falló"}
-HANDOFF_STATES = {"abierto": "abierta", "en_curso": "en curso", "cerrado": "cerrada"}
-INPUT_CHANNELS = {"socketio": "Chat web", "rest": "REST", "cmdline": "Terminal"}
-
-
 def make_templates(timezone: str) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -84,11 +73,9 @@ def make_templates(timezone: str) -> jinja2.Environment:
         return f"{hours} h {minutes} min" if hours < 48 else f"{hours // 24} días"
 
     env.filters.update(fecha=when, porcentaje=percent, antiguedad=age,
-                       canal=lambda c: channel_names().get(c, c or "—"),
-                       entrada=lambda c: INPUT_CHANNELS.get(c, c or "—"),
-                       estado=lambda s: HANDOFF_STATES.get(s, s),
-                       corrida=lambda s: RUN_STATES.get(s, s))
-    env.globals["timezone"] = timezone
+                       canal=lambda c: label_of(Channel, c), entrada=lambda c: label_of(InputChannel, c),
+                       estado=lambda s: label_of(HandoffStatus, s), corrida=lambda s: label_of(RunStatus, s))
+    env.globals.update(timezone=timezone, Estado=HandoffStatus)
     return env
 
 
@@ -105,11 +92,12 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
 # Who may do what. agente: conversations and the queue; entrenador: conversations (contact
 # data masked) and the trainer pages; admin: everything, and users.
 PERMISSIONS = {
-    "agente": {"conversaciones", "cola", "datos_personales"},
-    "entrenador": {"conversaciones", "entrenamiento"},
-    "admin": {"conversaciones", "cola", "datos_personales", "entrenamiento", "usuarios"},
+    Role.AGENT: {"conversaciones", "cola", "datos_personales"},
+    Role.TRAINER: {"conversaciones", "entrenamiento"},
+    Role.ADMIN: {"conversaciones", "cola", "datos_personales", "entrenamiento", "usuarios"},
 }
 
 
 def can(role: str, permission: str) -> bool:
-    return permission in PERMISSIONS.get(role, set())
+    term = Role.parse(role)  # enum members hash by name: look up by the member, not its value
+    return term is not None and permission in PERMISSIONS[term]

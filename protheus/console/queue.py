@@ -6,12 +6,13 @@ from itertools import groupby
 
 from aiohttp import web
 
-from protheus.console.context import CONSOLE, can, channel_names, render, run
+from protheus.console.context import CONSOLE, can, render, run
 from protheus.console.conversations import masker, quote_path
 from protheus.console.security import error_page, requires
 from protheus.db.store import HandoffError, ensure_workable
 from protheus.messages import message
 from protheus.rasa_client import RasaUnavailable
+from protheus.vocabulary import Channel
 
 logger = logging.getLogger(__name__)
 MAX_REPLY = 2000
@@ -24,9 +25,8 @@ def _back(handoff_sender: str, key: str, kind: str = "aviso") -> web.HTTPSeeOthe
 @requires("cola")
 async def queue_page(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
-    names = channel_names()
-    handoffs = sorted(await run(ctx.db.open_handoffs), key=lambda h: (list(names).index(h.channel)
-                                                                      if h.channel in names else 99, h.created_at))
+    order = list(Channel)
+    handoffs = sorted(await run(ctx.db.open_handoffs), key=lambda h: (order.index(h.channel), h.created_at))
     mask = masker(request)
     groups = [(channel, [(h, mask(h.summary)) for h in items]) for channel, items in groupby(handoffs, key=lambda h: h.channel)]
     return render(request, "cola.html", grupos=groups, total=len(handoffs),

@@ -6,12 +6,12 @@ from aiohttp import web
 from protheus.console.context import CONSOLE, render, run
 from protheus.console.security import requires
 from protheus.db.accounts import AccountError
-from protheus.db.models import ROLES
+from protheus.vocabulary import Role
 
 
 async def _page(request: web.Request, status: int = 200, error: str = "", aviso: str = "") -> web.Response:
     ctx = request.app[CONSOLE]
-    return render(request, "usuarios.html", status=status, usuarios=await run(ctx.accounts.users), roles=ROLES,
+    return render(request, "usuarios.html", status=status, usuarios=await run(ctx.accounts.users), roles=list(Role),
                   error=error, aviso=aviso, auditoria=await run(ctx.accounts.audit_entries, 50))
 
 
@@ -46,7 +46,7 @@ async def update_user(request: web.Request) -> web.Response:
     role = str(form.get("rol", "")) or None
     active = {"1": True, "0": False}.get(str(form.get("activo", "")))
     password = str(form.get("clave", "")) or None
-    if user_id == me.id and (active is False or (role and role != "admin")):
+    if user_id == me.id and (active is False or (role and role != Role.ADMIN)):
         return await _page(request, 400, "No puede quitarse a sí mismo el rol de administrador ni desactivarse.")
     try:
         user = await run(ctx.accounts.update_user, user_id, role=role, active=active, password=password)

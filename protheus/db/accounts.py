@@ -16,8 +16,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from protheus.db.models import ROLES, AuditEntry, ConsoleSession, LoginAttempt, User, utcnow
+from protheus.db.models import AuditEntry, ConsoleSession, LoginAttempt, User, utcnow
 from protheus.db.store import SupportDB
+from protheus.vocabulary import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10
@@ -26,6 +27,7 @@ MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_REMOTE = 20
 SESSION_IDLE = 8 * 3600
 SESSION_MAX = 12 * 3600
+ROLE_ERROR = f"Rol no válido: use {', '.join(r.value for r in Role)}."
 
 _hasher = PasswordHasher()
 # Verified when the user does not exist, so both cases take the same time.
@@ -47,7 +49,7 @@ class TooManyAttempts(AccountError):
 class UserInfo:
     id: int
     username: str
-    role: str
+    role: Role
     active: bool
 
 
@@ -58,7 +60,7 @@ class SessionInfo:
 
 
 def _info(row: User) -> UserInfo:
-    return UserInfo(row.id, row.username, row.role, row.active)
+    return UserInfo(row.id, row.username, Role(row.role), row.active)
 
 
 def _digest(token: str) -> str:
@@ -83,13 +85,13 @@ class AccountStore:
         username = normalise_username(username)
         if not USERNAME.match(username):
             raise AccountError("Usuario no válido: de 3 a 64 letras minúsculas, números, punto, guion o guion bajo.")
-        if role not in ROLES:
-            raise AccountError(f"Rol no válido: use {', '.join(ROLES)}.")
+        if Role.parse(role) is None:
+            raise AccountError(ROLE_ERROR)
         check_new_password(password)
         with self.db.session() as session:
             if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
                 raise AccountError(f"Ya existe el usuario «{username}».")
-            row = User(username=username, role=role, password_hash=_hasher.hash(password), active=True)
+            row = User(username=username, role=Role(role).value, password_hash=_hasher.hash(password), active=True)
             session.add(row)
             session.flush()
             return _info(row)
@@ -105,14 +107,14 @@ class AccountStore:
 
     def has_admin(self) -> bool:
         with self.db.session() as session:
-            query = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
+            query = select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.active.is_(True))
             return session.execute(query).scalar_one() > 0
 
     def update_user(self, user_id: int, *, role: Optional[str] = None, active: Optional[bool] = None,
                     password: Optional[str] = None) -> UserInfo:
         """Change a user's role, state or password; their open sessions end."""
-        if role is not None and role not in ROLES:
-            raise AccountError(f"Rol no válido: use {', '.join(ROLES)}.")
+        if role is not None and Role.parse(role) is None:
+            raise AccountError(ROLE_ERROR)
         if password is not None:
             check_new_password(password)
         with self.db.session() as session:
@@ -120,7 +122,7 @@ class AccountStore:
             if row is None:
                 raise AccountError("El usuario no existe.")
             if role is not None:
-                row.role = role
+                row.role = Role(role).value
             if active is not None:
                 row.active = active
             if password is not None:

@@ -23,6 +23,7 @@ from protheus.db.models import (Conversation, ConversationIntent, CustomerMessag
                                 MessageFlag)
 from protheus.db.store import SupportDB
 from protheus.text import fold
+from protheus.vocabulary import FlagStatus
 
 # Rasa 3.6's SQLTrackerStore table, mirrored (Rasa owns it; migration 0002 creates it if missing).
 EVENTS = Table(
@@ -290,19 +291,19 @@ class ConversationStore:
                 return False
             if session.execute(select(MessageFlag.id).where(MessageFlag.event_id == event_id)).first() is None:
                 session.add(MessageFlag(event_id=event_id, sender_id=event.sender_id, flagged_by=username,
-                                        note=(note or "")[:500], created_at=time.time(), status="pendiente"))
+                                        note=(note or "")[:500], created_at=time.time(), status=FlagStatus.PENDING.value))
             return True
 
     def flagged_event_ids(self, sender_id: str) -> set[int]:
         with self.db.session() as session:
             return set(session.execute(select(MessageFlag.event_id).where(MessageFlag.sender_id == sender_id)).scalars())
 
-    def flags(self, status: str = "pendiente") -> list[dict]:
+    def flags(self, status: FlagStatus = FlagStatus.PENDING) -> list[dict]:
         with self.db.session() as session:
             rows = session.execute(
                 select(MessageFlag, CustomerMessage.text, CustomerMessage.intent, CustomerMessage.confidence)
                 .join(CustomerMessage, CustomerMessage.event_id == MessageFlag.event_id, isouter=True)
-                .where(MessageFlag.status == status).order_by(MessageFlag.created_at.desc())
+                .where(MessageFlag.status == status.value).order_by(MessageFlag.created_at.desc())
             ).all()
             return [{"event_id": f.event_id, "sender_id": f.sender_id, "flagged_by": f.flagged_by, "note": f.note,
                      "created_at": f.created_at, "text": text or "", "intent": intent, "confidence": confidence}

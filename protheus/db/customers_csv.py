@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from protheus.db.store import CustomerInfo, SupportDB
+from protheus.vocabulary import Plan
 
 REQUIRED = ("codigo", "nombre", "plan")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PLANS = {"estandar": "estandar", "estándar": "estandar", "prime": "prime"}
+PLANS = {"estandar": Plan.STANDARD, "estándar": Plan.STANDARD, "prime": Plan.PRIME}
 
 
 @dataclass

@@ -6,11 +6,9 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+from protheus.vocabulary import FlagStatus, HandoffStatus, Plan
 
-PLANS = ("estandar", "prime")
-HANDOFF_STATUSES = ("abierto", "en_curso", "cerrado")
-CHANNELS = ("soporte_estandar", "soporte_prime", "consultoria_remota", "agente_humano", "externo")
+Base = declarative_base()
 
 
 def utcnow() -> datetime:
@@ -23,14 +21,14 @@ class Customer(Base):
     code = Column(String(32), primary_key=True)
     name = Column(String(200), nullable=False)
     country = Column(String(80), nullable=False, default="")
-    plan = Column(String(16), nullable=False, default="estandar")
+    plan = Column(String(16), nullable=False, default=Plan.STANDARD.value)
     facilitator_name = Column(String(200), nullable=True)
     facilitator_email = Column(String(254), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     @property
     def is_prime(self) -> bool:
-        return self.plan == "prime"
+        return self.plan == Plan.PRIME
 
 
 class Handoff(Base):
@@ -42,7 +40,7 @@ class Handoff(Base):
     intent = Column(String(64), nullable=False)
     slots = Column(JSON, nullable=False, default=dict)
     summary = Column(Text, nullable=False, default="")
-    status = Column(String(16), nullable=False, default="abierto")
+    status = Column(String(16), nullable=False, default=HandoffStatus.OPEN.value)
     assigned_to = Column(String(120), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
@@ -56,8 +54,6 @@ class Handoff(Base):
 
 
 # --- console: accounts ----------------------------------------------------------
-ROLES = ("agente", "entrenador", "admin")
-
 
 class User(Base):
     __tablename__ = "users"
@@ -175,7 +171,7 @@ class MessageFlag(Base):
     flagged_by = Column(String(64), nullable=False)
     note = Column(Text, nullable=False, default="")
     created_at = Column(Float, nullable=False)
-    status = Column(String(16), nullable=False, default="pendiente")
+    status = Column(String(16), nullable=False, default=FlagStatus.PENDING.value)
 
 
 class IndexState(Base):
@@ -192,7 +188,7 @@ class InboxDecision(Base):
     __tablename__ = "inbox_decisions"
 
     event_id = Column(Integer, primary_key=True, autoincrement=False)
-    decision = Column(String(16), nullable=False)  # etiquetado | descartado | duplicado
+    decision = Column(String(16), nullable=False)  # protheus.vocabulary.InboxVerdict
     intent = Column(String(64), nullable=True)
     written_text = Column(Text, nullable=True)
     decided_by = Column(String(64), nullable=False)
@@ -204,7 +200,7 @@ class TrainingRun(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     requested_by = Column(String(64), nullable=False)
-    status = Column(String(16), nullable=False)  # en_cola | entrenando | evaluando | terminado | fallido
+    status = Column(String(16), nullable=False)  # protheus.vocabulary.RunStatus
     progress = Column(Integer, nullable=False, default=0)
     message = Column(Text, nullable=False, default="")
     started_at = Column(Float, nullable=False)

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protheus.db.models import Customer, Handoff, utcnow
 from protheus.settings import database_url
+from protheus.vocabulary import OPEN_HANDOFF_STATUSES, Channel, HandoffStatus, Plan
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-OPEN_STATUSES = ("abierto", "en_curso")
 
 DEMO_CUSTOMERS = [
-    dict(code="PRIME01", name="Distribuidora Andina S.A. (demo)", country="México", plan="prime",
+    dict(code="PRIME01", name="Distribuidora Andina S.A. (demo)", country="México", plan=Plan.PRIME.value,
          facilitator_name="Laura Méndez", facilitator_email="laura.mendez@example.com"),
-    dict(code="STD01", name="Comercial del Sur Ltda. (demo)", country="Chile", plan="estandar",
+    dict(code="STD01", name="Comercial del Sur Ltda. (demo)", country="Chile", plan=Plan.STANDARD.value,
          facilitator_name=None, facilitator_email=None),
 ]
 
@@ -33,23 +33,23 @@ class CustomerInfo:
     code: str
     name: str
     country: str
-    plan: str
+    plan: Plan
     facilitator_name: Optional[str] = None
     facilitator_email: Optional[str] = None
 
     @property
     def is_prime(self) -> bool:
-        return self.plan == "prime"
+        return self.plan is Plan.PRIME
 
 
 @dataclass(frozen=True)
 class HandoffInfo:
     id: str
     sender_id: str
-    channel: str
+    channel: Channel
     intent: str
     summary: str
-    status: str
+    status: HandoffStatus
     slots: dict = field(default_factory=dict)
     created_at: Optional[datetime] = None
     assigned_to: Optional[str] = None
@@ -64,18 +64,18 @@ class HandoffError(ValueError):
 def ensure_workable(handoff, agent: str, any_agent: bool = False) -> None:
     """Replying to or closing a hand-off: only one in progress, by the agent who took it
     (or, with any_agent, an admin). Takes a Handoff row or a HandoffInfo."""
-    if handoff.status != "en_curso":
+    if handoff.status != HandoffStatus.IN_PROGRESS:
         raise HandoffError("La derivación no está en curso: tómela primero.")
     if handoff.assigned_to != agent and not any_agent:
         raise HandoffError(f"La derivación está a cargo de {handoff.assigned_to}.")
 
 
 def _customer_info(row: Customer) -> CustomerInfo:
-    return CustomerInfo(row.code, row.name, row.country, row.plan, row.facilitator_name, row.facilitator_email)
+    return CustomerInfo(row.code, row.name, row.country, Plan(row.plan), row.facilitator_name, row.facilitator_email)
 
 
 def _handoff_info(row: Handoff) -> HandoffInfo:
-    return HandoffInfo(row.id, row.sender_id, row.channel, row.intent, row.summary, row.status,
+    return HandoffInfo(row.id, row.sender_id, Channel(row.channel), row.intent, row.summary, HandoffStatus(row.status),
                        dict(row.slots or {}), row.created_at, row.assigned_to, row.taken_at, row.closed_at)
 
 
@@ -139,13 +139,13 @@ class SupportDB:
     def upsert_customer(self, info: CustomerInfo) -> None:
         with self.session() as session:
             row = session.get(Customer, info.code) or Customer(code=info.code)
-            row.name, row.country, row.plan = info.name, info.country, info.plan
+            row.name, row.country, row.plan = info.name, info.country, Plan(info.plan).value
             row.facilitator_name, row.facilitator_email = info.facilitator_name, info.facilitator_email
             session.add(row)
 
     # --- hand-offs --------------------------------------------------------
     def create_handoff(
-        self, *, sender_id: str, channel: str, intent: str, slots: dict, summary: str
+        self, *, sender_id: str, channel: Channel, intent: str, slots: dict, summary: str
     ) -> tuple[HandoffInfo, bool]:
         """Register a hand-off, or return the open one for the same conversation, channel
         and intent (a client retry must not create a second). Returns (info, created).
@@ -153,14 +153,14 @@ class SupportDB:
         with self.session() as session:
             existing = session.execute(
                 select(Handoff).where(
-                    Handoff.sender_id == sender_id, Handoff.channel == channel, Handoff.intent == intent,
-                    Handoff.status.in_(OPEN_STATUSES),
+                    Handoff.sender_id == sender_id, Handoff.channel == Channel(channel).value, Handoff.intent == intent,
+                    Handoff.status.in_([s.value for s in OPEN_HANDOFF_STATUSES]),
                 )
             ).scalars().first()
             if existing is not None:
                 return _handoff_info(existing), False
-            row = Handoff(id=new_handoff_id(), sender_id=sender_id, channel=channel, intent=intent,
-                          slots=slots, summary=summary, status="abierto")
+            row = Handoff(id=new_handoff_id(), sender_id=sender_id, channel=Channel(channel).value, intent=intent,
+                          slots=slots, summary=summary, status=HandoffStatus.OPEN.value)
             session.add(row)
             session.flush()
             return _handoff_info(row), True
@@ -182,7 +182,8 @@ class SupportDB:
         """Hand-offs not yet closed, oldest first."""
         with self.session() as session:
             rows = session.execute(
-                select(Handoff).where(Handoff.status.in_(OPEN_STATUSES)).order_by(Handoff.created_at)
+                select(Handoff).where(Handoff.status.in_([s.value for s in OPEN_HANDOFF_STATUSES]))
+                .order_by(Handoff.created_at)
             ).scalars()
             return [_handoff_info(r) for r in rows]
 
@@ -190,15 +191,15 @@ class SupportDB:
         """abierto → en_curso, assigned to `agent`. Atomic: of two agents, one gets it."""
         with self.session() as session:
             taken = session.execute(
-                update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "abierto")
-                .values(status="en_curso", assigned_to=agent, taken_at=utcnow(), updated_at=utcnow())
+                update(Handoff).where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.OPEN.value)
+                .values(status=HandoffStatus.IN_PROGRESS.value, assigned_to=agent, taken_at=utcnow(), updated_at=utcnow())
             )
             row = session.get(Handoff, handoff_id)
             if row is None:
                 raise HandoffError("La derivación no existe.")
             if taken.rowcount != 1:
                 session.refresh(row)
-                if row.status == "cerrado":
+                if row.status == HandoffStatus.CLOSED:
                     raise HandoffError("La derivación ya está cerrada.")
                 raise HandoffError(f"La derivación ya la tomó {row.assigned_to}.")
             session.refresh(row)
@@ -211,17 +212,17 @@ class SupportDB:
             if row is None:
                 raise HandoffError("La derivación no existe.")
             ensure_workable(row, agent, any_agent)
-            row.status, row.closed_at = "cerrado", utcnow()
+            row.status, row.closed_at = HandoffStatus.CLOSED.value, utcnow()
             return _handoff_info(row)
 
-    def set_handoff_status(self, handoff_id: str, status: str, agent: Optional[str] = None) -> HandoffInfo:
+    def set_handoff_status(self, handoff_id: str, status: HandoffStatus, agent: Optional[str] = None) -> HandoffInfo:
         with self.session() as session:
             row = session.get(Handoff, handoff_id)
             if row is None:
                 raise KeyError(handoff_id)
-            row.status = status
+            row.status = HandoffStatus(status).value
             if agent is not None:
                 row.assigned_to = agent
-            if status == "cerrado":
+            if status == HandoffStatus.CLOSED:
                 row.closed_at = utcnow()
             return _handoff_info(row)

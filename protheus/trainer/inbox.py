@@ -17,6 +17,7 @@ from protheus.db.models import Customer, CustomerMessage, InboxDecision, Message
 from protheus.db.store import SupportDB
 from protheus.trainer.nlu_files import TrainingFiles, clean_example
 from protheus.trainer.scrubber import Scrubber, dedupe_key
+from protheus.vocabulary import InboxVerdict
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Inbox:
                 fresh.discard(text)
                 written += [text] if done else []
                 duplicates += 0 if done else 1
-                decisions.append(InboxDecision(event_id=event_id, decision="etiquetado" if done else "duplicado",
+                decisions.append(InboxDecision(event_id=event_id, decision=(InboxVerdict.LABELLED if done else InboxVerdict.DUPLICATE).value,
                                                intent=target, written_text=text if done else None,
                                                decided_by=by, decided_at=time.time()))
         self._record(decisions)
@@ -97,7 +98,7 @@ class Inbox:
 
     def discard(self, event_ids: list[int], by: str) -> int:
         existing = self._messages(event_ids)
-        self._record([InboxDecision(event_id=e, decision="descartado", decided_by=by, decided_at=time.time())
+        self._record([InboxDecision(event_id=e, decision=InboxVerdict.DISCARDED.value, decided_by=by, decided_at=time.time())
                       for e in event_ids if e in existing])
         return len(existing)
 

@@ -19,11 +19,11 @@ from protheus.db.store import SupportDB
 from protheus.paths import Project
 from protheus.trainer.registry import ModelRegistry
 from protheus.training import fingerprint, marked_model, training_inputs
+from protheus.vocabulary import ACTIVE_RUN_STATUSES, RunStatus
 
 logger = logging.getLogger(__name__)
 COMPONENT_DONE = re.compile(r"Finished training component '([^']+)'")
 CHANGED_EXAMPLES = 40
-ACTIVE_STATES = ("en_cola", "entrenando", "evaluando")
 STALE_AFTER = 3600  # seconds; a full training takes about a minute here
 
 
@@ -49,7 +49,7 @@ class TrainingRuns:
 
     def create(self, by: str) -> int:
         with self.db.session() as session:
-            run = TrainingRun(requested_by=by, status="en_cola", progress=0, message="En cola", started_at=time.time())
+            run = TrainingRun(requested_by=by, status=RunStatus.QUEUED.value, progress=0, message="En cola", started_at=time.time())
             session.add(run)
             session.flush()
             return run.id
@@ -72,10 +72,10 @@ class TrainingRuns:
         """The run in progress; one older than STALE_AFTER died with its process and is closed."""
         now = time.time() if now is None else now
         for run in self.recent(5):
-            if run.status not in ACTIVE_STATES:
+            if run.status not in ACTIVE_RUN_STATUSES:
                 continue
             if now - run.started_at > STALE_AFTER:
-                self.update(run.id, status="fallido", finished_at=now, message="Interrumpido: el proceso no terminó.")
+                self.update(run.id, status=RunStatus.FAILED.value, finished_at=now, message="Interrumpido: el proceso no terminó.")
                 continue
             return run
         return None
@@ -96,24 +96,24 @@ class TrainingRuns:
         run = self.get(run_id)
         try:
             name = self._train(run_id)
-            self.update(run_id, status="evaluando", progress=85, message="Evaluando con el conjunto de prueba fijo...")
+            self.update(run_id, status=RunStatus.EVALUATING.value, progress=85, message="Evaluando con el conjunto de prueba fijo...")
             metrics, comparison = evaluate_against_active(self.project, name, ModelRegistry(self.db, self.project))
             ModelRegistry(self.db, self.project).register(name, data_hash(self.project), run.requested_by, metrics, comparison)
-            self.update(run_id, status="terminado", progress=100, finished_at=time.time(), model_name=name,
+            self.update(run_id, status=RunStatus.FINISHED.value, progress=100, finished_at=time.time(), model_name=name,
                         message=f"Listo: macro-F1 {metrics['macro_f1']:.3f}")
             return name
         except Exception as error:  # noqa: BLE001 - the trainer sees the reason in the console
             logger.exception("Training run %s failed", run_id)
-            self.update(run_id, status="fallido", finished_at=time.time(), message=f"Falló: {error}")
+            self.update(run_id, status=RunStatus.FAILED.value, finished_at=time.time(), message=f"Falló: {error}")
             return None
 
     def _train(self, run_id: int) -> str:
         name = f"protheus-{data_hash(self.project)}.tar.gz"
         target = self.project.models / name
         if target.exists():
-            self.update(run_id, status="entrenando", progress=80, message="Ya existía un modelo para estos datos.")
+            self.update(run_id, status=RunStatus.TRAINING.value, progress=80, message="Ya existía un modelo para estos datos.")
             return name
-        self.update(run_id, status="entrenando", progress=5, message="Entrenando...")
+        self.update(run_id, status=RunStatus.TRAINING.value, progress=5, message="Entrenando...")
         command = [str(Path(sys.executable).with_name("rasa")), "train", "--config", str(self.project.config),
                    "--domain", str(self.project.domain), "--data", str(self.project.data),
                    "--out", str(self.project.models), "--fixed-model-name", name.removesuffix(".tar.gz")]

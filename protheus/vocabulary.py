@@ -1,0 +1,125 @@
+"""The support vocabulary: channels, plans, roles and the states of hand-offs, training runs,
+inbox decisions and flags.
+
+Each is an enum whose values are what the database, the routing table and the hand-off
+payload store (PRODUCT.md contracts); their Spanish names are data (mensajes.yml →
+`etiquetas`, and the hand-off card's channel names), so the console shows what a
+trainer wrote there.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional, TypeVar
+
+from protheus.messages import handoff_card, labels
+
+E = TypeVar("E", bound="Term")
+
+
+class Term(str, Enum):
+    """A stored value with a Spanish name. Compares equal to its value (a str)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return _LABELS[type(self)]().get(self.value, self.value)
+
+    @classmethod
+    def parse(cls: type[E], value: object) -> Optional[E]:
+        """The term for a stored value, or None when it is not one."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+class Channel(Term):
+    """Where a conversation is handed off (`canal` of the hand-off payload)."""
+
+    STANDARD = "soporte_estandar"
+    PRIME = "soporte_prime"
+    CONSULTING = "consultoria_remota"
+    LIVE_AGENT = "agente_humano"
+    EXTERNAL = "externo"
+
+
+class HandoffStatus(Term):
+    OPEN = "abierto"
+    IN_PROGRESS = "en_curso"
+    CLOSED = "cerrado"
+
+
+OPEN_HANDOFF_STATUSES = (HandoffStatus.OPEN, HandoffStatus.IN_PROGRESS)
+
+
+class RunStatus(Term):
+    """A training run, from the request to its end."""
+
+    QUEUED = "en_cola"
+    TRAINING = "entrenando"
+    EVALUATING = "evaluando"
+    FINISHED = "terminado"
+    FAILED = "fallido"
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.TRAINING, RunStatus.EVALUATING)
+
+
+class Plan(Term):
+    STANDARD = "estandar"
+    PRIME = "prime"
+
+
+class Role(Term):
+    """Console roles; what each may do is protheus.console.context.PERMISSIONS."""
+
+    AGENT = "agente"
+    TRAINER = "entrenador"
+    ADMIN = "admin"
+
+
+class InboxVerdict(Term):
+    """What a trainer decided about a customer message."""
+
+    LABELLED = "etiquetado"
+    DISCARDED = "descartado"
+    DUPLICATE = "duplicado"
+
+
+class FlagStatus(Term):
+    PENDING = "pendiente"
+
+
+class InputChannel(Term):
+    """Rasa's input channels, as stored in the events (`input_channel`)."""
+
+    WEB_CHAT = "socketio"
+    REST = "rest"
+    TERMINAL = "cmdline"
+
+
+def _channel_names() -> dict[str, str]:
+    return {key: value["nombre"] for key, value in handoff_card()["canales"].items()}
+
+
+_LABELS = {
+    Channel: _channel_names,
+    HandoffStatus: lambda: labels("estados_derivacion"),
+    RunStatus: lambda: labels("estados_entrenamiento"),
+    Plan: lambda: labels("planes"),
+    Role: lambda: labels("roles"),
+    InputChannel: lambda: labels("canales_de_entrada"),
+    InboxVerdict: dict,
+    FlagStatus: dict,
+}
+
+
+def label_of(kind: type[Term], value: Optional[str]) -> str:
+    """The Spanish name of a stored value (the value itself when unknown, «—» when empty)."""
+    if not value:
+        return "—"
+    term = kind.parse(value)
+    return term.label if term is not None else value
