@@ -1,18 +1,30 @@
-"""The action server's database handle: created on first use, migrated once."""
+"""The action server's database and stores: created on first use, migrated once."""
+
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
 
-from protheus.db.store import SupportDB
+from protheus.db import prepare
+from protheus.db.customers import CustomerStore
+from protheus.db.database import Database
+from protheus.db.handoffs import HandoffStore
 
 logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def support_db() -> SupportDB:
-    db = SupportDB()
-    added = db.prepare()
+def database() -> Database:
+    db = Database()
+    added = prepare(db)
     if added:
         logger.info("Loaded %d demo customers", added)
     return db
+
+
+def customers() -> CustomerStore:
+    return CustomerStore(database())
+
+
+def handoffs() -> HandoffStore:
+    return HandoffStore(database())

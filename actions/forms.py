@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.database import support_db
+from actions.database import customers
 from protheus.messages import message
 from actions.modules import normalise_module
 from protheus.text import fold
@@ -75,8 +75,8 @@ class SupportFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(**message("codigo_cliente_no_valido"))
             return {"codigo_cliente": None}
         try:
-            db = support_db()
-            found = next((c for c in (db.get_customer(code) for code in candidates) if c), None)
+            store = customers()
+            found = next((c for c in (store.get(code) for code in candidates) if c), None)
         except SQLAlchemyError:
             return {"codigo_cliente": candidates[0]}  # the hand-off reports the database failure
         if found is None:

@@ -15,10 +15,11 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotS
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.database import support_db
+from actions.database import customers, handoffs
 from protheus.messages import message
 from actions.routing import routing_table
-from protheus.db.store import CustomerInfo, SupportDB
+from protheus.db.customers import CustomerInfo, CustomerStore
+from protheus.db.handoffs import HandoffStore
 from protheus.prime_hours import describe, next_opening, within_prime_hours
 from protheus.vocabulary import Channel
 
@@ -83,9 +84,11 @@ class ActionCancelRequest(Action):
 
 
 class ActionHandOff(Action):
-    def __init__(self, db: Callable[[], SupportDB] = support_db,
+    def __init__(self, customers: Callable[[], CustomerStore] = customers,
+                 handoffs: Callable[[], HandoffStore] = handoffs,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
-        self._db = db
+        self._customers = customers
+        self._handoffs = handoffs
         self._clock = clock
 
     def name(self) -> Text:
@@ -95,7 +98,7 @@ class ActionHandOff(Action):
         if not code:
             return None
         try:
-            return self._db().get_customer(code)
+            return self._customers().get(code)
         except SQLAlchemyError:
             logger.exception("Could not read customer %s", code)
             return None
@@ -123,7 +126,7 @@ class ActionHandOff(Action):
 
         text = summary(intent, slots)
         try:
-            handoff, _ = self._db().create_handoff(
+            handoff, _ = self._handoffs().create(
                 sender_id=tracker.sender_id, channel=channel, intent=intent, slots=slots, summary=text
             )
         except SQLAlchemyError:

@@ -10,7 +10,7 @@ from typing import Any, Mapping, Optional
 import yaml
 
 from actions.triage import TRIAGE_RULES
-from protheus.db.store import CustomerInfo
+from protheus.db.customers import CustomerInfo
 from protheus.paths import PROJECT
 from protheus.vocabulary import Channel
 

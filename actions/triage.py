@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional
 
-from protheus.db.store import CustomerInfo
+from protheus.db.customers import CustomerInfo
 from protheus.vocabulary import Channel
 
 TriageRule = Callable[[Mapping[str, Any], Optional[CustomerInfo], bool], Channel]

@@ -23,7 +23,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, select, text
 
 from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore
-from protheus.db.store import SupportDB
+from protheus.db import prepare
+from protheus.db.database import Database
 from protheus.text import fold
 
 INTENTS = ["reportar_error", "info_prime", "solicitar_capacitacion", "horario_atencion", "hablar_con_humano",
@@ -60,7 +61,7 @@ def conversation_events(sender: str, start: float, rng: random.Random) -> list[d
     return rows
 
 
-def load(db: SupportDB, events: int, seed: int = 7) -> int:
+def load(db: Database, events: int, seed: int = 7) -> int:
     rng = random.Random(seed)
     conversations = events // EVENTS_PER_CONVERSATION
     batch: list[dict] = []
@@ -84,7 +85,7 @@ def median_ms(function, runs: int) -> float:
     return statistics.median(times)
 
 
-def unindexed_list(db: SupportDB, text_filter: str | None = None) -> list:
+def unindexed_list(db: Database, text_filter: str | None = None) -> list:
     """The baseline: aggregate every event on each request, as a console without the index would."""
     summary: dict[str, dict] = defaultdict(lambda: {"turns": 0, "min": None, "last": 0.0, "match": text_filter is None})
     with db.engine.connect() as connection:
@@ -100,8 +101,8 @@ def unindexed_list(db: SupportDB, text_filter: str | None = None) -> list:
     return sorted(rows, key=lambda item: item[1]["last"], reverse=True)[:50]
 
 
-def run(db: SupportDB, events: int, runs: int) -> None:
-    db.prepare()
+def run(db: Database, events: int, runs: int) -> None:
+    prepare(db)
     started = time.perf_counter()
     conversations = load(db, events)
     print(f"cargados {events:,} eventos ({conversations:,} conversaciones) en {time.perf_counter() - started:.1f} s")
@@ -152,13 +153,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         print("== SQLite ==")
-        run(SupportDB(f"sqlite:///{folder}/bench.db"), args.events, args.runs)
+        run(Database(f"sqlite:///{folder}/bench.db"), args.events, args.runs)
     if args.postgres:
         name = f"bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-        db = SupportDB(f"postgresql://postgres@127.0.0.1:5432/{name}")
+        db = Database(f"postgresql://postgres@127.0.0.1:5432/{name}")
         try:
             print("\n== PostgreSQL ==")
             run(db, args.events, args.runs)

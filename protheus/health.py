@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from protheus.rasa_client import RasaClient
 from protheus.store_status import FAILING, read_status
 
@@ -42,7 +42,7 @@ class Health:
                 "conversaciones_guardadas": data["conversations_stored"], "avisos": data["warnings"]}
 
 
-def database_answers(db: SupportDB) -> bool:
+def database_answers(db: Database) -> bool:
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -83,7 +83,7 @@ def verdict(rasa_up: bool, db_up: bool, store: Optional[dict], tz: str) -> Healt
 class HealthMonitor:
     """Checks on demand and logs loudly when the verdict changes."""
 
-    def __init__(self, db: SupportDB, rasa: RasaClient, status_file: Path, tz: str) -> None:
+    def __init__(self, db: Database, rasa: RasaClient, status_file: Path, tz: str) -> None:
         self.db, self.rasa, self.status_file, self.tz = db, rasa, status_file, tz
         self._last: Optional[tuple] = None
 

@@ -61,10 +61,10 @@ Ctrl-C detiene todo.
 
 def prepare_database() -> None:
     """Create or update the tables and load the demo customers (first start)."""
-    from protheus.db.store import SupportDB
+    from protheus.db import prepare
+    from protheus.db.database import Database
 
-    db = SupportDB()
-    added = db.prepare()
+    added = prepare(Database())
     if added:
         print(f"Base de datos lista; clientes demo cargados: {added} (PRIME01, STD01).")
 
@@ -72,11 +72,11 @@ def prepare_database() -> None:
 def _storage_warnings(ports: Ports) -> str:
     """Loud lines when conversations are not being stored, or when no one can log in."""
     from protheus.db.accounts import AccountStore
-    from protheus.db.store import SupportDB
+    from protheus.db.database import Database
     from protheus.health import database_answers, verdict
     from protheus.store_status import read_status
 
-    db = SupportDB()
+    db = Database()
     health = verdict(True, database_answers(db), read_status(tracker_status_file(ports.rasa)), console_timezone())
     lines = [f"¡ATENCIÓN! {warning}" for warning in health.warnings]
     if health.database and not AccountStore(db).has_admin():

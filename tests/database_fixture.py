@@ -1,4 +1,4 @@
-"""A migrated SupportDB on SQLite and on PostgreSQL (127.0.0.1:5432): tests using `db` run on both."""
+"""A migrated Database on SQLite and on PostgreSQL (127.0.0.1:5432): tests using `db` run on both."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -28,15 +28,15 @@ def _postgres_database():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, tmp_path) -> SupportDB:
+def db(request, tmp_path) -> Database:
     if request.param == "sqlite":
-        store = SupportDB(f"sqlite:///{tmp_path / 'prueba.db'}")
+        store = Database(f"sqlite:///{tmp_path / 'prueba.db'}")
         store.migrate()
         yield store
         store.engine.dispose()
         return
     admin, name, url = _postgres_database()
-    store = SupportDB(url)
+    store = Database(url)
     store.migrate()
     try:
         yield store

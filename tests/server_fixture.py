@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from protheus.db.store import SupportDB
+from protheus.db import prepare
+from protheus.db.database import Database
 from protheus.settings import Ports
 from protheus.services import port_in_use, start_action_server, start_rasa_server, wait_until_ready
 from protheus.training import active_model
@@ -63,7 +64,7 @@ def bot(tmp_path_factory):
     token = uuid.uuid4().hex
     # Its own database, so the tests neither see nor leave rows in the developer's one.
     env = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'protheus.db'}", "RASA_TOKEN": token}
-    SupportDB(env["DATABASE_URL"]).prepare()  # as `make run` does, before any service starts
+    prepare(Database(env["DATABASE_URL"]))  # as `make run` does, before any service starts
     services = [start_action_server(TEST_PORTS, env), start_rasa_server(model, token, TEST_PORTS, env=env)]
     try:
         wait_until_ready(services, timeout=180)

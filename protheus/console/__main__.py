@@ -13,7 +13,8 @@ import sys
 
 from protheus.db.accounts import AccountError, AccountStore
 from protheus.vocabulary import Role
-from protheus.db.store import SupportDB
+from protheus.db import prepare
+from protheus.db.database import Database
 from protheus.settings import ports
 
 
@@ -35,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("usuarios", help="listar los usuarios")
     args = parser.parse_args(argv)
 
-    db = SupportDB()
-    db.prepare()
+    db = Database()
+    prepare(db)
     accounts = AccountStore(db)
     if args.command == "usuarios":
         for user in accounts.users():

@@ -13,7 +13,8 @@ from aiohttp import web
 
 from protheus.db.accounts import AccountStore
 from protheus.db.conversations import ConversationStore
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
+from protheus.db.handoffs import HandoffStore
 from protheus.health import HealthMonitor
 from protheus.rasa_client import RasaClient
 from protheus.paths import Project
@@ -25,9 +26,10 @@ T = TypeVar("T")
 
 @dataclass
 class ConsoleContext:
-    db: SupportDB
+    db: Database
     accounts: AccountStore
     conversations: ConversationStore
+    handoffs: HandoffStore
     rasa: RasaClient
     health: HealthMonitor
     timezone: str
@@ -36,10 +38,10 @@ class ConsoleContext:
 
     @classmethod
     def create(cls, db_url: Optional[str], rasa_url: str, token: str, status_file: Path, timezone: str) -> "ConsoleContext":
-        db = SupportDB(db_url)
+        db = Database(db_url)
         rasa = RasaClient(rasa_url, token)
-        return cls(db, AccountStore(db), ConversationStore(db), rasa, HealthMonitor(db, rasa, status_file, timezone),
-                   timezone, make_templates(timezone))
+        return cls(db, AccountStore(db), ConversationStore(db), HandoffStore(db), rasa,
+                   HealthMonitor(db, rasa, status_file, timezone), timezone, make_templates(timezone))
 
 
 CONSOLE = web.AppKey("console", ConsoleContext)

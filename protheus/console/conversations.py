@@ -155,7 +155,7 @@ async def transcript(request: web.Request) -> web.Response:
     if not events:
         return error_page(request, 404, "No hay ninguna conversación con ese identificador.")
     items, slots = lines(events, masker(request))
-    handoffs = await run(ctx.db.handoffs_for, sender_id)
+    handoffs = await run(ctx.handoffs.of_conversation, sender_id)
     flagged = await run(ctx.conversations.flagged_event_ids, sender_id)
     pauses = [i["tipo"] for i in items if i["tipo"] in ("pause", "resume")]
     paused = bool(pauses) and pauses[-1] == "pause"

@@ -9,7 +9,7 @@ from aiohttp import web
 from protheus.console.context import CONSOLE, can, render, run
 from protheus.console.conversations import masker, quote_path
 from protheus.console.security import error_page, requires
-from protheus.db.store import HandoffError, ensure_workable
+from protheus.db.handoffs import HandoffError, ensure_workable
 from protheus.messages import message
 from protheus.rasa_client import RasaUnavailable
 from protheus.vocabulary import Channel
@@ -26,7 +26,7 @@ def _back(handoff_sender: str, key: str, kind: str = "aviso") -> web.HTTPSeeOthe
 async def queue_page(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     order = list(Channel)
-    handoffs = sorted(await run(ctx.db.open_handoffs), key=lambda h: (order.index(h.channel), h.created_at))
+    handoffs = sorted(await run(ctx.handoffs.open), key=lambda h: (order.index(h.channel), h.created_at))
     mask = masker(request)
     groups = [(channel, [(h, mask(h.summary)) for h in items]) for channel, items in groupby(handoffs, key=lambda h: h.channel)]
     return render(request, "cola.html", grupos=groups, total=len(handoffs),
@@ -36,7 +36,7 @@ async def queue_page(request: web.Request) -> web.Response:
 async def _mine(request: web.Request):
     """The hand-off in the URL, if the current user may work on it (taken by them, or admin)."""
     ctx = request.app[CONSOLE]
-    handoff = await run(ctx.db.get_handoff, request.match_info["handoff_id"])
+    handoff = await run(ctx.handoffs.get, request.match_info["handoff_id"])
     if handoff is None:
         return None, error_page(request, 404, "La derivación no existe.")
     user = request["session"].user
@@ -52,7 +52,7 @@ async def take(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     user = request["session"].user.username
     try:
-        handoff = await run(ctx.db.take_handoff, request.match_info["handoff_id"], user)
+        handoff = await run(ctx.handoffs.take, request.match_info["handoff_id"], user)
     except HandoffError as error:
         return error_page(request, 409, str(error))
     await run(ctx.accounts.audit, user, "tomar_derivacion", derivacion=handoff.id)
@@ -94,7 +94,7 @@ async def close(request: web.Request) -> web.StreamResponse:
         logger.exception("Could not resume %s", handoff.sender_id)
         raise _back(handoff.sender_id, "rasa", "error")
     try:
-        await run(ctx.db.close_handoff, handoff.id, user.username, can(user.role, "usuarios"))
+        await run(ctx.handoffs.close, handoff.id, user.username, can(user.role, "usuarios"))
     except HandoffError as error:
         return error_page(request, 409, str(error))
     await run(ctx.accounts.audit, user.username, "cerrar_derivacion", derivacion=handoff.id)

@@ -1,1 +1,31 @@
-"""The project's own tables (customers, hand-offs), behind one class: SupportDB."""
+"""The project's database: one `Database` (engine, sessions, migrations) and one store per concern.
+
+Where each table's queries live: every table has one owner module, the only one that
+writes it and the home of the queries on it.
+
+| tables | owner |
+|---|---|
+| customers | protheus/db/customers.py (`CustomerStore`) |
+| handoffs | protheus/db/handoffs.py (`HandoffStore`) |
+| users, console_sessions, login_attempts, audit_log | protheus/db/accounts.py (`AccountStore`) |
+| conversations, conversation_intents, customer_messages, message_flags, index_state; Rasa's events (read only) | protheus/db/conversations.py (`ConversationStore`) |
+| inbox_decisions | protheus/trainer/inbox.py (`Inbox`) |
+| training_runs | protheus/trainer/runs.py (`TrainingRuns`) |
+| model_registry | protheus/trainer/registry.py (`ModelRegistry`) |
+
+A module that needs another owner's rows asks that owner's store (the conversation list asks
+`HandoffStore.of_conversations`). A single query that joins several owners' tables lives with
+the owner of what it answers (the inbox joins customer messages with its own decisions).
+"""
+
+from __future__ import annotations
+
+from protheus.db.customers import CustomerStore
+from protheus.db.database import Database
+
+
+def prepare(db: Database) -> int:
+    """Migrate the schema and load the missing demo customers; returns how many were added.
+    Done by `make run` before any service starts, by the action server and by the CLIs."""
+    db.migrate()
+    return CustomerStore(db).seed_demo_customers()

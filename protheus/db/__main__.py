@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from protheus.db.customers_csv import import_customers
-from protheus.db.store import SupportDB
+from protheus.db import prepare
+from protheus.db.database import Database
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,10 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
-    db = SupportDB()
-    added = db.prepare()
+    db = Database()
+    added = prepare(db)
     if args.command == "migrate":
-        print(f"Base de datos al día ({db.engine.url.render_as_string(hide_password=True)}); clientes demo añadidos: {added}")
+        print(f"Base de datos al día ({db.display_url()}); clientes demo añadidos: {added}")
         return 0
     report = import_customers(args.file, db)
     print(f"Clientes importados: {report.imported}")

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from protheus.db.models import AuditEntry, ConsoleSession, LoginAttempt, User, utcnow
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from protheus.vocabulary import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -77,7 +77,7 @@ def check_new_password(password: str) -> None:
 
 
 class AccountStore:
-    def __init__(self, db: SupportDB) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     # --- users --------------------------------------------------------------

@@ -13,15 +13,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from protheus.db.models import (Conversation, ConversationIntent, CustomerMessage, Handoff, IndexState,
-                                MessageFlag)
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
+from protheus.db.handoffs import HandoffStore
+from protheus.db.models import Conversation, ConversationIntent, CustomerMessage, IndexState, MessageFlag
 from protheus.text import fold
 from protheus.vocabulary import FlagStatus
 
@@ -172,7 +172,7 @@ class ConversationRow:
 class ConversationStore:
     _sync_lock = threading.Lock()
 
-    def __init__(self, db: SupportDB) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     # --- index -------------------------------------------------------------------
@@ -248,22 +248,20 @@ class ConversationStore:
         with self.db.session() as session:
             total = session.execute(select(func.count()).select_from(Conversation).where(*conditions)).scalar_one()
             query = _newest_first(conditions).offset(max(page - 1, 0) * per_page).limit(per_page)
-            return self._rows(session, session.execute(query).scalars().all()), total
+            rows = session.execute(query).scalars().all()
+        return self._rows(rows), total
 
     def export(self, filters: ConversationFilter, limit: int = 100_000) -> list[ConversationRow]:
         with self.db.session() as session:
             rows = session.execute(_newest_first(filters.conditions()).limit(limit)).scalars().all()
-            return self._rows(session, rows)
+        return self._rows(rows)
 
-    @staticmethod
-    def _rows(session, rows: list[Conversation]) -> list[ConversationRow]:
-        handoffs: dict[str, list[dict]] = {}
-        for chunk in _chunks([r.sender_id for r in rows]):
-            for h in session.execute(select(Handoff).where(Handoff.sender_id.in_(chunk)).order_by(Handoff.created_at)).scalars():
-                handoffs.setdefault(h.sender_id, []).append({"id": h.id, "canal": h.channel, "estado": h.status})
+    def _rows(self, rows: list[Conversation]) -> list[ConversationRow]:
+        handoffs = HandoffStore(self.db).of_conversations(r.sender_id for r in rows)
         return [ConversationRow(r.sender_id, r.channel, r.customer_code, r.started_at, r.last_at, r.turns,
                                 r.min_confidence, bool(r.had_fallback), r.intents.split(), r.first_message,
-                                handoffs.get(r.sender_id, [])) for r in rows]
+                                [{"id": h.id, "canal": h.channel.value, "estado": h.status.value}
+                                 for h in handoffs.get(r.sender_id, [])]) for r in rows]
 
     def intents_seen(self) -> list[str]:
         with self.db.session() as session:
@@ -280,6 +278,12 @@ class ConversationStore:
             rows = session.execute(select(EVENTS.c.id, EVENTS.c.timestamp, EVENTS.c.data)
                                    .where(EVENTS.c.sender_id == sender_id).order_by(EVENTS.c.id)).all()
         return [{**parse_data(data), "_id": event_id, "timestamp": at} for event_id, at, data in rows]
+
+    def messages(self, event_ids: Iterable[int]) -> dict[int, CustomerMessage]:
+        """Indexed customer messages by event id."""
+        with self.db.session() as session:
+            query = select(CustomerMessage).where(CustomerMessage.event_id.in_(list(event_ids)))
+            return {m.event_id: m for m in session.execute(query).scalars()}
 
     # --- flags -----------------------------------------------------------------------
     def flag(self, event_id: int, username: str, note: str = "") -> bool:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from protheus.db.store import CustomerInfo, SupportDB
+from protheus.db.customers import CustomerInfo, CustomerStore
+from protheus.db.database import Database
 from protheus.vocabulary import Plan
 
 REQUIRED = ("codigo", "nombre", "plan")
@@ -43,8 +44,8 @@ def parse_row(row: dict[str, str]) -> CustomerInfo:
     return CustomerInfo(code, value["nombre"], value.get("pais", ""), plan, value.get("facilitador_nombre") or None, email)
 
 
-def import_customers(path: Path, db: SupportDB) -> ImportReport:
-    report = ImportReport()
+def import_customers(path: Path, db: Database) -> ImportReport:
+    report, customers = ImportReport(), CustomerStore(db)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -58,7 +59,7 @@ def import_customers(path: Path, db: SupportDB) -> ImportReport:
             return report
         for line, row in enumerate(reader, start=2):
             try:
-                db.upsert_customer(parse_row(row))
+                customers.upsert(parse_row(row))
                 report.imported += 1
             except ValueError as error:
                 report.errors.append(f"línea {line}: {error}")

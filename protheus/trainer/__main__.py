@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from protheus.db.accounts import AccountStore
-from protheus.db.store import SupportDB
+from protheus.db import prepare
+from protheus.db.database import Database
 from protheus.rasa_client import RasaClient
 from protheus.settings import local_rasa_url, rasa_token
 from protheus.trainer.inbox import Inbox
@@ -63,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_logs()  # Rasa would print every parse of the evaluation
 
     project = Project(getattr(args, "proyecto_run", None) or args.proyecto)
-    db = SupportDB()
-    db.prepare()
+    db = Database()
+    prepare(db)
     accounts = AccountStore(db)
     registry = ModelRegistry(db, project)
     try:

@@ -13,8 +13,9 @@ from typing import Iterable, Optional
 from sqlalchemy import select
 
 from protheus.db.conversations import ConversationStore
-from protheus.db.models import Customer, CustomerMessage, InboxDecision, MessageFlag
-from protheus.db.store import SupportDB
+from protheus.db.customers import CustomerStore
+from protheus.db.database import Database
+from protheus.db.models import CustomerMessage, InboxDecision, MessageFlag
 from protheus.trainer.nlu_files import TrainingFiles, clean_example
 from protheus.trainer.scrubber import Scrubber, dedupe_key
 from protheus.vocabulary import InboxVerdict
@@ -40,15 +41,14 @@ class LabelReport:
 
 
 class Inbox:
-    def __init__(self, db: SupportDB, files: TrainingFiles) -> None:
+    def __init__(self, db: Database, files: TrainingFiles) -> None:
         self.db = db
         self.files = files
 
     def scrubber(self) -> Scrubber:
         """Known customer codes and names come from the customers table."""
-        with self.db.session() as session:
-            customers = session.execute(select(Customer.code, Customer.name, Customer.facilitator_name)).all()
-        return Scrubber([c.code for c in customers], [n for c in customers for n in (c.name, c.facilitator_name) if n])
+        codes, names = CustomerStore(self.db).codes_and_names()
+        return Scrubber(codes, names)
 
     def items(self, limit: int = 200) -> list[InboxItem]:
         ConversationStore(self.db).sync()
@@ -65,15 +65,10 @@ class Inbox:
         items.sort(key=lambda i: (not i.flagged, not i.fallback, i.confidence if i.confidence is not None else 0.0, i.at))
         return items[:limit]
 
-    def _messages(self, event_ids: Iterable[int]) -> dict[int, CustomerMessage]:
-        with self.db.session() as session:
-            rows = session.execute(select(CustomerMessage).where(CustomerMessage.event_id.in_(list(event_ids)))).scalars()
-            return {m.event_id: m for m in rows}
-
     def label(self, event_ids: list[int], intent: Optional[str], by: str) -> LabelReport:
         """Write the messages as examples of `intent` (None: each keeps its predicted intent)."""
         valid = self.files.intents()
-        messages = self._messages(event_ids)
+        messages = ConversationStore(self.db).messages(event_ids)
         scrub = self.scrubber()
         by_intent: dict[str, list[tuple[int, str]]] = {}
         for event_id in event_ids:
@@ -97,7 +92,7 @@ class Inbox:
         return LabelReport(written, duplicates, len(event_ids) - len(decisions))
 
     def discard(self, event_ids: list[int], by: str) -> int:
-        existing = self._messages(event_ids)
+        existing = ConversationStore(self.db).messages(event_ids)
         self._record([InboxDecision(event_id=e, decision=InboxVerdict.DISCARDED.value, decided_by=by, decided_at=time.time())
                       for e in event_ids if e in existing])
         return len(existing)

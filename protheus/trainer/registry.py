@@ -9,7 +9,7 @@ from typing import Optional
 from sqlalchemy import select, update
 
 from protheus.db.models import ModelRecord
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from protheus.rasa_client import RasaClient
 from protheus.settings import model_f1_tolerance
 from protheus.paths import Project
@@ -45,7 +45,7 @@ def _info(row: ModelRecord) -> ModelInfo:
 
 
 class ModelRegistry:
-    def __init__(self, db: SupportDB, project: Project = Project()) -> None:
+    def __init__(self, db: Database, project: Project = Project()) -> None:
         self.db = db
         self.project = project
 

@@ -15,7 +15,7 @@ from typing import Optional
 from sqlalchemy import select, update
 
 from protheus.db.models import TrainingRun
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from protheus.paths import Project
 from protheus.trainer.registry import ModelRegistry
 from protheus.training import fingerprint, marked_model, training_inputs
@@ -42,7 +42,7 @@ def expected_steps(project: Project) -> int:
 
 # --- runs ---------------------------------------------------------------------------------
 class TrainingRuns:
-    def __init__(self, db: SupportDB, project: Project = Project(), echo: bool = False) -> None:
+    def __init__(self, db: Database, project: Project = Project(), echo: bool = False) -> None:
         self.db = db
         self.project = project
         self.echo = echo  # also print the progress (the terminal)

@@ -4,15 +4,17 @@ import asyncio
 import pytest
 
 from actions import forms
+from protheus.db.customers import CustomerStore
 from actions.forms import ValidateConsultingForm, ValidateErrorForm, yes_or_no
 from tests.actions.conftest import make_tracker
 
 
 @pytest.fixture
 def customers(db, monkeypatch):
-    db.seed_demo_customers()
-    monkeypatch.setattr(forms, "support_db", lambda: db)
-    return db
+    store = CustomerStore(db)
+    store.seed_demo_customers()
+    monkeypatch.setattr(forms, "customers", lambda: store)
+    return store
 
 
 @pytest.mark.parametrize("text, code", [("facturación", "SIGAFAT"), ("en el MATA410", "MATA410"),

@@ -9,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import OperationalError
 
 from actions.handoff import ActionCancelRequest, ActionHandOff
+from protheus.db.customers import CustomerStore
+from protheus.db.handoffs import HandoffStore
 from tests.actions.conftest import make_tracker
 
 MX = ZoneInfo("America/Mexico_City")
@@ -20,8 +22,8 @@ ERROR_SLOTS = {"modulo": "SIGAFAT", "descripcion_error": "al grabar el pedido sa
 
 @pytest.fixture
 def seeded(db):
-    db.seed_demo_customers()
-    return db
+    CustomerStore(db).seed_demo_customers()
+    return HandoffStore(db)
 
 
 def run(action, tracker, dispatcher):
@@ -33,8 +35,8 @@ def handoff_of(dispatcher) -> dict:
     return message
 
 
-def action(db, now=TUESDAY_10AM) -> ActionHandOff:
-    return ActionHandOff(db=lambda: db, clock=lambda: now)
+def action(handoffs: HandoffStore, now=TUESDAY_10AM) -> ActionHandOff:
+    return ActionHandOff(customers=lambda: CustomerStore(handoffs.db), handoffs=lambda: handoffs, clock=lambda: now)
 
 
 def test_reproducible_error_goes_to_standard_support(seeded, dispatcher):
@@ -45,7 +47,7 @@ def test_reproducible_error_goes_to_standard_support(seeded, dispatcher):
     payload = message["custom"]["handoff"]
     assert (payload["canal"], payload["intent"]) == ("soporte_estandar", "reportar_error")
     assert payload["id"] in message["text"] and "Soporte Estándar" in message["text"]
-    row = seeded.get_handoff(payload["id"])
+    row = seeded.get(payload["id"])
     assert row.channel == "soporte_estandar" and row.slots["modulo"] == "SIGAFAT"
     assert row.slots["reproduce_en_estandar"] is True
     assert SlotSet("handoff_id", payload["id"]) in events and SlotSet("descripcion_error", None) in events
@@ -57,7 +59,7 @@ def test_not_reproducible_or_specific_records_asks_the_consulting_terms_first(se
                                            "solo_registros_especificos": specific}, history=["reportar_error"])
     events = run(action(seeded), tracker, dispatcher)
     assert events == [SlotSet("requiere_aceptacion", True)]  # a rule opens formulario_consultoria
-    assert dispatcher.messages == [] and seeded.handoffs_for("prueba") == []
+    assert dispatcher.messages == [] and seeded.of_conversation("prueba") == []
 
 
 def test_accepted_terms_register_remote_consulting(seeded, dispatcher):
@@ -74,7 +76,7 @@ def test_refused_terms_register_nothing_and_give_alternatives(seeded, dispatcher
     events = run(action(seeded), tracker, dispatcher)
     [message] = dispatcher.messages
     assert "no registré ninguna solicitud" in message["text"] and "Alternativas" in message["text"]
-    assert not message.get("custom") and seeded.handoffs_for("prueba") == []
+    assert not message.get("custom") and seeded.of_conversation("prueba") == []
     assert SlotSet("acepta_terminos_consultoria", None) in events
 
 
@@ -132,19 +134,20 @@ def test_client_retry_gives_one_handoff(seeded):
         dispatcher = CollectingDispatcher()
         run(action(seeded), make_tracker("consulta_funcional"), dispatcher)
         ids.append(handoff_of(dispatcher)["custom"]["handoff"]["id"])
-    assert ids[0] == ids[1] and len(seeded.handoffs_for("prueba")) == 1
+    assert ids[0] == ids[1] and len(seeded.of_conversation("prueba")) == 1
 
 
-class FailingDB:
-    def get_customer(self, code):
+class FailingStore:
+    def get(self, code):
         raise OperationalError("select", {}, Exception("database is down"))
 
-    def create_handoff(self, **kwargs):
+    def create(self, **kwargs):
         raise OperationalError("insert", {}, Exception("database is down"))
 
 
 def test_database_failure_claims_no_registration(dispatcher):
-    events = run(ActionHandOff(db=lambda: FailingDB()), make_tracker("consulta_funcional"), dispatcher)
+    events = run(ActionHandOff(customers=FailingStore, handoffs=FailingStore), make_tracker("consulta_funcional"),
+                 dispatcher)
     [message] = dispatcher.messages
     assert "No pude registrar su solicitud" in message["text"] and not message.get("custom")
     assert events == []

@@ -2,7 +2,7 @@
 import pytest
 
 from actions.routing import RoutingError, RoutingTable, routing_table
-from protheus.db.store import CustomerInfo
+from protheus.db.customers import CustomerInfo
 from protheus.vocabulary import Channel, Plan
 
 PRIME_CUSTOMER = CustomerInfo("PRIME01", "Demo", "México", Plan.PRIME)

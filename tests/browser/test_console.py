@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from protheus.db.accounts import AccountStore
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from tests.browser.conftest import accessibility_violations, open_page, shoot
 from tests.browser.test_chat_page import ask
 
@@ -18,7 +18,7 @@ PASSWORD = "clave-de-prueba-larga"
 @pytest.fixture
 def agent(bot) -> str:
     username = f"agente{uuid.uuid4().hex[:6]}"
-    AccountStore(SupportDB(bot.env["DATABASE_URL"])).create_user(username, "agente", PASSWORD)
+    AccountStore(Database(bot.env["DATABASE_URL"])).create_user(username, "agente", PASSWORD)
     return username
 
 

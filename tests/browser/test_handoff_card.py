@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
+from protheus.db.handoffs import HandoffStore
 from protheus.messages import handoff_card
 from protheus.settings import portal_url
 from tests.browser.conftest import accessibility_violations, shoot
@@ -47,7 +48,7 @@ def test_error_triage_ends_with_the_handoff_card(page, bot):
 
     # The id on the card is the one registered, for this very conversation.
     handoff_id = card.query_selector(".handoff-id").inner_text()
-    row = SupportDB(bot.env["DATABASE_URL"]).get_handoff(handoff_id)
+    row = HandoffStore(Database(bot.env["DATABASE_URL"])).get(handoff_id)
     assert row is not None and row.channel == "soporte_estandar" and row.sender_id == session_id(page)
     assert row.intent == "reportar_error"
     shoot(page, "tarjeta-derivacion")

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from protheus.console.context import ConsoleContext
 from protheus.db.accounts import AccountStore
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from protheus.web import create_app
 
 TZ = "America/Mexico_City"
@@ -52,7 +52,7 @@ class FakeRasa:
 
 
 class Console:
-    def __init__(self, client: TestClient, db: SupportDB, rasa: FakeRasa) -> None:
+    def __init__(self, client: TestClient, db: Database, rasa: FakeRasa) -> None:
         self.client, self.db, self.rasa = client, db, rasa
         self.csrf = ""
 
@@ -81,7 +81,7 @@ class Console:
 
 
 @asynccontextmanager
-async def console(db: SupportDB, status_file: Path, users: dict[str, str] | None = None,
+async def console(db: Database, status_file: Path, users: dict[str, str] | None = None,
                   project=None) -> AsyncIterator[Console]:
     """A running web app; `users` maps username → role (all with PASSWORD)."""
     accounts = AccountStore(db)

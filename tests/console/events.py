@@ -9,7 +9,7 @@ from rasa.shared.core.events import (ActionExecuted, BotUttered, ConversationPau
 from sqlalchemy import insert
 
 from protheus.db.conversations import EVENTS
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 
 HOSTILE = [
     "<script>alert('xss')</script>",
@@ -42,7 +42,7 @@ def action(name: str) -> ActionExecuted:
     return ActionExecuted(name, policy="RulePolicy", confidence=1.0)
 
 
-def store(db: SupportDB, sender: str, events: Iterable[Event], start: float, step: float = 5.0) -> None:
+def store(db: Database, sender: str, events: Iterable[Event], start: float, step: float = 5.0) -> None:
     """Insert the events with timestamps start, start+step, ..."""
     rows = []
     for index, event in enumerate(events):

@@ -13,6 +13,7 @@ from protheus.db.conversations import ConversationStore
 from protheus.messages import message
 from tests.console.console_client import TZ, console, write_status
 from tests.console.events import HOSTILE, ConversationPaused, action, bot, session_start, store, user
+from protheus.db.handoffs import HandoffStore
 
 START = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo(TZ)).timestamp()
 USERS = {"ana": "agente", "tere": "entrenador", "jefa": "admin"}
@@ -35,7 +36,7 @@ def chats(db):
     store(db, "web-formula", session_start() + [user('=HYPERLINK("http://malo")', "fuera_de_dominio", 0.2)], START + 150)
     store(db, "web-agente", session_start() + [user("quiero hablar con una persona", "hablar_con_humano", 0.97),
                                                 action("action_derivar"), ConversationPaused()], START + 200)
-    handoff, _ = db.create_handoff(sender_id="web-agente", channel="agente_humano", intent="hablar_con_humano",
+    handoff, _ = HandoffStore(db).create(sender_id="web-agente", channel="agente_humano", intent="hablar_con_humano",
                                    slots={}, summary="Hablar con un agente")
     return handoff
 
@@ -106,9 +107,9 @@ def test_forms_need_the_csrf_token_and_this_origin(db, status_file, chats):
             path = f"/consola/derivaciones/{chats.id}/tomar"
             assert (await c.post(path, csrf=False)).status == 403
             assert (await c.post(path, origin="http://malicioso.example")).status == 403
-            assert db.get_handoff(chats.id).status == "abierto"
+            assert HandoffStore(db).get(chats.id).status == "abierto"
             assert (await c.post(path)).status == 303
-            assert db.get_handoff(chats.id).status == "en_curso"
+            assert HandoffStore(db).get(chats.id).status == "en_curso"
     run(scenario)
 
 
@@ -191,7 +192,7 @@ def test_queue_take_reply_close(db, status_file, chats):
             assert sender == "web-agente" and params["output_channel"] == "latest" and params["execute_side_effects"] == "true"
             assert events == [{"event": "bot", "text": "Hola, soy Ana. ¿En qué le ayudo?", "metadata": {"agente": "ana"}}]
             response = await c.post(f"/consola/derivaciones/{chats.id}/cerrar")
-            assert response.status == 303 and db.get_handoff(chats.id).status == "cerrado"
+            assert response.status == 303 and HandoffStore(db).get(chats.id).status == "cerrado"
             resume, closing = c.rasa.posted[-2:]
             assert resume[2] == [{"event": "resume"}]
             assert closing[2][0]["text"] == message("agente_cierra")["text"]
@@ -207,7 +208,7 @@ def test_reply_when_rasa_is_down_is_not_lost_silently(db, status_file, chats):
             c.rasa.up = False
             response = await c.post(f"/consola/derivaciones/{chats.id}/cerrar")
             assert "error=rasa" in response.headers["Location"]
-            assert db.get_handoff(chats.id).status == "en_curso"  # not closed: the bot was not resumed
+            assert HandoffStore(db).get(chats.id).status == "en_curso"  # not closed: the bot was not resumed
             status, body = await c.get(response.headers["Location"])
             assert "Rasa no respondió" in body and "Rasa no responde" in body
     run(scenario)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from protheus.db.conversations import ConversationFilter, ConversationStore
+from protheus.db.handoffs import HandoffStore
 from tests.console.events import (HOSTILE, ConversationPaused, SlotSet, action, bot, fallback, session_start,
                                   store, user)
 
@@ -26,7 +27,7 @@ def conversations(db) -> ConversationStore:
     ], NOV_25)
     store(db, "web-2", session_start() + [user(text, "fuera_de_dominio", 0.55) for text in HOSTILE]
           + [user("quiero hablar con una persona", "hablar_con_humano", 0.97), ConversationPaused()], NOV_25 + 60)
-    db.create_handoff(sender_id="web-1", channel="soporte_estandar", intent="reportar_error", slots={}, summary="x")
+    HandoffStore(db).create(sender_id="web-1", channel="soporte_estandar", intent="reportar_error", slots={}, summary="x")
     index = ConversationStore(db)
     index.sync()
     return index

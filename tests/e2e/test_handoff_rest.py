@@ -3,7 +3,8 @@ client would: by reading `requested_slot` from the tracker."""
 import pytest
 import requests
 
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
+from protheus.db.handoffs import HandoffStore
 from protheus.services import start_action_server, wait_until_ready
 from tests.server_fixture import TEST_PORTS
 
@@ -38,7 +39,7 @@ def test_reproducible_error_is_registered_for_standard_support(bot, sender):
     assert payload["canal"] == "soporte_estandar" and payload["intent"] == "reportar_error"
     text = " ".join(r.get("text", "") for r in replies)
     assert payload["id"] in text
-    row = SupportDB(bot.env["DATABASE_URL"]).get_handoff(payload["id"])
+    row = HandoffStore(Database(bot.env["DATABASE_URL"])).get(payload["id"])
     assert row.channel == "soporte_estandar" and row.slots["modulo"] == "MATA410"
     assert row.slots["codigo_cliente"] == "STD01"
 
@@ -56,7 +57,7 @@ def test_refused_terms_register_nothing(bot, sender):
                        {"acepta_terminos_consultoria": "no"})
     assert handoffs(replies) == []
     assert "no registré ninguna solicitud" in " ".join(r.get("text", "") for r in replies)
-    assert SupportDB(bot.env["DATABASE_URL"]).handoffs_for(sender) == []
+    assert HandoffStore(Database(bot.env["DATABASE_URL"])).of_conversation(sender) == []
 
 
 def test_terms_question_quotes_the_billing_term(bot, sender):
@@ -95,7 +96,7 @@ def test_same_message_twice_gives_one_handoff(bot, sender):
     first = handoffs(bot.replies(sender, "¿para qué sirve el parámetro MV_ESTNEG?"))
     second = handoffs(bot.replies(sender, "¿para qué sirve el parámetro MV_ESTNEG?"))
     assert first[0]["id"] == second[0]["id"]
-    assert len(SupportDB(bot.env["DATABASE_URL"]).handoffs_for(sender)) == 1
+    assert len(HandoffStore(Database(bot.env["DATABASE_URL"])).of_conversation(sender)) == 1
 
 
 def test_action_server_down_is_never_silent(bot, sender):

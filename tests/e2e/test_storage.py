@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from protheus.db.conversations import ConversationFilter, ConversationStore
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from protheus.settings import Ports
 from protheus.services import (port_in_use, start_action_server, start_rasa_server, start_web_server,
                                wait_until_ready)
@@ -20,7 +20,7 @@ UNREACHABLE_DB = "postgresql://postgres@127.0.0.1:1/sin_servidor"
 
 def test_conversations_are_stored_and_listed(bot, sender):
     bot.replies(sender, "buenas, necesito la capacitación del módulo de compras")
-    index = ConversationStore(SupportDB(bot.env["DATABASE_URL"]))
+    index = ConversationStore(Database(bot.env["DATABASE_URL"]))
     index.sync()
     rows, total = index.list(ConversationFilter(text="capacitacion del modulo"))
     assert sender in [row.sender_id for row in rows]

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import requests
 
-from protheus.db.store import SupportDB
+from protheus.db.database import Database
 from protheus.rasa_client import RasaClient
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
@@ -35,7 +35,7 @@ def served_model(bot) -> str:
 
 
 def test_from_conversation_to_active_model_and_back(bot, sender, project):
-    db = SupportDB(bot.env["DATABASE_URL"])
+    db = Database(bot.env["DATABASE_URL"])
     rasa = RasaClient(bot.base, bot.token)
     registry = ModelRegistry(db, project)
     original = active_model().name

@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from protheus.db.conversations import ConversationStore
+from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles, example_lines
 from protheus.paths import Project
@@ -66,7 +67,7 @@ def test_inbox_worst_first_flagged_on_top(db, inbox):
 
 
 def test_label_scrubs_writes_and_leaves_the_inbox(db, inbox, project):
-    db.upsert_customer(__import__("protheus.db.store", fromlist=["CustomerInfo"]).CustomerInfo(
+    CustomerStore(db).upsert(CustomerInfo(
         "PRIME01", "Distribuidora Andina", "México", "prime", "Laura Méndez", "laura@example.com"))
     contact = next(i for i in inbox.items() if i.intent == "contacto_soporte")
     report = inbox.label([contact.event_id], None, "tere")  # None: the predicted intent

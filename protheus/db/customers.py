@@ -1,0 +1,70 @@
+"""Customers (table `customers`): who has which plan, and the demo customers of PRODUCT.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import select
+
+from protheus.db.database import Database
+from protheus.db.models import Customer
+from protheus.vocabulary import Plan
+
+DEMO_CUSTOMERS = [
+    dict(code="PRIME01", name="Distribuidora Andina S.A. (demo)", country="México", plan=Plan.PRIME.value,
+         facilitator_name="Laura Méndez", facilitator_email="laura.mendez@example.com"),
+    dict(code="STD01", name="Comercial del Sur Ltda. (demo)", country="Chile", plan=Plan.STANDARD.value,
+         facilitator_name=None, facilitator_email=None),
+]
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    code: str
+    name: str
+    country: str
+    plan: Plan
+    facilitator_name: Optional[str] = None
+    facilitator_email: Optional[str] = None
+
+    @property
+    def is_prime(self) -> bool:
+        return self.plan is Plan.PRIME
+
+
+def _info(row: Customer) -> CustomerInfo:
+    return CustomerInfo(row.code, row.name, row.country, Plan(row.plan), row.facilitator_name, row.facilitator_email)
+
+
+class CustomerStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, code: str) -> Optional[CustomerInfo]:
+        with self.db.session() as session:
+            row = session.get(Customer, code.strip().upper())
+            return _info(row) if row else None
+
+    def upsert(self, info: CustomerInfo) -> None:
+        with self.db.session() as session:
+            row = session.get(Customer, info.code) or Customer(code=info.code)
+            row.name, row.country, row.plan = info.name, info.country, Plan(info.plan).value
+            row.facilitator_name, row.facilitator_email = info.facilitator_name, info.facilitator_email
+            session.add(row)
+
+    def seed_demo_customers(self) -> int:
+        """Insert the demo customers that are missing; returns how many were added."""
+        added = 0
+        with self.db.session() as session:
+            for demo in DEMO_CUSTOMERS:
+                if session.get(Customer, demo["code"]) is None:
+                    session.add(Customer(**demo))
+                    added += 1
+        return added
+
+    def codes_and_names(self) -> tuple[list[str], list[str]]:
+        """Every customer code, and every customer and facilitator name (the trainers' scrubber)."""
+        with self.db.session() as session:
+            rows = session.execute(select(Customer.code, Customer.name, Customer.facilitator_name)).all()
+        return [r.code for r in rows], [name for r in rows for name in (r.name, r.facilitator_name) if name]

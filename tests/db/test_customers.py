@@ -1,0 +1,21 @@
+"""Customers on SQLite and PostgreSQL: the demo customers."""
+from protheus.db.customers import CustomerInfo, CustomerStore
+from protheus.vocabulary import Plan
+
+
+def test_demo_customers_are_loaded_once(db):
+    customers = CustomerStore(db)
+    assert customers.seed_demo_customers() == 2
+    assert customers.seed_demo_customers() == 0
+    assert customers.get("PRIME01").is_prime
+    assert customers.get("std01").plan is Plan.STANDARD
+    assert customers.get("NADIE") is None
+
+
+def test_codes_and_names_for_the_scrubber(db):
+    customers = CustomerStore(db)
+    customers.seed_demo_customers()
+    customers.upsert(CustomerInfo("MX001", "Ferretería López", "México", Plan.PRIME, "Ana Ruiz", None))
+    codes, names = customers.codes_and_names()
+    assert set(codes) == {"PRIME01", "STD01", "MX001"}
+    assert {"Ferretería López", "Ana Ruiz", "Laura Méndez"} <= set(names) and None not in names
