@@ -41,16 +41,16 @@ validate: setup
 
 DATA ?= tests/nlu
 eval: setup
-	@$(PY) -m protheus.evaluate $(DATA)
+	@$(PY) -m protheus.trainer evaluar $(DATA)
 
 test: setup
-	@$(PY) -m protheus.training
+	@$(PY) -m protheus.trainer preparar --siempre
 	@$(PY) -m pytest
 
 bench: setup
 	@$(PY) bench/compare_pipelines.py
 	@$(PY) bench/train_time.py
-	@$(PY) -m protheus.training
+	@$(PY) -m protheus.trainer preparar
 	@$(PY) bench/server_startup.py
 	@$(PY) bench/console_queries.py --postgres
 

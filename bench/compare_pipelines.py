@@ -1,7 +1,7 @@
 """Compare candidate NLU pipelines on the held-out split tests/nlu.
 
 Each candidate in bench/pipelines/ is trained (NLU only) from data/ and
-evaluated with `protheus.evaluate` in its own process. Prints a table and
+evaluated with `python -m protheus.trainer evaluar` in its own process. Prints a table and
 writes it to docs/pipeline.md (with the raw figures in docs/pipeline-results.json).
 Usage: python bench/compare_pipelines.py [candidate.yml ...]
 """
@@ -37,7 +37,7 @@ def train(config: Path, out: Path) -> tuple[Path, float]:
 
 def evaluate(model: Path) -> dict:
     result = subprocess.run(
-        [PYTHON, "-m", "protheus.evaluate", str(PROJECT.test_split), "--model", str(model)],
+        [PYTHON, "-m", "protheus.trainer", "evaluar", str(PROJECT.test_split), "--modelo", str(model)],
         cwd=ROOT, check=True, capture_output=True, text=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -17,11 +17,14 @@ from pathlib import Path
 
 import requests
 
-from protheus.evaluate import load_examples
+from protheus.trainer.evaluation import load_examples
 from protheus.paths import PROJECT
 from protheus.settings import Ports
 from protheus.services import start_action_server, start_rasa_server, wait_until_ready
-from protheus.training import active_model, rasa_executable
+from protheus.db import prepare
+from protheus.db.database import Database
+from protheus.paths import rasa_executable
+from protheus.trainer.lifecycle import ModelLifecycle
 
 PORTS = Ports(rasa=17005, actions=17055, host="127.0.0.1")
 
@@ -57,7 +60,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--messages", type=int, default=60)
     args = parser.parse_args()
-    model = active_model()
+    db = Database()
+    prepare(db)
+    model = ModelLifecycle(db).active_model()
     if model is None:
         sys.exit("No hay modelo: ejecute `make train`.")
     token = uuid.uuid4().hex

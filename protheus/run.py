@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 import signal
 import subprocess
 import sys
@@ -19,7 +20,6 @@ from protheus.services import (
 )
 from protheus.settings import (TOKEN_FILE, Ports, console_timezone, database_url, ports as configured_ports,
                                rasa_token, rasa_token_from_environment, support_contact, tracker_status_file)
-from protheus.training import train
 
 
 def _check_ports(ports: Ports, *needed: int) -> None:
@@ -59,14 +59,24 @@ Ctrl-C detiene todo.
 """
 
 
-def prepare_database() -> None:
-    """Create or update the tables and load the demo customers (first start)."""
+def prepare_database_and_model() -> Path:
+    """Create or update the tables and load the demo customers (first start), then the model
+    to serve: trained, evaluated and registered when the data changed (the model lifecycle,
+    in its own process so that this one does not keep the evaluated models in memory)."""
     from protheus.db import prepare
     from protheus.db.database import Database
+    from protheus.trainer.lifecycle import ModelLifecycle
 
-    added = prepare(Database())
+    db = Database()
+    added = prepare(db)
     if added:
         print(f"Base de datos lista; clientes demo cargados: {added} (PRIME01, STD01).")
+    if subprocess.run([sys.executable, "-m", "protheus.trainer", "preparar"], cwd=PROJECT.root).returncode != 0:
+        sys.exit("No hay un modelo para servir: revise los mensajes de arriba.")
+    model = ModelLifecycle(db).active_model()
+    if model is None:
+        sys.exit("No hay un modelo activo: ejecute `make train`.")
+    return model
 
 
 def _storage_warnings(ports: Ports) -> str:
@@ -87,8 +97,7 @@ def _storage_warnings(ports: Ports) -> str:
 def run() -> None:
     ports = configured_ports()
     _check_ports(ports, ports.rasa, ports.actions, ports.web)
-    model = train()
-    prepare_database()
+    model = prepare_database_and_model()
     token = rasa_token()
     services: list[Service] = []
 
@@ -125,8 +134,7 @@ def run() -> None:
 def shell() -> None:
     ports = configured_ports()
     _check_ports(ports, ports.actions)
-    model = train()
-    prepare_database()
+    model = prepare_database_and_model()
     actions = start_action_server(ports)
     try:
         wait_until_ready([actions])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,7 +13,7 @@ from protheus.db import prepare
 from protheus.db.database import Database
 from protheus.settings import Ports
 from protheus.services import port_in_use, start_action_server, start_rasa_server, wait_until_ready
-from protheus.training import active_model
+from protheus.trainer.lifecycle import ModelLifecycle
 
 # Ports apart from `make run`'s, so the tests can run while the bot is up.
 TEST_PORTS = Ports(
@@ -53,11 +54,19 @@ class Bot:
         return response.json()
 
 
-@pytest.fixture(scope="session")
-def bot(tmp_path_factory):
-    model = active_model()
+def served_model() -> Path:
+    """The active model of the developer's database, as `make test` leaves it (the model lifecycle)."""
+    db = Database()
+    prepare(db)
+    model = ModelLifecycle(db).active_model()
     if model is None:
         pytest.fail("No hay modelo entrenado: `make test` entrena uno antes de las pruebas (o `make train`).")
+    return model
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory):
+    model = served_model()
     busy = [p for p in (TEST_PORTS.rasa, TEST_PORTS.actions) if port_in_use(p)]
     if busy:
         pytest.fail(f"Puertos de prueba ocupados: {busy} (cambie TEST_RASA_PORT / TEST_ACTION_PORT).")

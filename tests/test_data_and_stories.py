@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from protheus.paths import PROJECT
-from protheus.training import active_model
+from tests.server_fixture import served_model
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 
@@ -30,9 +30,7 @@ def test_rasa_data_validate_has_no_warnings():
 
 
 def test_stories_for_every_intent_pass(tmp_path):
-    model = active_model()
-    if model is None:
-        pytest.fail("No hay modelo entrenado: ejecute `make train`.")
+    model = served_model()
     result = run_rasa(
         "test", "core", "--model", str(model), "--stories", "tests/stories",
         "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot",

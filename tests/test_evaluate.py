@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from protheus.evaluate import EvaluationError, Example, Prediction, load_examples, metrics, prediction_from_parse
+from protheus.trainer.evaluation import EvaluationError, Example, Prediction, load_examples, metrics, prediction_from_parse
 from protheus.paths import PROJECT
 
 
@@ -41,7 +41,7 @@ def test_missing_and_malformed_files_are_usage_errors(tmp_path):
 
 
 def run_eval(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "protheus.evaluate", *args], cwd=PROJECT.root,
+    return subprocess.run([sys.executable, "-m", "protheus.trainer", "evaluar", *args], cwd=PROJECT.root,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -5,7 +5,7 @@ import json
 
 from aiohttp import web
 
-from protheus.console import conversations, queue, security, training, users
+from protheus.console import conversations, inbox, models, queue, security, users
 from protheus.console.context import CONSOLE, ConsoleContext, can
 
 
@@ -42,11 +42,11 @@ def setup(app: web.Application, ctx: ConsoleContext) -> None:
     add("GET", "/consola/usuarios", users.users_page)
     add("POST", "/consola/usuarios", users.create_user)
     add("POST", "/consola/usuarios/{user_id}", users.update_user)
-    add("GET", "/consola/entrenamiento", training.inbox_page)
-    add("POST", "/consola/entrenamiento/bandeja", training.inbox_decide)
-    add("GET", "/consola/entrenamiento/modelos", training.models_page)
-    add("POST", "/consola/entrenamiento/entrenar", training.start_training)
-    add("POST", "/consola/entrenamiento/revertir", training.rollback_model)
-    add("GET", "/consola/entrenamiento/modelos/{name}", training.model_page)
-    add("POST", "/consola/entrenamiento/modelos/{name}/activar", training.activate_model)
-    add("GET", "/consola/entrenamiento/matrices/{file}", training.confusion_image)
+    add("GET", "/consola/entrenamiento", inbox.inbox_page)
+    add("POST", "/consola/entrenamiento/bandeja", inbox.inbox_decide)
+    add("GET", "/consola/entrenamiento/modelos", models.models_page)
+    add("POST", "/consola/entrenamiento/entrenar", models.start_training)
+    add("POST", "/consola/entrenamiento/revertir", models.rollback_model)
+    add("GET", "/consola/entrenamiento/modelos/{name}", models.model_page)
+    add("POST", "/consola/entrenamiento/modelos/{name}/activar", models.activate_model)
+    add("GET", "/consola/entrenamiento/matrices/{file}", models.confusion_image)

@@ -1,124 +1,192 @@
 """The trainers' workflow from the terminal (the console has the same):
 
-    python -m protheus.trainer bandeja                      mensajes por revisar
+    python -m protheus.trainer bandeja                      mensajes por revisar (make bandeja)
     python -m protheus.trainer etiquetar 12 15 [--intencion X]   (sin --intencion: la predicha)
     python -m protheus.trainer descartar 13
     python -m protheus.trainer entrenar [--activar]         (make train)
     python -m protheus.trainer modelos | activar NOMBRE [--confirmar] | revertir
+    python -m protheus.trainer preparar [--siempre]         (make run, make test, make bench)
+    python -m protheus.trainer evaluar ARCHIVO [--modelo M] (make eval)
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import getpass
+import json
 import sys
 from pathlib import Path
+from typing import Callable, Optional
 
-from protheus.db.accounts import AccountStore
 from protheus.db import prepare
+from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
+from protheus.paths import PROJECT, Project
 from protheus.rasa_client import RasaClient
 from protheus.settings import local_rasa_url, rasa_token
+from protheus.trainer.evaluation import EvaluationError, evaluate_examples, load_examples, quiet_logs, summary
 from protheus.trainer.inbox import Inbox
+from protheus.trainer.lifecycle import LifecycleError, ModelLifecycle
 from protheus.trainer.nlu_files import TrainingFiles
-from protheus.paths import Project
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
-from protheus.trainer.runs import TrainingRuns
+
+USAGE_ERROR = 2
 
 
 def who() -> str:
     return f"terminal:{getpass.getuser()}"
 
 
-def running_rasa() -> RasaClient | None:
+def running_rasa() -> Optional[RasaClient]:
     """The Rasa of `make run`, if it is up: activation then hot-swaps the model into it."""
     client = RasaClient(local_rasa_url(), rasa_token())
     return client if asyncio.run(client.status()) else None
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m protheus.trainer", description="Flujo de los entrenadores.")
-    parser.add_argument("--proyecto", type=Path, default=Project().root, help=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", required=True)
-    inbox_cmd = sub.add_parser("bandeja", help="mensajes de clientes por revisar")
-    inbox_cmd.add_argument("--limite", type=int, default=50)
-    label = sub.add_parser("etiquetar", help="escribir mensajes como ejemplos")
-    label.add_argument("ids", type=int, nargs="+")
-    label.add_argument("--intencion", default=None)
-    discard = sub.add_parser("descartar", help="descartar mensajes")
-    discard.add_argument("ids", type=int, nargs="+")
-    train = sub.add_parser("entrenar", help="entrenar, evaluar y registrar un modelo")
-    train.add_argument("--activar", action="store_true", help="activarlo si no empeora el macro-F1")
-    execute = sub.add_parser("ejecutar", help=argparse.SUPPRESS)
-    execute.add_argument("run_id", type=int)
-    execute.add_argument("--proyecto", dest="proyecto_run", type=Path, default=None)
-    sub.add_parser("modelos", help="modelos registrados")
-    activate = sub.add_parser("activar", help="activar un modelo")
-    activate.add_argument("nombre")
-    activate.add_argument("--confirmar", action="store_true")
-    sub.add_parser("revertir", help="volver al modelo anterior")
-    args = parser.parse_args(argv)
-    if args.command in ("entrenar", "ejecutar"):
-        from protheus.evaluate import _quiet_logs
-
-        _quiet_logs()  # Rasa would print every parse of the evaluation
-
-    project = Project(getattr(args, "proyecto_run", None) or args.proyecto)
+def database() -> Database:
     db = Database()
     prepare(db)
-    accounts = AccountStore(db)
-    registry = ModelRegistry(db, project)
-    try:
-        if args.command == "bandeja":
-            for item in Inbox(db, TrainingFiles(project)).items(args.limite):
-                marks = ("marcado " if item.flagged else "") + ("aclaración " if item.fallback else "")
-                confidence = f"{item.confidence:.2f}" if item.confidence is not None else "—"
-                print(f"{item.event_id:>7}  {confidence}  {item.intent or '—':28} {marks:20} {item.text}")
-        elif args.command == "etiquetar":
-            report = Inbox(db, TrainingFiles(project)).label(args.ids, args.intencion, who())
-            accounts.audit(who(), "etiquetar", eventos=args.ids, intencion=args.intencion, escritos=report.written)
-            print(f"Escritos: {len(report.written)}; repetidos: {report.duplicates}; no encontrados: {report.missing}")
-        elif args.command == "descartar":
-            count = Inbox(db, TrainingFiles(project)).discard(args.ids, who())
-            accounts.audit(who(), "descartar", eventos=args.ids)
-            print(f"Descartados: {count}")
-        elif args.command in ("entrenar", "ejecutar"):
-            runs = TrainingRuns(db, project, echo=True)
-            run_id = args.run_id if args.command == "ejecutar" else runs.create(who())
-            name = runs.execute(run_id)
-            run = runs.get(run_id)
-            print(run.message)
-            if name is None:
-                return 1
-            if args.command == "entrenar":
-                accounts.audit(who(), "entrenar", modelo=name)
-                active = registry.active()
-                if args.activar and (active is None or active.name != name):
-                    try:
-                        asyncio.run(registry.activate(name, who(), running_rasa()))
-                    except ActivationRefused as error:
-                        print(f"No se activó: {error}\nPara activarlo igualmente: "
-                              f"python -m protheus.trainer activar {name} --confirmar", file=sys.stderr)
-                        return 2
-                    accounts.audit(who(), "activar_modelo", modelo=name)
-                if args.activar:
-                    print(f"Modelo activo: {registry.active().name}")
-        elif args.command == "modelos":
-            for model in registry.models():
-                f1 = f"{model.macro_f1:.3f}" if model.macro_f1 is not None else "—"
-                print(f"{'*' if model.active else ' '} {model.name}  macro-F1 {f1}  por {model.created_by}")
-        elif args.command == "activar":
-            asyncio.run(registry.activate(args.nombre, who(), running_rasa(), confirm=args.confirmar))
-            accounts.audit(who(), "activar_modelo", modelo=args.nombre)
-            print(f"Modelo activo: {args.nombre}")
-        elif args.command == "revertir":
-            model = asyncio.run(registry.rollback(who(), running_rasa()))
-            accounts.audit(who(), "revertir_modelo", modelo=model.name)
-            print(f"Modelo activo otra vez: {model.name}")
-    except (ActivationRefused, KeyError) as error:
-        print(f"ERROR: {error}", file=sys.stderr)
-        return 2
+    return db
+
+
+# --- one function per command ------------------------------------------------------------
+def show_inbox(args: argparse.Namespace, project: Project) -> int:
+    for item in Inbox(database(), TrainingFiles(project)).items(args.limite):
+        marks = ("marcado " if item.flagged else "") + ("aclaración " if item.fallback else "")
+        confidence = f"{item.confidence:.2f}" if item.confidence is not None else "—"
+        print(f"{item.event_id:>7}  {confidence}  {item.intent or '—':28} {marks:20} {item.text}")
     return 0
+
+
+def label(args: argparse.Namespace, project: Project) -> int:
+    db = database()
+    report = Inbox(db, TrainingFiles(project)).label(args.ids, args.intencion, who())
+    AccountStore(db).audit(who(), "etiquetar", eventos=args.ids, intencion=args.intencion, escritos=report.written)
+    print(f"Escritos: {len(report.written)}; repetidos: {report.duplicates}; no encontrados: {report.missing}")
+    return 0
+
+
+def discard(args: argparse.Namespace, project: Project) -> int:
+    db = database()
+    count = Inbox(db, TrainingFiles(project)).discard(args.ids, who())
+    AccountStore(db).audit(who(), "descartar", eventos=args.ids)
+    print(f"Descartados: {count}")
+    return 0
+
+
+def train(args: argparse.Namespace, project: Project) -> int:
+    quiet_logs()
+    db = database()
+    lifecycle = ModelLifecycle(db, project, echo=True)
+    name = lifecycle.build(who())
+    AccountStore(db).audit(who(), "entrenar", modelo=name)
+    if not args.activar:
+        return 0
+    active = lifecycle.registry.active()
+    if active is None or active.name != name:
+        try:
+            asyncio.run(lifecycle.registry.activate(name, who(), running_rasa()))
+        except ActivationRefused as error:
+            print(f"No se activó: {error}\nPara activarlo igualmente: "
+                  f"python -m protheus.trainer activar {name} --confirmar", file=sys.stderr)
+            return USAGE_ERROR
+        AccountStore(db).audit(who(), "activar_modelo", modelo=name)
+    print(f"Modelo activo: {name}")
+    return 0
+
+
+def execute_run(args: argparse.Namespace, project: Project) -> int:
+    """A run the console started in the background."""
+    quiet_logs()
+    runs = ModelLifecycle(database(), project, echo=True).runs
+    name = runs.execute(args.run_id)
+    return 0 if name else 1
+
+
+def list_models(args: argparse.Namespace, project: Project) -> int:
+    for model in ModelRegistry(database(), project).models():
+        f1 = f"{model.macro_f1:.3f}" if model.macro_f1 is not None else "—"
+        print(f"{'*' if model.active else ' '} {model.name}  macro-F1 {f1}  por {model.created_by}")
+    return 0
+
+
+def activate(args: argparse.Namespace, project: Project) -> int:
+    db = database()
+    asyncio.run(ModelRegistry(db, project).activate(args.nombre, who(), running_rasa(), confirm=args.confirmar))
+    AccountStore(db).audit(who(), "activar_modelo", modelo=args.nombre)
+    print(f"Modelo activo: {args.nombre}")
+    return 0
+
+
+def rollback(args: argparse.Namespace, project: Project) -> int:
+    db = database()
+    model = asyncio.run(ModelRegistry(db, project).rollback(who(), running_rasa()))
+    AccountStore(db).audit(who(), "revertir_modelo", modelo=model.name)
+    print(f"Modelo activo otra vez: {model.name}")
+    return 0
+
+
+def prepare_model(args: argparse.Namespace, project: Project) -> int:
+    quiet_logs()
+    ModelLifecycle(database(), project, echo=True).prepare(f"make ({who()})", always_activate=args.siempre)
+    return 0
+
+
+def evaluate(args: argparse.Namespace, project: Project) -> int:
+    """make eval: a summary for people, then the metrics as one JSON line (the last one)."""
+    quiet_logs()
+    examples = load_examples(args.datos)
+    model = args.modelo or ModelLifecycle(database(), project).active_model()
+    if model is None:
+        raise EvaluationError("No hay un modelo entrenado: ejecute `make train` primero.")
+    result = evaluate_examples(examples, model)
+    print(summary(result, model, args.datos), flush=True)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+Command = Callable[[argparse.Namespace, Project], int]
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="python -m protheus.trainer", description="Flujo de los entrenadores.")
+    main_parser.add_argument("--proyecto", type=Path, default=PROJECT.root, help=argparse.SUPPRESS)
+    sub = main_parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, function: Command, **options: str) -> argparse.ArgumentParser:
+        found = sub.add_parser(name, **options)
+        found.set_defaults(function=function)
+        return found
+
+    command("bandeja", show_inbox, help="mensajes de clientes por revisar").add_argument("--limite", type=int, default=50)
+    labelling = command("etiquetar", label, help="escribir mensajes como ejemplos")
+    labelling.add_argument("ids", type=int, nargs="+")
+    labelling.add_argument("--intencion", default=None)
+    command("descartar", discard, help="descartar mensajes").add_argument("ids", type=int, nargs="+")
+    command("entrenar", train, help="entrenar, evaluar y registrar un modelo").add_argument(
+        "--activar", action="store_true", help="activarlo si no empeora el macro-F1")
+    command("ejecutar", execute_run, help=argparse.SUPPRESS).add_argument("run_id", type=int)
+    command("modelos", list_models, help="modelos registrados")
+    activation = command("activar", activate, help="activar un modelo")
+    activation.add_argument("nombre")
+    activation.add_argument("--confirmar", action="store_true")
+    command("revertir", rollback, help="volver al modelo anterior")
+    command("preparar", prepare_model, help="entrenar si los datos cambiaron y dejar un modelo activo").add_argument(
+        "--siempre", action="store_true", help="activar el modelo de los datos actuales aunque empeore (make test)")
+    evaluation = command("evaluar", evaluate, help="evaluar un modelo con un archivo NLU de Rasa (make eval)")
+    evaluation.add_argument("datos", type=Path, help="archivo YAML de NLU (o carpeta) con ejemplos etiquetados")
+    evaluation.add_argument("--modelo", type=Path, default=None, help="modelo .tar.gz (por defecto el activo)")
+    return main_parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.function(args, Project(args.proyecto)))
+    except (ActivationRefused, EvaluationError, LifecycleError, KeyError) as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return USAGE_ERROR
 
 
 if __name__ == "__main__":

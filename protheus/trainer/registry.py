@@ -1,9 +1,12 @@
-"""The model registry: every trained model with its metadata, which one is active, and
-activation by hot-swap into the running Rasa (its HTTP API), with a rollback."""
+"""The model registry: every trained model with its metadata, and the one record of which
+model is active (`model_registry.active`), which every entry point serves and evaluates.
+Activation hot-swaps the model into the running Rasa (its HTTP API), with a rollback."""
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import select, update
@@ -12,9 +15,7 @@ from protheus.db.models import ModelRecord
 from protheus.db.database import Database
 from protheus.rasa_client import RasaClient
 from protheus.settings import model_f1_tolerance
-from protheus.paths import Project
-from protheus.training import activate as mark_active
-
+from protheus.paths import PROJECT, Project
 
 
 class ActivationRefused(Exception):
@@ -45,7 +46,7 @@ def _info(row: ModelRecord) -> ModelInfo:
 
 
 class ModelRegistry:
-    def __init__(self, db: Database, project: Project = Project()) -> None:
+    def __init__(self, db: Database, project: Project = PROJECT) -> None:
         self.db = db
         self.project = project
 
@@ -72,6 +73,12 @@ class ModelRegistry:
             row = session.execute(select(ModelRecord).where(ModelRecord.active.is_(True))).scalars().first()
             return _info(row) if row else None
 
+    def active_path(self) -> Optional[Path]:
+        """The file of the active model, if there is one and it is on disk."""
+        active = self.active()
+        path = self.project.models / active.name if active else None
+        return path if path is not None and path.is_file() else None
+
     def _mark_active(self, name: str, by: str, previous: Optional[str]) -> None:
         with self.db.session() as session:
             session.execute(update(ModelRecord).values(active=False))
@@ -79,7 +86,6 @@ class ModelRegistry:
             row.active, row.activated_at, row.activated_by = True, time.time(), by
             if previous and previous != name:
                 row.previous_name = previous
-        mark_active(self.project.models / name)
 
     async def activate(self, name: str, by: str, rasa: Optional[RasaClient], confirm: bool = False,
                        tolerance: Optional[float] = None) -> ModelInfo:

@@ -1,7 +1,7 @@
 """The served model keeps its quality on the held-out split tests/nlu (never trained on)."""
 import pytest
 
-from protheus.evaluate import load_examples, metrics, prediction_from_parse
+from protheus.trainer.evaluation import load_examples, metrics, prediction_from_parse
 from protheus.paths import PROJECT
 
 pytestmark = pytest.mark.server

@@ -10,7 +10,7 @@ from protheus.services import (port_in_use, start_action_server, start_rasa_serv
                                wait_until_ready)
 from protheus.settings import tracker_status_file
 from protheus.store_status import read_status
-from protheus.training import active_model
+from tests.server_fixture import served_model
 from tests.server_fixture import TEST_PORTS
 
 pytestmark = pytest.mark.server
@@ -36,7 +36,7 @@ def broken_bot():
     if busy:
         pytest.fail(f"Puertos de prueba ocupados: {busy}")
     env = {"DATABASE_URL": UNREACHABLE_DB, "RASA_TOKEN": "token-de-prueba"}
-    services = [start_action_server(BROKEN_PORTS, env), start_rasa_server(active_model(), "token-de-prueba", BROKEN_PORTS, env),
+    services = [start_action_server(BROKEN_PORTS, env), start_rasa_server(served_model(), "token-de-prueba", BROKEN_PORTS, env),
                 start_web_server(BROKEN_PORTS, env)]
     try:
         wait_until_ready(services, timeout=180)

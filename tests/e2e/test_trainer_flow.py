@@ -12,11 +12,14 @@ from protheus.db.database import Database
 from protheus.rasa_client import RasaClient
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
-from protheus.paths import Project
+from protheus.paths import PROJECT, Project
 from tests.conftest import copy_project
 from protheus.trainer.registry import ModelRegistry
-from protheus.trainer.runs import TrainingRuns, data_hash
-from protheus.training import active_model, rasa_executable
+from protheus.trainer.lifecycle import ModelLifecycle
+from protheus.trainer.rasa_train import data_hash
+from protheus.trainer.runs import TrainingRuns
+from protheus.paths import rasa_executable
+from tests.server_fixture import served_model as model_of_make_test
 
 pytestmark = pytest.mark.server
 PHRASING = "oigan, ¿a qué hora levantan la persiana los de la mesa de ayuda? me llamo Juan Pérez, RUT 12.345.678-5"
@@ -26,7 +29,7 @@ PHRASING = "oigan, ¿a qué hora levantan la persiana los de la mesa de ayuda? m
 def project(tmp_path):
     """A copy of the project's training inputs: the test never touches the repository's data."""
     copy = copy_project(tmp_path, with_config=True)
-    shutil.copy(active_model(), copy.models / active_model().name)
+    shutil.copy(model_of_make_test(), copy.models / model_of_make_test().name)
     return copy
 
 
@@ -38,8 +41,8 @@ def test_from_conversation_to_active_model_and_back(bot, sender, project):
     db = Database(bot.env["DATABASE_URL"])
     rasa = RasaClient(bot.base, bot.token)
     registry = ModelRegistry(db, project)
-    original = active_model().name
-    registry.register(original, data_hash(Project()), "make run", {}, {})
+    original = model_of_make_test().name
+    registry.register(original, data_hash(PROJECT), "make run", {}, {})
     asyncio.run(registry.activate(original, "make run", None))
 
     # 1. Two customers write the new phrasing (the second one must not become a duplicate example).
@@ -90,4 +93,4 @@ def test_from_conversation_to_active_model_and_back(bot, sender, project):
     restored = asyncio.run(registry.rollback("tere", rasa))
     assert restored.name == original and registry.active().name == original
     assert served_model(bot).endswith(original)
-    assert (project.models / "ACTIVE").read_text(encoding="utf-8").strip() == original
+    assert ModelLifecycle(db, project).active_model() == project.models / original  # the one record

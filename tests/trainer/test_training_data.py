@@ -92,7 +92,7 @@ def test_activation_refused_when_macro_f1_drops_then_confirmed_then_rolled_back(
     asyncio.run(registry.activate("nuevo.tar.gz", "tere", None, confirm=True))
     assert registry.active().name == "nuevo.tar.gz" and registry.active().previous_name == "viejo.tar.gz"
     assert asyncio.run(registry.rollback("tere", None)).name == "viejo.tar.gz"
-    assert (project.models / "ACTIVE").read_text(encoding="utf-8").strip() == "viejo.tar.gz"
+    assert registry.active_path() == project.models / "viejo.tar.gz"
     with pytest.raises(ActivationRefused, match="anterior"):
         asyncio.run(registry.rollback("tere", None))  # nothing before the first model
 

@@ -1,26 +1,27 @@
-"""`make eval DATA=<file>`: evaluate the active model on a labelled Rasa NLU file.
+"""Evaluating a model on labelled messages: predictions, metrics, and the comparison of a new
+model with the active one on the fixed test split (tests/nlu) that a registered model carries.
 
-The last line printed is one JSON object (macro_f1, accuracy, n, per_intent,
-top_confusions, ...); everything before it is a summary for people.
-Exit code 2 when the file is missing or malformed, or there is no model.
+`make eval DATA=<file>` (python -m protheus.trainer evaluar) prints `summary` and then the
+metrics as one JSON line.
 """
+
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import logging
 import os
 import statistics
-import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
-USAGE_ERROR = 2
+from protheus.paths import Project
+
 FALLBACK_INTENT = "nlu_fallback"
+CHANGED_EXAMPLES = 40  # messages whose prediction changed, kept with a registered model
 
 
 @dataclass
@@ -146,45 +147,80 @@ def summary(result: dict, model: Path, data: Path) -> str:
     return "\n".join(lines)
 
 
-def evaluate(data: Path, model: Optional[Path]) -> dict:
-    from protheus.training import active_model
-
-    examples = load_examples(data)
-    model = model or active_model()
-    if model is None or not model.exists():
-        raise EvaluationError("No hay un modelo entrenado: ejecute `make train` primero.")
+def evaluate_examples(examples: list[Example], model: Path) -> dict:
+    """Metrics of `model` on labelled examples (make eval), with the median parse time."""
+    if not model.is_file():
+        raise EvaluationError(f"No existe el modelo {model}.")
     predictions, known, times = asyncio.run(predict(model, [e.text for e in examples]))
     result = metrics(examples, predictions, known)
     result["median_parse_ms"] = round(statistics.median(times), 2)
-    print(summary(result, model, data), flush=True)
     return result
 
 
-def _quiet_logs() -> None:
+def quiet_logs() -> None:
+    """Rasa would print every parse of an evaluation."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
     import structlog  # Rasa's structured logs print parse results at debug level
-    import warnings
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-
     warnings.filterwarnings("ignore")
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description="Evalúa el modelo activo con un archivo NLU de Rasa.")
-    parser.add_argument("data", type=Path, help="archivo YAML de NLU (o carpeta) con ejemplos etiquetados")
-    parser.add_argument("--model", type=Path, default=None, help="modelo .tar.gz (por defecto el activo)")
-    args = parser.parse_args(argv)
-    _quiet_logs()
-    try:
-        result = evaluate(args.data, args.model)
-    except EvaluationError as error:
-        print(f"ERROR: {error}", file=sys.stderr)
-        return USAGE_ERROR
-    print(json.dumps(result, ensure_ascii=False))
-    return 0
+# --- a new model next to the active one ------------------------------------------------
+def evaluate_against_active(project: Project, name: str, active: Optional[Path]) -> tuple[dict, dict]:
+    """The new model's metrics on the test split, and how it compares with the active one."""
+    examples = load_examples(project.test_split)
+    texts = [e.text for e in examples]
+    new_predictions, known, _ = asyncio.run(predict(project.models / name, texts))
+    new_metrics = metrics(examples, new_predictions, known)
+    comparison: dict[str, Any] = {"activo": None}
+    if active is not None and active.is_file() and active.name != name:
+        old_predictions, old_known, _ = asyncio.run(predict(active, texts))
+        old_metrics = metrics(examples, old_predictions, old_known)
+        comparison = {
+            "activo": active.name,
+            "macro_f1_activo": old_metrics["macro_f1"],
+            "por_intencion": {
+                intent: {"antes": old_metrics["per_intent"].get(intent, {}).get("f1"), "despues": values["f1"]}
+                for intent, values in new_metrics["per_intent"].items()
+                if old_metrics["per_intent"].get(intent, {}).get("f1") != values["f1"]
+            },
+            "cambios": [
+                {"texto": e.text, "esperada": e.intent, "antes": o.intent, "despues": n.intent}
+                for e, o, n in zip(examples, old_predictions, new_predictions) if o.intent != n.intent
+            ][:CHANGED_EXAMPLES],
+        }
+    truth, guess = [e.intent for e in examples], [p.intent for p in new_predictions]
+    comparison["matriz"] = confusion_image(project, name, truth, guess)
+    return new_metrics, comparison
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def confusion_image(project: Project, name: str, truth: list[str], guess: list[str]) -> str:
+    """A PNG of the confusion matrix; returns its file name under project.evaluations."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from sklearn.metrics import confusion_matrix
+
+    labels = sorted(set(truth) | set(guess))
+    matrix = confusion_matrix(truth, guess, labels=labels)
+    figure, axes = plt.subplots(figsize=(12, 11), dpi=80)
+    axes.imshow(matrix, cmap="Blues")
+    axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    axes.set_yticks(range(len(labels)), labels, fontsize=7)
+    axes.set_xlabel("predicha")
+    axes.set_ylabel("esperada")
+    axes.set_title(f"Matriz de confusión · {name}")
+    for (row, column), value in np.ndenumerate(matrix):
+        if value:
+            axes.text(column, row, str(value), ha="center", va="center", fontsize=6,
+                      color="white" if value > matrix.max() / 2 else "black")
+    figure.tight_layout()
+    project.evaluations.mkdir(parents=True, exist_ok=True)
+    file_name = name.removesuffix(".tar.gz") + "-confusion.png"
+    figure.savefig(project.evaluations / file_name)
+    plt.close(figure)
+    return file_name
