@@ -1,11 +1,10 @@
-"""What every console view needs, created once per web app."""
+"""What every console view needs, created once per web app: the stores, Rasa, health, templates."""
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -18,10 +17,10 @@ from protheus.db.handoffs import HandoffStore
 from protheus.health import HealthMonitor
 from protheus.rasa_client import RasaClient
 from protheus.paths import Project
-from protheus.vocabulary import Channel, HandoffStatus, InputChannel, Role, RunStatus, label_of
+from protheus.vocabulary import Channel, HandoffStatus, InputChannel, RunStatus, label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
-T = TypeVar("T")
+MAX_AGENT_REPLY = 2000  # characters of one agent reply (the reply form limits it too)
 
 
 @dataclass
@@ -45,11 +44,6 @@ class ConsoleContext:
 
 
 CONSOLE = web.AppKey("console", ConsoleContext)
-
-
-async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Database work off the event loop."""
-    return await asyncio.to_thread(function, *args, **kwargs)
 
 
 def make_templates(timezone: str) -> jinja2.Environment:
@@ -77,29 +71,6 @@ def make_templates(timezone: str) -> jinja2.Environment:
     env.filters.update(fecha=when, porcentaje=percent, antiguedad=age,
                        canal=lambda c: label_of(Channel, c), entrada=lambda c: label_of(InputChannel, c),
                        estado=lambda s: label_of(HandoffStatus, s), corrida=lambda s: label_of(RunStatus, s))
-    env.globals.update(timezone=timezone, Estado=HandoffStatus)
+    env.globals.update(timezone=timezone, Estado=HandoffStatus, max_respuesta=MAX_AGENT_REPLY)
     return env
 
-
-def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
-    ctx = request.app[CONSOLE]
-    session = request.get("session")
-    body = ctx.templates.get_template(template).render(
-        usuario=session.user if session else None, csrf=session.csrf_token if session else "",
-        puede=(lambda permission: session is not None and can(session.user.role, permission)),
-        avisos_salud=request.get("health_warnings", []), ruta=request.path, **values)
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
-
-
-# Who may do what. agente: conversations and the queue; entrenador: conversations (contact
-# data masked) and the trainer pages; admin: everything, and users.
-PERMISSIONS = {
-    Role.AGENT: {"conversaciones", "cola", "datos_personales"},
-    Role.TRAINER: {"conversaciones", "entrenamiento"},
-    Role.ADMIN: {"conversaciones", "cola", "datos_personales", "entrenamiento", "usuarios"},
-}
-
-
-def can(role: str, permission: str) -> bool:
-    term = Role.parse(role)  # enum members hash by name: look up by the member, not its value
-    return term is not None and permission in PERMISSIONS[term]

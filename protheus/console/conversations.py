@@ -5,30 +5,26 @@ import csv
 import io
 import json
 from dataclasses import replace
-from urllib.parse import quote, urlencode
 from datetime import date
 from typing import Callable, Optional
+from urllib.parse import urlencode
 
 from aiohttp import web
 
-from protheus.console.context import CONSOLE, can, render, run
-from protheus.console.security import error_page, requires
+from protheus.console.context import CONSOLE
+from protheus.console.permissions import Permission
+from protheus.console.security import requires
 from protheus.console.transcript import lines
+from protheus.console.views import error_page, masker, notice, page_notices, quote_path, render, run
 from protheus.db.conversations import ConversationFilter, ConversationRow
-from protheus.text import mask_contacts
 
 PER_PAGE = 50
 FILTER_FIELDS = ("desde", "hasta", "intencion", "canal", "confianza_menor", "aclaracion", "texto")
+NOTICES = page_notices("conversacion", {"marcado": "Mensaje marcado para los entrenadores."})
 
 
 class FilterError(ValueError):
     pass
-
-
-def masker(request: web.Request) -> Callable[[str], str]:
-    """Contact data stays visible only for roles allowed to see it."""
-    role = request["session"].user.role
-    return (lambda text: text) if can(role, "datos_personales") else mask_contacts
 
 
 def _date(value: str, label: str) -> Optional[date]:
@@ -74,7 +70,7 @@ def _page(request: web.Request) -> int:
         return 1
 
 
-@requires("conversaciones")
+@requires(Permission.CONVERSATIONS)
 async def conversation_list(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     await run(ctx.conversations.sync)
@@ -118,7 +114,7 @@ def _csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@requires("conversaciones")
+@requires(Permission.CONVERSATIONS)
 async def conversation_export(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     export_format = request.match_info["formato"]
@@ -147,7 +143,7 @@ async def conversation_export(request: web.Request) -> web.StreamResponse:
     return web.Response(text="\ufeff" + buffer.getvalue(), content_type="text/csv", charset="utf-8", headers=headers)
 
 
-@requires("conversaciones")
+@requires(Permission.CONVERSATIONS)
 async def transcript(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     sender_id = request.match_info["sender_id"]
@@ -160,11 +156,11 @@ async def transcript(request: web.Request) -> web.Response:
     pauses = [i["tipo"] for i in items if i["tipo"] in ("pause", "resume")]
     paused = bool(pauses) and pauses[-1] == "pause"
     return render(request, "conversacion.html", conversacion=sender_id, lineas=items, slots=slots,
-                  derivaciones=handoffs, marcados=flagged, en_pausa=paused,
-                  aviso=AVISOS.get(request.query.get("aviso", ""), ""), error=ERRORES.get(request.query.get("error", ""), ""))
+                  derivaciones=handoffs, marcados=flagged, en_pausa=paused, aviso=notice(request),
+                  error=notice(request, "error"))
 
 
-@requires("conversaciones")
+@requires(Permission.CONVERSATIONS)
 async def flag_message(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     form = await request.post()
@@ -177,21 +173,6 @@ async def flag_message(request: web.Request) -> web.StreamResponse:
         return error_page(request, 404, "Solo se pueden marcar mensajes del cliente.")
     await run(ctx.accounts.audit, user, "marcar_mensaje", evento=event_id)
     sender = str(form.get("conversacion", ""))
-    target = f"/consola/conversaciones/{quote_path(sender)}?aviso=marcado#e{event_id}" if sender else "/consola"
+    target = (f"/consola/conversaciones/{quote_path(sender)}?aviso={NOTICES['marcado']}#e{event_id}"
+              if sender else "/consola")
     raise web.HTTPSeeOther(target)
-
-
-def quote_path(value: str) -> str:
-    return quote(value, safe="")
-
-
-AVISOS = {
-    "marcado": "Mensaje marcado para los entrenadores.",
-    "tomada": "Derivación tomada: ahora está a su cargo.",
-    "enviada": "Respuesta enviada al chat del cliente.",
-}
-ERRORES = {
-    "vacia": "Escriba una respuesta antes de enviarla.",
-    "larga": "La respuesta es muy larga (máximo 2000 caracteres).",
-    "rasa": "Rasa no respondió: la respuesta no se envió. Intente de nuevo.",
-}

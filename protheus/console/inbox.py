@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from protheus.console.context import CONSOLE, render, run
-from protheus.console.security import error_page, requires
+from protheus.console.context import CONSOLE
+from protheus.console.permissions import Permission
+from protheus.console.security import requires
+from protheus.console.views import error_page, notice, page_notices, render, run
 from protheus.text import mask_contacts
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
 
-NOTICES = {
+NOTICES = page_notices("bandeja", {
     "etiquetados": "Ejemplos escritos en los datos: {n}. Repetidos (omitidos): {d}.",
     "descartados": "Mensajes descartados: {n}.",
-}
+})
 
 
 def _inbox(request: web.Request) -> Inbox:
@@ -22,11 +24,11 @@ def _inbox(request: web.Request) -> Inbox:
 
 
 def _notice(request: web.Request) -> str:
-    template = NOTICES.get(request.query.get("aviso", ""), "")
-    return template.format(n=request.query.get("n", "0"), d=request.query.get("d", "0")) if template else ""
+    """The notice, with the counts the redirect carried."""
+    return notice(request).format(n=request.query.get("n", "0"), d=request.query.get("d", "0"))
 
 
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def inbox_page(request: web.Request) -> web.Response:
     inbox = _inbox(request)
     items = await run(inbox.items, 200)
@@ -36,7 +38,7 @@ async def inbox_page(request: web.Request) -> web.Response:
                   error=request.query.get("error_texto", "")[:200])
 
 
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def inbox_decide(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     form = await request.post()
@@ -48,10 +50,10 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
     if form.get("accion") == "descartar":
         count = await run(inbox.discard, ids, user)
         await run(ctx.accounts.audit, user, "descartar", eventos=ids)
-        raise web.HTTPSeeOther(f"/consola/entrenamiento?aviso=descartados&n={count}")
+        raise web.HTTPSeeOther(f"/consola/entrenamiento?aviso={NOTICES['descartados']}&n={count}")
     intent = str(form.get("intencion", "")) or None
     if intent and intent not in await run(inbox.files.intents):
         return error_page(request, 400, "Esa intención no está en el catálogo.")
     report = await run(inbox.label, ids, intent, user)
     await run(ctx.accounts.audit, user, "etiquetar", eventos=ids, intencion=intent or "(predicha)", escritos=report.written)
-    raise web.HTTPSeeOther(f"/consola/entrenamiento?aviso=etiquetados&n={len(report.written)}&d={report.duplicates}")
+    raise web.HTTPSeeOther(f"/consola/entrenamiento?aviso={NOTICES['etiquetados']}&n={len(report.written)}&d={report.duplicates}")

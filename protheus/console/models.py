@@ -7,35 +7,33 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from protheus.console.context import CONSOLE, render, run
-from protheus.console.security import error_page, requires
+from protheus.console.context import CONSOLE
+from protheus.console.permissions import Permission
+from protheus.console.security import requires
+from protheus.console.views import error_page, notice, page_notices, render, run
 from protheus.rasa_client import RasaUnavailable
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
 from protheus.trainer.runs import TrainingRuns
 
-NOTICES = {
+NOTICES = page_notices("modelos", {
     "entrenando": "Entrenamiento iniciado: el progreso se ve abajo.",
     "activado": "Modelo activado en el asistente, sin cortar las conversaciones.",
     "revertido": "Se volvió al modelo anterior.",
-}
+})
 
 
-def _notice(request: web.Request) -> str:
-    return NOTICES.get(request.query.get("aviso", ""), "")
-
-
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def models_page(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     runs = TrainingRuns(ctx.db, ctx.project)
     busy = await run(runs.running) is not None
     recent = await run(runs.recent, 5)
     models = await run(ModelRegistry(ctx.db, ctx.project).models)
-    return render(request, "modelos.html", corridas=recent, ocupado=busy, modelos=models, aviso=_notice(request),
+    return render(request, "modelos.html", corridas=recent, ocupado=busy, modelos=models, aviso=notice(request),
                   error=request.query.get("error_texto", "")[:300])
 
 
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def start_training(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     runs = TrainingRuns(ctx.db, ctx.project)
@@ -44,14 +42,14 @@ async def start_training(request: web.Request) -> web.StreamResponse:
     user = request["session"].user.username
     run_id = await run(runs.start_in_background, user)
     await run(ctx.accounts.audit, user, "entrenar", corrida=run_id)
-    raise web.HTTPSeeOther("/consola/entrenamiento/modelos?aviso=entrenando")
+    raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['entrenando']}")
 
 
 def _back_with_error(error: Exception) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(f"/consola/entrenamiento/modelos?error_texto={quote(str(error))}")
 
 
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def activate_model(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     form = await request.post()
@@ -64,10 +62,10 @@ async def activate_model(request: web.Request) -> web.StreamResponse:
     except RasaUnavailable:
         raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no se activó."))
     await run(ctx.accounts.audit, user, "activar_modelo", modelo=name)
-    raise web.HTTPSeeOther("/consola/entrenamiento/modelos?aviso=activado")
+    raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['activado']}")
 
 
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def rollback_model(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     user = request["session"].user.username
@@ -78,10 +76,10 @@ async def rollback_model(request: web.Request) -> web.StreamResponse:
     except RasaUnavailable:
         raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no cambió."))
     await run(ctx.accounts.audit, user, "revertir_modelo", modelo=model.name)
-    raise web.HTTPSeeOther("/consola/entrenamiento/modelos?aviso=revertido")
+    raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['revertido']}")
 
 
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def model_page(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     model = await run(ModelRegistry(ctx.db, ctx.project).get, request.match_info["name"])
@@ -90,7 +88,7 @@ async def model_page(request: web.Request) -> web.Response:
     return render(request, "modelo.html", modelo=model)
 
 
-@requires("entrenamiento")
+@requires(Permission.TRAINING)
 async def confusion_image(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     name = request.match_info["file"]

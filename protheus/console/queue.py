@@ -1,53 +1,65 @@
 """The hand-off queue: open hand-offs by channel; take, reply, close (which resumes the bot)."""
+
 from __future__ import annotations
 
 import logging
 from itertools import groupby
+from typing import Optional
 
 from aiohttp import web
 
-from protheus.console.context import CONSOLE, can, render, run
-from protheus.console.conversations import masker, quote_path
-from protheus.console.security import error_page, requires
-from protheus.db.handoffs import HandoffError, ensure_workable
+from protheus.console.context import CONSOLE, MAX_AGENT_REPLY
+from protheus.console.permissions import Permission
+from protheus.console.security import requires
+from protheus.console.views import allowed, error_page, masker, notice, page_notices, quote_path, render, run
+from protheus.db.handoffs import HandoffError, HandoffInfo, ensure_workable
 from protheus.messages import message
 from protheus.rasa_client import RasaUnavailable
 from protheus.vocabulary import Channel
 
 logger = logging.getLogger(__name__)
-MAX_REPLY = 2000
+NOTICES = page_notices("cola", {
+    "tomada": "Derivación tomada: ahora está a su cargo.",
+    "enviada": "Respuesta enviada al chat del cliente.",
+    "cerrada": "Derivación cerrada: el asistente vuelve a responder.",
+})
+ERRORS = page_notices("cola", {
+    "vacia": "Escriba una respuesta antes de enviarla.",
+    "larga": f"La respuesta es muy larga (máximo {MAX_AGENT_REPLY} caracteres).",
+    "rasa": "Rasa no respondió: la respuesta no se envió. Intente de nuevo.",
+})
 
 
 def _back(handoff_sender: str, key: str, kind: str = "aviso") -> web.HTTPSeeOther:
+    """To the conversation's transcript, where the reply form and the notice are."""
     return web.HTTPSeeOther(f"/consola/conversaciones/{quote_path(handoff_sender)}?{kind}={key}#derivaciones")
 
 
-@requires("cola")
+@requires(Permission.QUEUE)
 async def queue_page(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     order = list(Channel)
     handoffs = sorted(await run(ctx.handoffs.open), key=lambda h: (order.index(h.channel), h.created_at))
     mask = masker(request)
-    groups = [(channel, [(h, mask(h.summary)) for h in items]) for channel, items in groupby(handoffs, key=lambda h: h.channel)]
-    return render(request, "cola.html", grupos=groups, total=len(handoffs),
-                  aviso="Derivación cerrada: el asistente vuelve a responder." if request.query.get("aviso") == "cerrada" else "")
+    groups = [(channel, [(h, mask(h.summary)) for h in items])
+              for channel, items in groupby(handoffs, key=lambda h: h.channel)]
+    return render(request, "cola.html", grupos=groups, total=len(handoffs), aviso=notice(request))
 
 
-async def _mine(request: web.Request):
-    """The hand-off in the URL, if the current user may work on it (taken by them, or admin)."""
+async def _workable(request: web.Request) -> tuple[Optional[HandoffInfo], Optional[web.Response]]:
+    """The hand-off in the URL, if the current user may work on it (taken by them, or any_handoff)."""
     ctx = request.app[CONSOLE]
     handoff = await run(ctx.handoffs.get, request.match_info["handoff_id"])
     if handoff is None:
         return None, error_page(request, 404, "La derivación no existe.")
-    user = request["session"].user
     try:
-        ensure_workable(handoff, user.username, can(user.role, "usuarios"))
+        ensure_workable(handoff, request["session"].user.username, allowed(request, Permission.ANY_HANDOFF))
     except HandoffError as error:
         return None, error_page(request, 409, str(error))
     return handoff, None
 
 
-@requires("cola")
+@requires(Permission.QUEUE)
 async def take(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     user = request["session"].user.username
@@ -56,35 +68,35 @@ async def take(request: web.Request) -> web.StreamResponse:
     except HandoffError as error:
         return error_page(request, 409, str(error))
     await run(ctx.accounts.audit, user, "tomar_derivacion", derivacion=handoff.id)
-    raise _back(handoff.sender_id, "tomada")
+    raise _back(handoff.sender_id, NOTICES["tomada"])
 
 
-@requires("cola")
+@requires(Permission.QUEUE)
 async def reply(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
-    handoff, problem = await _mine(request)
-    if problem is not None:  # a Response is falsy (it is an empty mapping)
+    handoff, problem = await _workable(request)
+    if handoff is None:
         return problem
     text = str((await request.post()).get("texto", "")).strip()
     if not text:
-        raise _back(handoff.sender_id, "vacia", "error")
-    if len(text) > MAX_REPLY:
-        raise _back(handoff.sender_id, "larga", "error")
+        raise _back(handoff.sender_id, ERRORS["vacia"], "error")
+    if len(text) > MAX_AGENT_REPLY:
+        raise _back(handoff.sender_id, ERRORS["larga"], "error")
     user = request["session"].user.username
     try:
         await ctx.rasa.send_agent_message(handoff.sender_id, text, user)
     except RasaUnavailable:
         logger.exception("Could not deliver the reply to %s", handoff.sender_id)
-        raise _back(handoff.sender_id, "rasa", "error")
+        raise _back(handoff.sender_id, ERRORS["rasa"], "error")
     await run(ctx.accounts.audit, user, "responder_derivacion", derivacion=handoff.id)
-    raise _back(handoff.sender_id, "enviada")
+    raise _back(handoff.sender_id, NOTICES["enviada"])
 
 
-@requires("cola")
+@requires(Permission.QUEUE)
 async def close(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
-    handoff, problem = await _mine(request)
-    if problem is not None:  # a Response is falsy (it is an empty mapping)
+    handoff, problem = await _workable(request)
+    if handoff is None:
         return problem
     user = request["session"].user
     try:
@@ -92,10 +104,10 @@ async def close(request: web.Request) -> web.StreamResponse:
         await ctx.rasa.send_agent_message(handoff.sender_id, message("agente_cierra")["text"], user.username)
     except RasaUnavailable:
         logger.exception("Could not resume %s", handoff.sender_id)
-        raise _back(handoff.sender_id, "rasa", "error")
+        raise _back(handoff.sender_id, ERRORS["rasa"], "error")
     try:
-        await run(ctx.handoffs.close, handoff.id, user.username, can(user.role, "usuarios"))
+        await run(ctx.handoffs.close, handoff.id, user.username, allowed(request, Permission.ANY_HANDOFF))
     except HandoffError as error:
         return error_page(request, 409, str(error))
     await run(ctx.accounts.audit, user.username, "cerrar_derivacion", derivacion=handoff.id)
-    raise web.HTTPSeeOther("/consola/cola?aviso=cerrada")
+    raise web.HTTPSeeOther(f"/consola/cola?aviso={NOTICES['cerrada']}")

@@ -6,12 +6,13 @@ import json
 from aiohttp import web
 
 from protheus.console import conversations, inbox, models, queue, security, users
-from protheus.console.context import CONSOLE, ConsoleContext, can
+from protheus.console.context import CONSOLE, ConsoleContext
+from protheus.console.permissions import Permission, can
 
 
 async def home(request: web.Request) -> web.StreamResponse:
     role = request["session"].user.role
-    target = "/consola/cola" if can(role, "cola") else "/consola/conversaciones"
+    target = "/consola/cola" if can(role, Permission.QUEUE) else "/consola/conversaciones"
     raise web.HTTPSeeOther(target)
 
 

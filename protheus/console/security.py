@@ -16,7 +16,9 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from protheus.console.context import CONSOLE, can, render, run
+from protheus.console.context import CONSOLE
+from protheus.console.permissions import Permission, can
+from protheus.console.views import error_page, render, run
 from protheus.db.accounts import AccountError, TooManyAttempts
 from protheus.settings import secure_cookies
 
@@ -31,7 +33,7 @@ CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src
                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
-def requires(permission: str) -> Callable[[Handler], Handler]:
+def requires(permission: Permission) -> Callable[[Handler], Handler]:
     def mark(handler: Handler) -> Handler:
         handler.permission = permission  # type: ignore[attr-defined]
         return handler
@@ -66,10 +68,6 @@ def safe_next(target: Optional[str]) -> str:
     if target and target.startswith("/consola") and not target.startswith("//") and "\\" not in target:
         return target
     return "/consola"
-
-
-def error_page(request: web.Request, status: int, message: str) -> web.Response:
-    return render(request, "error.html", status=status, mensaje=message)
 
 
 @web.middleware

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from protheus.console.context import CONSOLE, render, run
+from protheus.console.context import CONSOLE
+from protheus.console.permissions import Permission
 from protheus.console.security import requires
+from protheus.console.views import render, run
 from protheus.db.accounts import AccountError
 from protheus.vocabulary import Role
 
@@ -15,12 +17,12 @@ async def _page(request: web.Request, status: int = 200, error: str = "", aviso:
                   error=error, aviso=aviso, auditoria=await run(ctx.accounts.audit_entries, 50))
 
 
-@requires("usuarios")
+@requires(Permission.USERS)
 async def users_page(request: web.Request) -> web.Response:
     return await _page(request)
 
 
-@requires("usuarios")
+@requires(Permission.USERS)
 async def create_user(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     form = await request.post()
@@ -34,7 +36,7 @@ async def create_user(request: web.Request) -> web.Response:
     return await _page(request, aviso=f"Usuario «{user.username}» creado con el rol {user.role}.")
 
 
-@requires("usuarios")
+@requires(Permission.USERS)
 async def update_user(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     form = await request.post()

@@ -13,6 +13,7 @@ from protheus.db.conversations import ConversationStore
 from protheus.messages import message
 from tests.console.console_client import TZ, console, write_status
 from tests.console.events import HOSTILE, ConversationPaused, action, bot, session_start, store, user
+from protheus.console.context import MAX_AGENT_REPLY
 from protheus.db.handoffs import HandoffStore
 
 START = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo(TZ)).timestamp()
@@ -186,8 +187,14 @@ def test_queue_take_reply_close(db, status_file, chats):
             assert status == 200 and chats.id in body and "Agente de Soporte" in body
             assert (await c.post(f"/consola/derivaciones/{chats.id}/responder", {"texto": "hola"})).status == 409
             await c.post(f"/consola/derivaciones/{chats.id}/tomar")
+            status, body = await c.get("/consola/conversaciones/web-agente")
+            assert f'maxlength="{MAX_AGENT_REPLY}"' in body
+            response = await c.post(f"/consola/derivaciones/{chats.id}/responder", {"texto": "x" * (MAX_AGENT_REPLY + 1)})
+            assert "error=cola.larga" in response.headers["Location"] and c.rasa.posted == []
             response = await c.post(f"/consola/derivaciones/{chats.id}/responder", {"texto": "Hola, soy Ana. ¿En qué le ayudo?"})
-            assert response.status == 303 and "aviso=enviada" in response.headers["Location"]
+            assert response.status == 303 and "aviso=cola.enviada" in response.headers["Location"]
+            status, body = await c.get(response.headers["Location"])
+            assert "Respuesta enviada al chat del cliente." in body
             sender, params, events = c.rasa.posted[-1]
             assert sender == "web-agente" and params["output_channel"] == "latest" and params["execute_side_effects"] == "true"
             assert events == [{"event": "bot", "text": "Hola, soy Ana. ¿En qué le ayudo?", "metadata": {"agente": "ana"}}]
@@ -207,7 +214,7 @@ def test_reply_when_rasa_is_down_is_not_lost_silently(db, status_file, chats):
             await c.post(f"/consola/derivaciones/{chats.id}/tomar")
             c.rasa.up = False
             response = await c.post(f"/consola/derivaciones/{chats.id}/cerrar")
-            assert "error=rasa" in response.headers["Location"]
+            assert "error=cola.rasa" in response.headers["Location"]
             assert HandoffStore(db).get(chats.id).status == "en_curso"  # not closed: the bot was not resumed
             status, body = await c.get(response.headers["Location"])
             assert "Rasa no respondió" in body and "Rasa no responde" in body

@@ -70,9 +70,9 @@ def test_models_page_and_refused_activation(db, status_file, project):
             status, body = await c.get("/consola/entrenamiento/modelos/nuevo.tar.gz")
             assert status == 200 and "&lt;script&gt;x&lt;/script&gt;" in body
             response = await c.post("/consola/entrenamiento/modelos/nuevo.tar.gz/activar", {"confirmar": "1"})
-            assert "aviso=activado" in response.headers["Location"]
+            assert "aviso=modelos.activado" in response.headers["Location"]
             assert registry.active().name == "nuevo.tar.gz"
             assert c.rasa.loaded == [str((project.models / "nuevo.tar.gz").resolve())]
             response = await c.post("/consola/entrenamiento/revertir")
-            assert "aviso=revertido" in response.headers["Location"] and registry.active().name == "viejo.tar.gz"
+            assert "aviso=modelos.revertido" in response.headers["Location"] and registry.active().name == "viejo.tar.gz"
     asyncio.run(scenario())
