@@ -24,6 +24,15 @@ def test_every_reply_quotes_its_guideline_passages(pautas, domain):
             assert normalise(passage) in reply, f"utter_{intent} no cita: {passage!r}"
 
 
+def test_the_consulting_terms_question_quotes_the_billing_term(pautas, domain):
+    """PRODUCT.md: consulting hand-offs first quote the billing term and ask for acceptance."""
+    from protheus.messages import question as form_question
+
+    question = normalise(form_question("acepta_terminos_consultoria")["text"])
+    billing = next(p for p in pautas["info_consultoria"] if "100% facturado" in p)
+    assert normalise(billing) in question and question.endswith("¿Acepta estas condiciones para que registre la solicitud?")
+
+
 def test_out_of_scope_replies_name_their_channel(catalogue, domain):
     section = {n for n, s in catalogue.items() if s.get("canal") in ("consultoria_remota", "externo") and s.get("pauta")}
     out_of_scope = {n for n in section if n not in ("solicitar_consultoria",)}
