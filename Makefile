@@ -7,11 +7,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup run shell train bandeja eval test validate bench db admin import-customers clean
+.PHONY: help setup run shell train bandeja eval test lint fmt validate bench db admin import-customers clean
 
 help:
 	@echo "make run     instala, entrena si hace falta e inicia el asistente"
-	@echo "make test    instala, entrena si hace falta y corre todas las pruebas"
+	@echo "make test    instala, entrena si hace falta y corre todas las pruebas (estilo, tipos y pytest)"
+	@echo "make fmt     da formato al código y corrige lo que ruff sabe corregir"
 	@echo "make shell   conversar con el bot en la terminal"
 	@echo "make train   entrenar, evaluar y activar (si no empeora); con make run abierto, sin reiniciarlo"
 	@echo "make bandeja mensajes de clientes por revisar (python -m protheus.trainer --help)"
@@ -43,9 +44,19 @@ DATA ?= tests/nlu
 eval: setup
 	@$(PY) -m protheus.trainer evaluar $(DATA)
 
-test: setup
+test: setup lint
 	@$(PY) -m protheus.trainer preparar --siempre
 	@$(PY) -m pytest
+
+# Style (ruff) and types (mypy); their configuration is in pyproject.toml.
+lint: setup
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@.venv/bin/mypy
+
+fmt: setup
+	@.venv/bin/ruff format .
+	@.venv/bin/ruff check --fix .
 
 bench: setup
 	@$(PY) bench/compare_pipelines.py

@@ -6,7 +6,7 @@ responses as unused (it does not see that forms ask with them), and the suite ke
 """
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -19,44 +19,42 @@ class AskSlot(Action, ABC):
     """Asks for `slot()` with its question from mensajes.yml. Abstract: not registered itself."""
 
     @abstractmethod
-    def slot(self) -> Text:
+    def slot(self) -> str:
         """The slot this action asks for."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot()}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(**question(self.slot()))
         return []
 
 
 class AskModule(AskSlot):
-    def slot(self) -> Text:
+    def slot(self) -> str:
         return "modulo"
 
 
 class AskErrorDescription(AskSlot):
-    def slot(self) -> Text:
+    def slot(self) -> str:
         return "descripcion_error"
 
 
 class AskReproducesInStandard(AskSlot):
-    def slot(self) -> Text:
+    def slot(self) -> str:
         return "reproduce_en_estandar"
 
 
 class AskOnlySpecificRecords(AskSlot):
-    def slot(self) -> Text:
+    def slot(self) -> str:
         return "solo_registros_especificos"
 
 
 class AskCustomerCode(AskSlot):
-    def slot(self) -> Text:
+    def slot(self) -> str:
         return "codigo_cliente"
 
 
 class AskConsultingTermsAccepted(AskSlot):
-    def slot(self) -> Text:
+    def slot(self) -> str:
         return "acepta_terminos_consultoria"

@@ -3,7 +3,8 @@
 The buttons themselves are the domain response `utter_ask_affirmation`, which
 reads the slots set here, so their wording stays in the domain.
 """
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,15 +15,24 @@ from actions.routing import routing_table
 # Intents never offered as an interpretation.
 # Answers and courtesies (sí, no, hola...) are not a topic to offer.
 NOT_OFFERED = {
-    "nlu_fallback", "out_of_scope", "entrada_no_valida", "fuera_de_dominio", "hablar_con_humano",
-    "afirmar", "negar", "saludo", "despedida", "agradecimiento", "cancelar",
+    "nlu_fallback",
+    "out_of_scope",
+    "entrada_no_valida",
+    "fuera_de_dominio",
+    "hablar_con_humano",
+    "afirmar",
+    "negar",
+    "saludo",
+    "despedida",
+    "agradecimiento",
+    "cancelar",
 }
 # Offered when the message carried no ranking (e.g. a "/nlu_fallback" payload).
 MOST_COMMON = ["reportar_error", "consulta_funcional"]
 OPTIONS = 2
 
 
-def likeliest_intents(tracker: Tracker, count: int = OPTIONS) -> List[Text]:
+def likeliest_intents(tracker: Tracker, count: int = OPTIONS) -> list[str]:
     """The `count` best-ranked offerable intents of the last message."""
     table = routing_table()
     ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []]
@@ -36,14 +46,15 @@ def likeliest_intents(tracker: Tracker, count: int = OPTIONS) -> List[Text]:
 
 
 class ActionPrepareClarification(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_preparar_aclaracion"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         table = routing_table()
-        events: List[EventType] = []
+        events: list[EventType] = []
         for position, intent in enumerate(likeliest_intents(tracker), start=1):
-            events += [SlotSet(f"opcion_{position}", intent), SlotSet(f"opcion_{position}_etiqueta", table.label(intent))]
+            events += [
+                SlotSet(f"opcion_{position}", intent),
+                SlotSet(f"opcion_{position}_etiqueta", table.label(intent)),
+            ]
         return events

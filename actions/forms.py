@@ -3,11 +3,12 @@
 Shared answers (yes/no, customer code) are validated in one base class; each form
 adds its own slots. Every re-prompt is a domain response.
 """
+
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,19 +16,49 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import customers
-from protheus.messages import message
 from actions.modules import normalise_module
+from protheus.messages import message
 from protheus.text import fold
 
-YES_WORDS = {"si", "sí", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon", "asi es", "acepto", "de acuerdo", "true", "verdadero", "yes"}
-NO_WORDS = {"no", "nop", "nope", "negativo", "para nada", "nunca", "no acepto", "todavia no", "tampoco", "false", "falso"}
+YES_WORDS = {
+    "si",
+    "sí",
+    "claro",
+    "correcto",
+    "exacto",
+    "afirmativo",
+    "dale",
+    "ok",
+    "okay",
+    "sip",
+    "simon",
+    "asi es",
+    "acepto",
+    "de acuerdo",
+    "true",
+    "verdadero",
+    "yes",
+}
+NO_WORDS = {
+    "no",
+    "nop",
+    "nope",
+    "negativo",
+    "para nada",
+    "nunca",
+    "no acepto",
+    "todavia no",
+    "tampoco",
+    "false",
+    "falso",
+}
 FOLDED_YES = {fold(w) for w in YES_WORDS}
 FOLDED_NO = {fold(w) for w in NO_WORDS}
 MIN_DESCRIPTION_WORDS = 4
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 
 
-def yes_or_no(tracker: Tracker, value: Any) -> Optional[bool]:
+def yes_or_no(tracker: Tracker, value: Any) -> bool | None:
     """The customer's answer to a yes/no question: by intent first, then by its first words."""
     if isinstance(value, bool):
         return value
@@ -46,7 +77,7 @@ def yes_or_no(tracker: Tracker, value: Any) -> Optional[bool]:
     return None
 
 
-def code_candidates(text: str) -> List[str]:
+def code_candidates(text: str) -> list[str]:
     """Code-like words of the answer ("mi código es STD01" → ["STD01"]), those with digits first."""
     words = [re.sub(r"[^\w-]", "", w).upper() for w in text.split()]
     codes = [w for w in words if CODE.match(w)]
@@ -58,10 +89,10 @@ class SupportFormValidation(FormValidationAction, ABC):
     """Answers shared by several forms. Abstract: the action server does not register it."""
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The validation action's name, validate_<form>."""
 
-    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         answer = yes_or_no(tracker, value)
         if answer is None:
             dispatcher.utter_message(**message("responda_si_o_no"))
@@ -69,7 +100,7 @@ class SupportFormValidation(FormValidationAction, ABC):
 
     def validate_codigo_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         candidates = code_candidates(str(value or ""))
         if not candidates:
             dispatcher.utter_message(**message("codigo_cliente_no_valido"))
@@ -86,12 +117,12 @@ class SupportFormValidation(FormValidationAction, ABC):
 
 
 class ValidateErrorForm(SupportFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulario_error"
 
     async def extract_descripcion_error(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """The first message of an error report usually describes it: do not ask again."""
         if tracker.get_slot("descripcion_error") or tracker.get_slot("requested_slot"):
             return {}
@@ -103,7 +134,7 @@ class ValidateErrorForm(SupportFormValidation):
 
     def validate_modulo(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         module = normalise_module(str(value or ""))
         if module is None:
             dispatcher.utter_message(**message("modulo_no_valido", texto=str(value or "")[:60]))
@@ -111,28 +142,28 @@ class ValidateErrorForm(SupportFormValidation):
 
     def validate_descripcion_error(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         text = str(value or "").strip()
         if len(text.split()) < 2:
             dispatcher.utter_message(**message("descripcion_muy_corta"))
             return {"descripcion_error": None}
         return {"descripcion_error": text[:2000]}
 
-    def validate_reproduce_en_estandar(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_reproduce_en_estandar(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._yes_no("reproduce_en_estandar", value, dispatcher, tracker)
 
-    def validate_solo_registros_especificos(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_solo_registros_especificos(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._yes_no("solo_registros_especificos", value, dispatcher, tracker)
 
 
 class ValidateUrgentForm(SupportFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulario_urgente"
 
 
 class ValidateConsultingForm(SupportFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulario_consultoria"
 
-    def validate_acepta_terminos_consultoria(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_acepta_terminos_consultoria(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._yes_no("acepta_terminos_consultoria", value, dispatcher, tracker)

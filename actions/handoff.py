@@ -4,11 +4,13 @@ Which intent is being handed off, and where to, comes from the routing table
 (routing.yml) and the triage rules (actions/triage.py); every text the customer
 reads is in mensajes.yml.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
@@ -16,24 +18,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import customers, handoffs
-from protheus.messages import message
 from actions.routing import routing_table
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.handoffs import HandoffStore
+from protheus.messages import message
 from protheus.prime_hours import describe, next_opening, within_prime_hours
 from protheus.vocabulary import Channel
 
 logger = logging.getLogger(__name__)
 
 # Slots of one triage; cleared once the hand-off is registered or refused.
-TRIAGE_SLOTS = ["modulo", "descripcion_error", "reproduce_en_estandar", "solo_registros_especificos",
-                "acepta_terminos_consultoria"]
+TRIAGE_SLOTS = [
+    "modulo",
+    "descripcion_error",
+    "reproduce_en_estandar",
+    "solo_registros_especificos",
+    "acepta_terminos_consultoria",
+]
 # Set while the consulting terms await the customer's answer; a rule then opens
 # formulario_consultoria (data/rules/formularios.yml).
 NEEDS_ACCEPTANCE = "requiere_aceptacion"
 
 
-def topic_intent(tracker: Tracker) -> Optional[str]:
+def topic_intent(tracker: Tracker) -> str | None:
     """The most recent customer intent that has a hand-off route (answers like 'sí' have none)."""
     table = routing_table()
     for event in reversed(tracker.events):
@@ -53,12 +60,13 @@ def asked_for_urgent_attention(tracker: Tracker) -> bool:
     )
 
 
-def collected_slots(tracker: Tracker, intent: str) -> Dict[str, Any]:
-    return {name: tracker.get_slot(name) for name in routing_table().collected(intent)
-            if tracker.get_slot(name) is not None}
+def collected_slots(tracker: Tracker, intent: str) -> dict[str, Any]:
+    return {
+        name: tracker.get_slot(name) for name in routing_table().collected(intent) if tracker.get_slot(name) is not None
+    }
 
 
-def summary(intent: str, slots: Dict[str, Any]) -> str:
+def summary(intent: str, slots: dict[str, Any]) -> str:
     """One line for the agent who picks the hand-off up."""
     labels = {True: "sí", False: "no"}
     parts = [routing_table().label(intent) or intent]
@@ -66,35 +74,36 @@ def summary(intent: str, slots: Dict[str, Any]) -> str:
     return ". ".join(str(p) for p in parts)
 
 
-def _reset_triage() -> List[EventType]:
+def _reset_triage() -> list[EventType]:
     return [SlotSet(name, None) for name in TRIAGE_SLOTS] + [SlotSet(NEEDS_ACCEPTANCE, False)]
 
 
 class ActionCancelRequest(Action):
     """The customer stopped a form: nothing is registered and the triage starts afresh."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancelar_solicitud"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(**message("formulario_cancelado"))
         return _reset_triage()
 
 
 class ActionHandOff(Action):
-    def __init__(self, customers: Callable[[], CustomerStore] = customers,
-                 handoffs: Callable[[], HandoffStore] = handoffs,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(
+        self,
+        customers: Callable[[], CustomerStore] = customers,
+        handoffs: Callable[[], HandoffStore] = handoffs,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
         self._customers = customers
         self._handoffs = handoffs
         self._clock = clock
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_derivar"
 
-    def _customer(self, code: Optional[str]) -> Optional[CustomerInfo]:
+    def _customer(self, code: str | None) -> CustomerInfo | None:
         if not code:
             return None
         try:
@@ -103,9 +112,7 @@ class ActionHandOff(Action):
             logger.exception("Could not read customer %s", code)
             return None
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = topic_intent(tracker)
         route = routing_table().get(intent)
         if route is None or intent is None:
@@ -142,7 +149,7 @@ class ActionHandOff(Action):
         # One message: the Spanish text for the customer and the hand-off payload (PRODUCT.md).
         dispatcher.utter_message(**message(key, handoff_id=handoff.id, **extra), json_message=payload)
 
-        events: List[EventType] = [SlotSet("handoff_id", handoff.id), *_reset_triage()]
+        events: list[EventType] = [SlotSet("handoff_id", handoff.id), *_reset_triage()]
         if channel is Channel.LIVE_AGENT:
             # The bot stays silent until an agent releases it (a "resume" event). The
             # action_listen keeps the rules matching when the conversation resumes.

@@ -1,9 +1,9 @@
 """Protheus modules and routines the customer may name (data/nlu/entidades.yml)."""
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 import yaml
 
@@ -29,7 +29,7 @@ def module_names() -> dict[str, str]:
     return names
 
 
-def normalise_module(text: Optional[str]) -> Optional[str]:
+def normalise_module(text: str | None) -> str | None:
     """The module code or routine named in the text, or None when there is none."""
     if not text:
         return None

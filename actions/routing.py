@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 import yaml
 
@@ -25,15 +26,15 @@ class RoutingError(ValueError):
 class Route:
     intent: str
     label: str
-    channel: Optional[Channel] = None  # None: no hand-off, or decided by `triage`
-    triage: Optional[str] = None  # a rule of actions/triage.py
+    channel: Channel | None = None  # None: no hand-off, or decided by `triage`
+    triage: str | None = None  # a rule of actions/triage.py
     collected: tuple[str, ...] = ()
 
     @property
     def hands_off(self) -> bool:
         return self.channel is not None or self.triage is not None
 
-    def decide(self, slots: Mapping[str, Any], customer: Optional[CustomerInfo], urgent: bool) -> Optional[Channel]:
+    def decide(self, slots: Mapping[str, Any], customer: CustomerInfo | None, urgent: bool) -> Channel | None:
         """The channel of this route for the answers given (None: no hand-off)."""
         if self.triage is not None:
             return TRIAGE_RULES[self.triage](slots, customer, urgent)
@@ -47,8 +48,13 @@ def _route(intent: str, spec: dict) -> Route:
     if triage is None and channel != NO_HANDOFF and Channel.parse(channel) is None:
         names = ", ".join([NO_HANDOFF, *(c.value for c in Channel)])
         raise RoutingError(f"routing.yml, {intent}: el canal «{channel}» no existe (use {names}).")
-    return Route(intent, spec["etiqueta"], None if triage or channel == NO_HANDOFF else Channel(channel), triage,
-                 tuple(spec.get("recopilar") or ()))
+    return Route(
+        intent,
+        spec["etiqueta"],
+        None if triage or channel == NO_HANDOFF else Channel(channel),
+        triage,
+        tuple(spec.get("recopilar") or ()),
+    )
 
 
 class RoutingTable:
@@ -58,14 +64,14 @@ class RoutingTable:
         self._routes = routes
 
     @classmethod
-    def load(cls, path: Path = PROJECT.routing) -> "RoutingTable":
+    def load(cls, path: Path = PROJECT.routing) -> RoutingTable:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))["intents"]
         return cls({name: _route(name, spec) for name, spec in raw.items()})
 
-    def get(self, intent: Optional[str]) -> Optional[Route]:
+    def get(self, intent: str | None) -> Route | None:
         return self._routes.get(intent) if intent else None
 
-    def label(self, intent: str) -> Optional[str]:
+    def label(self, intent: str) -> str | None:
         route = self._routes.get(intent)
         return route.label if route else None
 

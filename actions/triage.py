@@ -5,15 +5,16 @@ Each triage rule is named in routing.yml (`triaje:`) by the intents it decides f
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from protheus.db.customers import CustomerInfo
 from protheus.vocabulary import Channel
 
-TriageRule = Callable[[Mapping[str, Any], Optional[CustomerInfo], bool], Channel]
+TriageRule = Callable[[Mapping[str, Any], CustomerInfo | None, bool], Channel]
 
 
-def error_channel(slots: Mapping[str, Any], customer: Optional[CustomerInfo], urgent: bool) -> Channel:
+def error_channel(slots: Mapping[str, Any], customer: CustomerInfo | None, urgent: bool) -> Channel:
     """reportar_error: Prime for a Prime customer with a critical process; Remote Consulting
     when it does not reproduce in a standard environment or only with specific records."""
     if customer is not None and customer.is_prime and urgent:
@@ -23,7 +24,7 @@ def error_channel(slots: Mapping[str, Any], customer: Optional[CustomerInfo], ur
     return Channel.STANDARD
 
 
-def urgent_channel(slots: Mapping[str, Any], customer: Optional[CustomerInfo], urgent: bool) -> Channel:
+def urgent_channel(slots: Mapping[str, Any], customer: CustomerInfo | None, urgent: bool) -> Channel:
     """atencion_urgente: Prime customers to the Prime team, everyone else to Remote Consulting."""
     return Channel.PRIME if customer is not None and customer.is_prime else Channel.CONSULTING
 

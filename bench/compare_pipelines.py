@@ -5,6 +5,7 @@ evaluated with `python -m protheus.trainer evaluar` in its own process. Prints a
 writes it to docs/pipeline.md (with the raw figures in docs/pipeline-results.json).
 Usage: python bench/compare_pipelines.py [candidate.yml ...]
 """
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,23 @@ RESULTS = ROOT / "docs" / "pipeline-results.json"
 def train(config: Path, out: Path) -> tuple[Path, float]:
     started = time.perf_counter()
     subprocess.run(
-        [RASA, "train", "nlu", "--config", str(config), "--nlu", str(PROJECT.data), "--out", str(out),
-         "--fixed-model-name", config.stem],
-        cwd=ROOT, check=True, capture_output=True, env=NO_CACHE,
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            str(config),
+            "--nlu",
+            str(PROJECT.data),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            config.stem,
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env=NO_CACHE,
     )
     return out / f"{config.stem}.tar.gz", time.perf_counter() - started
 
@@ -38,7 +53,10 @@ def train(config: Path, out: Path) -> tuple[Path, float]:
 def evaluate(model: Path) -> dict:
     result = subprocess.run(
         [PYTHON, "-m", "protheus.trainer", "evaluar", str(PROJECT.test_split), "--modelo", str(model)],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -66,14 +84,16 @@ def main() -> None:
     RESULTS.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     baseline = rows.get("a_sparse")
     lines = [
-        "| candidato | macro-F1 | exactitud | aclaraciones | entrenamiento NLU (s) | × base | parse mediana (ms) | × base |",
+        "| candidato | macro-F1 | exactitud | aclaraciones | entrenamiento NLU (s) | × base "
+        "| parse mediana (ms) | × base |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows.items():
         t_ratio = f"{r['train_s'] / baseline['train_s']:.2f}" if baseline else "-"
         p_ratio = f"{r['median_parse_ms'] / baseline['median_parse_ms']:.2f}" if baseline else "-"
         lines.append(
-            f"| {name} | {r['macro_f1']:.3f} | {r['accuracy']:.3f} | {r['fallback_rate']:.1%} | {r['train_s']} | {t_ratio} | {r['median_parse_ms']} | {p_ratio} |"
+            f"| {name} | {r['macro_f1']:.3f} | {r['accuracy']:.3f} | {r['fallback_rate']:.1%} | {r['train_s']} "
+            f"| {t_ratio} | {r['median_parse_ms']} | {p_ratio} |"
         )
     table = "\n".join(lines)
     print(table)

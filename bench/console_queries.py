@@ -6,32 +6,46 @@ measured in the same run, is what the console would do without the index: read t
 events and aggregate them per conversation on every page view.
 Usage: python bench/console_queries.py [--events 100000] [--runs 15] [--postgres]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import create_engine, insert, select, text
 
-from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore
 from protheus.db import prepare
+from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore
 from protheus.db.database import Database
 from protheus.text import fold
 
-INTENTS = ["reportar_error", "info_prime", "solicitar_capacitacion", "horario_atencion", "hablar_con_humano",
-           "consulta_sql_personalizada", "recuperar_backup", "info_consultoria"]
-PHRASES = ["al grabar el pedido sale un error", "qué es el soporte prime", "necesito una capacitación",
-           "en qué horario atienden", "quiero hablar con una persona", "necesito una consulta SQL",
-           "recuperar un backup de ayer", "cuánto cuesta la consultoría"]
+INTENTS = [
+    "reportar_error",
+    "info_prime",
+    "solicitar_capacitacion",
+    "horario_atencion",
+    "hablar_con_humano",
+    "consulta_sql_personalizada",
+    "recuperar_backup",
+    "info_consultoria",
+]
+PHRASES = [
+    "al grabar el pedido sale un error",
+    "qué es el soporte prime",
+    "necesito una capacitación",
+    "en qué horario atienden",
+    "quiero hablar con una persona",
+    "necesito una consulta SQL",
+    "recuperar un backup de ayer",
+    "cuánto cuesta la consultoría",
+]
 EVENTS_PER_CONVERSATION = 10
 START = 1_793_000_000.0  # November 2026
 
@@ -39,11 +53,21 @@ START = 1_793_000_000.0  # November 2026
 def conversation_events(sender: str, start: float, rng: random.Random) -> list[dict]:
     channel = rng.choice(["socketio", "rest"])
     rows, clock = [], start
+
     def add(kind: str, data: dict, intent=None, action=None):
         nonlocal clock
         clock += rng.uniform(1, 30)
-        rows.append({"sender_id": sender, "type_name": kind, "timestamp": clock, "intent_name": intent,
-                     "action_name": action, "data": json.dumps({"event": kind, "timestamp": clock, **data})})
+        rows.append(
+            {
+                "sender_id": sender,
+                "type_name": kind,
+                "timestamp": clock,
+                "intent_name": intent,
+                "action_name": action,
+                "data": json.dumps({"event": kind, "timestamp": clock, **data}),
+            }
+        )
+
     add("action", {"name": "action_session_start"}, action="action_session_start")
     add("session_started", {})
     add("action", {"name": "action_listen"}, action="action_listen")
@@ -51,10 +75,16 @@ def conversation_events(sender: str, start: float, rng: random.Random) -> list[d
         index = rng.randrange(len(INTENTS))
         confidence = rng.uniform(0.2, 1.0)
         intent = INTENTS[index] if confidence >= 0.4 else "nlu_fallback"
-        parse = {"intent": {"name": intent, "confidence": max(confidence, 0.4)},
-                 "intent_ranking": [{"name": INTENTS[index], "confidence": confidence}], "entities": []}
-        add("user", {"text": f"{PHRASES[index]} {uuid.uuid4().hex[:6]}", "parse_data": parse, "input_channel": channel},
-            intent=intent)
+        parse = {
+            "intent": {"name": intent, "confidence": max(confidence, 0.4)},
+            "intent_ranking": [{"name": INTENTS[index], "confidence": confidence}],
+            "entities": [],
+        }
+        add(
+            "user",
+            {"text": f"{PHRASES[index]} {uuid.uuid4().hex[:6]}", "parse_data": parse, "input_channel": channel},
+            intent=intent,
+        )
         add("action", {"name": f"utter_{INTENTS[index]}", "policy": "RulePolicy", "confidence": 1.0})
         add("bot", {"text": "respuesta de la pauta", "data": {}, "metadata": {}})
     add("slot", {"name": "codigo_cliente", "value": rng.choice(["STD01", "PRIME01", None])})
@@ -126,19 +156,22 @@ def run(db: Database, events: int, runs: int) -> None:
         "hubo aclaración": ConversationFilter(fallback_only=True, timezone=tz),
         "rango de fechas": ConversationFilter(date_from=date(2026, 10, 27), date_to=date(2026, 10, 28), timezone=tz),
         "texto libre": ConversationFilter(text="backup de ayer", timezone=tz),
-        "combinado": ConversationFilter(intent="reportar_error", channel="socketio", confidence_below=0.7,
-                                        text="pedido", timezone=tz),
+        "combinado": ConversationFilter(
+            intent="reportar_error", channel="socketio", confidence_below=0.7, text="pedido", timezone=tz
+        ),
     }
     baseline = median_ms(lambda: unindexed_list(db), max(3, runs // 5))
     baseline_text = median_ms(lambda: unindexed_list(db, "backup de ayer"), max(3, runs // 5))
-    print(f"\nlínea base sin índice (leer y agregar los eventos): lista {baseline:.0f} ms, texto {baseline_text:.0f} ms")
+    print(
+        f"\nlínea base sin índice (leer y agregar los eventos): lista {baseline:.0f} ms, texto {baseline_text:.0f} ms"
+    )
     print(f"{'consulta':22} {'mediana':>10} {'filas':>7} {'× más rápido que la base':>26}")
     for name, query in queries.items():
         page = 1
         if isinstance(query, tuple):
             page, query = 100, query[1]
-        total = index.list(query, page=page)[1]
-        ms = median_ms(lambda: index.list(query, page=page), runs)
+        total = index.page(query, page=page)[1]
+        ms = median_ms(lambda query=query, page=page: index.page(query, page=page), runs)
         base = baseline_text if query.text else baseline
         print(f"{name:22} {ms:8.1f} ms {total:7,} {base / ms:24.0f}×")
     export_ms = median_ms(lambda: index.export(queries["confianza < 0,5"]), max(3, runs // 5))

@@ -5,6 +5,7 @@ Prints medians, each with a ratio against a baseline measured in the same run:
   REST reply  vs. GET /version on the same server (HTTP round trip alone)
 Usage: python bench/server_startup.py [--runs 3] [--messages 60]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,13 +18,12 @@ from pathlib import Path
 
 import requests
 
-from protheus.trainer.evaluation import load_examples
-from protheus.paths import PROJECT
-from protheus.settings import Ports
-from protheus.services import start_action_server, start_rasa_server, wait_until_ready
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.paths import rasa_executable
+from protheus.paths import PROJECT, rasa_executable
+from protheus.services import start_action_server, start_rasa_server, wait_until_ready
+from protheus.settings import Ports
+from protheus.trainer.evaluation import load_examples
 from protheus.trainer.lifecycle import ModelLifecycle
 
 PORTS = Ports(rasa=17005, actions=17055, host="127.0.0.1")
@@ -47,7 +47,9 @@ def latencies(base: str, texts: list[str]) -> tuple[list[float], list[float]]:
     for text in texts:
         sender = uuid.uuid4().hex
         t0 = time.perf_counter()
-        requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60).raise_for_status()
+        requests.post(
+            f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        ).raise_for_status()
         rest.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         requests.get(f"{base}/version", timeout=30).raise_for_status()
@@ -68,7 +70,7 @@ def main() -> None:
     token = uuid.uuid4().hex
     imports = [time_import() for _ in range(args.runs)]
     ready = []
-    texts = [e.text for e in load_examples(PROJECT.test_split)][:: 7][: args.messages]
+    texts = [e.text for e in load_examples(PROJECT.test_split)][::7][: args.messages]
     for run in range(args.runs):
         services, seconds = start(model, token)
         ready.append(seconds)
@@ -81,8 +83,14 @@ def main() -> None:
     m_import, m_ready = statistics.median(imports), statistics.median(ready)
     m_rest, m_version = statistics.median(rest), statistics.median(version)
     print(f"modelo: {model.name}")
-    print(f"servidor listo (mediana de {args.runs}): {m_ready:.1f} s  | base `rasa --version` {m_import:.1f} s  | ×{m_ready / m_import:.2f}")
-    print(f"respuesta REST (mediana de {len(rest)}): {m_rest:.1f} ms  | base GET /version {m_version:.1f} ms  | ×{m_rest / m_version:.1f}")
+    print(
+        f"servidor listo (mediana de {args.runs}): {m_ready:.1f} s  | base `rasa --version` {m_import:.1f} s  "
+        f"| ×{m_ready / m_import:.2f}"
+    )
+    print(
+        f"respuesta REST (mediana de {len(rest)}): {m_rest:.1f} ms  | base GET /version {m_version:.1f} ms  "
+        f"| ×{m_rest / m_version:.1f}"
+    )
     print(f"respuesta REST p90: {sorted(rest)[int(len(rest) * 0.9)]:.1f} ms")
 
 

@@ -2,6 +2,7 @@
 
 Usage: python bench/train_time.py [--runs 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,23 @@ def train_seconds(config: Path) -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         subprocess.run(
-            [RASA, "train", "--force", "--config", str(config), "--domain", str(PROJECT.domain),
-             "--data", str(PROJECT.data), "--out", out],
-            cwd=ROOT, check=True, capture_output=True, env=NO_CACHE,
+            [
+                RASA,
+                "train",
+                "--force",
+                "--config",
+                str(config),
+                "--domain",
+                str(PROJECT.domain),
+                "--data",
+                str(PROJECT.data),
+                "--out",
+                out,
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env=NO_CACHE,
         )
         return time.perf_counter() - started
 

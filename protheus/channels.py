@@ -11,10 +11,12 @@ Rasa 3.6's socket.io output passes a custom payload to `sio.emit` as keyword
 arguments, which fails for any payload but `{"data": ...}`; the hand-off payload
 would never reach the web chat. Our output emits the payload itself.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Iterable, Optional
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -116,7 +118,7 @@ class GuardedRestInput(RestInput):
 class CustomJsonSocketIOOutput(SocketIOOutput):
     """Emits a custom payload (the hand-off card) as the message, as the web chat expects."""
 
-    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, json_message)
 
 
@@ -137,7 +139,7 @@ class GuardedSocketIOInput(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         # Used when the HTTP API sends to the conversation (an agent's reply, for instance).
         output = super().get_output_channel()
         if isinstance(output, SocketIOOutput):

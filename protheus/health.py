@@ -5,6 +5,7 @@ says so only once in its log. protheus.tracker_store writes the store's state to
 file; this module reads it and turns it into a Spanish verdict for /salud, the
 console banner and a loud log line whenever it changes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,6 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 class Health:
     rasa: bool
     database: bool
-    conversations_stored: Optional[bool]  # None: unknown (Rasa is not running)
+    conversations_stored: bool | None  # None: unknown (Rasa is not running)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -38,8 +38,13 @@ class Health:
 
     def as_json(self) -> dict:
         data = asdict(self)
-        return {"estado": "ok" if self.ok else "degradado", "rasa": data["rasa"], "base_de_datos": data["database"],
-                "conversaciones_guardadas": data["conversations_stored"], "avisos": data["warnings"]}
+        return {
+            "estado": "ok" if self.ok else "degradado",
+            "rasa": data["rasa"],
+            "base_de_datos": data["database"],
+            "conversaciones_guardadas": data["conversations_stored"],
+            "avisos": data["warnings"],
+        }
 
 
 def database_answers(db: Database) -> bool:
@@ -55,28 +60,34 @@ def _clock(timestamp: float, tz: str) -> str:
     return datetime.fromtimestamp(timestamp, ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
 
 
-def verdict(rasa_up: bool, db_up: bool, store: Optional[dict], tz: str) -> Health:
+def verdict(rasa_up: bool, db_up: bool, store: dict | None, tz: str) -> Health:
     """The health of conversation storage from what was observed (pure, for the tests)."""
     warnings: list[str] = []
-    stored: Optional[bool] = None
+    stored: bool | None = None
     if not db_up:
         warnings.append("La base de datos no responde: no se pueden guardar ni consultar conversaciones.")
     if not rasa_up:
         warnings.append("Rasa no responde: el asistente no está atendiendo.")
     elif store is None:
         stored = False
-        warnings.append("Rasa está guardando las conversaciones solo en memoria (no pudo crear el almacén SQL): "
-                        "se perderán al reiniciar. Revise DATABASE_URL y el registro de Rasa.")
+        warnings.append(
+            "Rasa está guardando las conversaciones solo en memoria (no pudo crear el almacén SQL): "
+            "se perderán al reiniciar. Revise DATABASE_URL y el registro de Rasa."
+        )
     elif store.get("estado") == FAILING:
         stored = False
-        warnings.append(f"Las conversaciones no se están guardando desde {_clock(store['desde'], tz)} "
-                        f"({store.get('fallos', 0)} fallos; último error: {store.get('ultimo_error')}). "
-                        "Rasa las guarda solo en memoria: se perderán al reiniciar.")
+        warnings.append(
+            f"Las conversaciones no se están guardando desde {_clock(store['desde'], tz)} "
+            f"({store.get('fallos', 0)} fallos; último error: {store.get('ultimo_error')}). "
+            "Rasa las guarda solo en memoria: se perderán al reiniciar."
+        )
     else:
         stored = True
         if store.get("fallos"):
-            warnings.append(f"Hubo {store['fallos']} fallos al guardar conversaciones (el último el "
-                            f"{_clock(store['ultimo_fallo'], tz)}): esos turnos quedaron solo en memoria.")
+            warnings.append(
+                f"Hubo {store['fallos']} fallos al guardar conversaciones (el último el "
+                f"{_clock(store['ultimo_fallo'], tz)}): esos turnos quedaron solo en memoria."
+            )
     return Health(rasa_up, db_up, stored, warnings)
 
 
@@ -85,7 +96,7 @@ class HealthMonitor:
 
     def __init__(self, db: Database, rasa: RasaClient, status_file: Path, tz: str) -> None:
         self.db, self.rasa, self.status_file, self.tz = db, rasa, status_file, tz
-        self._last: Optional[tuple] = None
+        self._last: tuple | None = None
 
     async def check(self) -> Health:
         rasa_up = await self.rasa.status() is not None

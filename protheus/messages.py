@@ -1,10 +1,11 @@
 """Texts the actions send, read from mensajes.yml (data, not code)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 from string import Formatter
-from typing import Any, Dict
+from typing import Any
 
 import yaml
 
@@ -15,40 +16,40 @@ MESSAGES_FILE = PROJECT.messages
 
 
 @lru_cache(maxsize=1)
-def _load(path: Path = MESSAGES_FILE) -> Dict[str, Dict[str, dict]]:
+def _load(path: Path = MESSAGES_FILE) -> dict[str, dict[str, dict]]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _fill(text: str, values: Dict[str, Any]) -> str:
+def _fill(text: str, values: dict[str, Any]) -> str:
     """Fill {placeholders}; one without a value stays visible rather than failing."""
     names = {field for _, field, _, _ in Formatter().parse(text) if field}
     return text.format_map({name: values.get(name, "{" + name + "}") for name in names})
 
 
-def render(section: str, key: str, **values: Any) -> Dict[str, Any]:
+def render(section: str, key: str, **values: Any) -> dict[str, Any]:
     """Keyword arguments for dispatcher.utter_message: text and, if any, buttons."""
     entry = _load()[section][key]
     values = {"correo_soporte": support_contact(), **values}
-    message: Dict[str, Any] = {"text": _fill(entry["text"], values)}
+    message: dict[str, Any] = {"text": _fill(entry["text"], values)}
     if entry.get("buttons"):
         message["buttons"] = [dict(b) for b in entry["buttons"]]
     return message
 
 
-def question(slot: str) -> Dict[str, Any]:
+def question(slot: str) -> dict[str, Any]:
     return render("preguntas", slot)
 
 
-def message(key: str, **values: Any) -> Dict[str, Any]:
+def message(key: str, **values: Any) -> dict[str, Any]:
     return render("mensajes", key, **values)
 
 
-def handoff_card() -> Dict[str, Any]:
+def handoff_card() -> dict[str, Any]:
     """Labels and per-channel texts of the web chat's hand-off card."""
     return _load()["tarjeta_derivacion"]
 
 
-def labels(section: str) -> Dict[str, str]:
+def labels(section: str) -> dict[str, str]:
     """Spanish names of one part of the support vocabulary (protheus.vocabulary)."""
     return dict(_load()["etiquetas"][section])
 

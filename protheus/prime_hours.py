@@ -1,4 +1,5 @@
 """Prime team hours: "Horario de atención, hábil de México (Lunes a viernes 8am-6pm)"."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta

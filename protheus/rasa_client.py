@@ -1,8 +1,9 @@
 """The few calls the web app makes to Rasa's HTTP API (with its token, server side only)."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
@@ -21,8 +22,14 @@ class RasaClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
 
-    async def _request(self, method: str, path: str, params: Optional[dict] = None, body: Any = None,
-                       timeout: aiohttp.ClientTimeout = TIMEOUT) -> Any:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        params: dict | None = None,
+        body: Any = None,
+        timeout: aiohttp.ClientTimeout = TIMEOUT,
+    ) -> Any:
         params = {"token": self.token, **(params or {})}
         try:
             async with aiohttp.ClientSession(timeout=timeout) as session:
@@ -33,7 +40,7 @@ class RasaClient:
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise RasaUnavailable(f"Rasa no responde ({type(error).__name__})") from error
 
-    async def status(self) -> Optional[dict]:
+    async def status(self) -> dict | None:
         try:
             return await self._request("GET", "/status")
         except RasaUnavailable:
@@ -48,7 +55,9 @@ class RasaClient:
         await self._request("POST", f"/conversations/{quote(sender_id, safe='')}/tracker/events", params, events)
 
     async def send_agent_message(self, sender_id: str, text: str, agent: str) -> None:
-        await self.append_events(sender_id, [{"event": "bot", "text": text, "metadata": {"agente": agent}}], deliver=True)
+        await self.append_events(
+            sender_id, [{"event": "bot", "text": text, "metadata": {"agente": agent}}], deliver=True
+        )
 
     async def load_model(self, model_file: str) -> None:
         """Hot-swap the served model (PUT /model); conversations stay in the tracker store."""

@@ -1,12 +1,13 @@
 """`make run` and `make shell`: train if needed, start the servers, stop them on Ctrl-C."""
+
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from protheus.paths import PROJECT, rasa_executable
 from protheus.services import (
@@ -18,8 +19,17 @@ from protheus.services import (
     start_web_server,
     wait_until_ready,
 )
-from protheus.settings import (TOKEN_FILE, Ports, console_timezone, database_url, ports as configured_ports,
-                               rasa_token, rasa_token_from_environment, support_contact, tracker_status_file)
+from protheus.settings import (
+    TOKEN_FILE,
+    Ports,
+    console_timezone,
+    database_url,
+    rasa_token,
+    rasa_token_from_environment,
+    support_contact,
+    tracker_status_file,
+)
+from protheus.settings import ports as configured_ports
 
 
 def _check_ports(ports: Ports, *needed: int) -> None:
@@ -38,7 +48,9 @@ def _stop_all(services: list[Service]) -> None:
 
 def _banner(ports: Ports, token: str) -> str:
     rest = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
-    token_hint = "variable RASA_TOKEN" if rasa_token_from_environment() else f"archivo {TOKEN_FILE.relative_to(PROJECT.root)}"
+    token_hint = (
+        "variable RASA_TOKEN" if rasa_token_from_environment() else f"archivo {TOKEN_FILE.relative_to(PROJECT.root)}"
+    )
     return f"""
 El asistente está listo.
   Página de soporte (chat web): http://localhost:{ports.web}/
@@ -139,7 +151,14 @@ def shell() -> None:
     try:
         wait_until_ready([actions])
         subprocess.run(
-            [rasa_executable(), "shell", "--model", str(model), "--endpoints", str(endpoints_file(ports, database_url()))],
+            [
+                rasa_executable(),
+                "shell",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints_file(ports, database_url())),
+            ],
             cwd=PROJECT.root,
         )
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 Used by `make run`, `make shell` and the end-to-end tests, so all three
 start the bot the same way.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -64,7 +64,7 @@ def endpoints_file(ports: Ports, db_url: str) -> Path:
     return path
 
 
-def _spawn(name: str, port: int, command: list[str], health_url: str, env: Optional[dict] = None) -> Service:
+def _spawn(name: str, port: int, command: list[str], health_url: str, env: dict | None = None) -> Service:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = LOG_DIR / f"{name}-{port}.log"
     handle = log.open("w", encoding="utf-8")
@@ -80,11 +80,16 @@ def _spawn(name: str, port: int, command: list[str], health_url: str, env: Optio
     return Service(name, process, log, health_url)
 
 
-def start_action_server(ports: Ports, env: Optional[dict] = None) -> Service:
+def start_action_server(ports: Ports, env: dict | None = None) -> Service:
     command = [rasa_executable(), "run", "actions", "--actions", "actions", "--port", str(ports.actions)]
     # rasa-sdk binds to SANIC_HOST; keep the action server on loopback only.
-    return _spawn("actions", ports.actions, command, f"http://127.0.0.1:{ports.actions}/health",
-                  {"SANIC_HOST": "127.0.0.1", **(env or {})})
+    return _spawn(
+        "actions",
+        ports.actions,
+        command,
+        f"http://127.0.0.1:{ports.actions}/health",
+        {"SANIC_HOST": "127.0.0.1", **(env or {})},
+    )
 
 
 def page_origins(ports: Ports) -> list[str]:
@@ -92,32 +97,40 @@ def page_origins(ports: Ports) -> list[str]:
     return [f"http://localhost:{ports.web}", f"http://127.0.0.1:{ports.web}", *extra_cors_origins()]
 
 
-def start_web_server(ports: Ports, env: Optional[dict] = None) -> Service:
+def start_web_server(ports: Ports, env: dict | None = None) -> Service:
     command = [sys.executable, "-m", "protheus.web", "--port", str(ports.web), "--rasa-port", str(ports.rasa)]
     return _spawn("web", ports.web, command, f"http://127.0.0.1:{ports.web}/", env)
 
 
-def start_rasa_server(model: Path, token: str, ports: Ports, env: Optional[dict] = None) -> Service:
+def start_rasa_server(model: Path, token: str, ports: Ports, env: dict | None = None) -> Service:
     env = dict(env or {})
     db_url = env.get("DATABASE_URL") or database_url()
     status = tracker_status_file(ports.rasa)
     status.unlink(missing_ok=True)  # only a store that really started writes it again
     env.setdefault(TRACKER_STATUS_ENV, str(status))
     command = [
-        rasa_executable(), "run",
-        "--model", str(model),
+        rasa_executable(),
+        "run",
+        "--model",
+        str(model),
         "--enable-api",
-        "--auth-token", token,
-        "--interface", ports.host,
-        "--port", str(ports.rasa),
-        "--cors", *page_origins(ports),
-        "--credentials", str(PROJECT.credentials),
-        "--endpoints", str(endpoints_file(ports, db_url)),
+        "--auth-token",
+        token,
+        "--interface",
+        ports.host,
+        "--port",
+        str(ports.rasa),
+        "--cors",
+        *page_origins(ports),
+        "--credentials",
+        str(PROJECT.credentials),
+        "--endpoints",
+        str(endpoints_file(ports, db_url)),
     ]
     return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}", env)
 
 
-def _answers(url: str) -> Optional[dict]:
+def _answers(url: str) -> dict | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             body = response.read().decode("utf-8") or "{}"

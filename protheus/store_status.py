@@ -2,6 +2,7 @@
 
 Kept apart from protheus.tracker_store so that reading it does not import Rasa.
 """
+
 from __future__ import annotations
 
 import json
@@ -9,14 +10,14 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 logger = logging.getLogger("protheus.tracker_store")
 
 OK, FAILING = "ok", "fallo"
 
 
-def read_status(path: Path) -> Optional[dict]:
+def read_status(path: Path) -> dict | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -26,10 +27,16 @@ def read_status(path: Path) -> Optional[dict]:
 class StatusFile:
     """The store's state, rewritten atomically on every change."""
 
-    def __init__(self, path: Optional[Path]) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.state: dict[str, Any] = {"estado": OK, "desde": time.time(), "fallos": 0,
-                                      "ultimo_fallo": None, "ultimo_error": None, "pid": os.getpid()}
+        self.state: dict[str, Any] = {
+            "estado": OK,
+            "desde": time.time(),
+            "fallos": 0,
+            "ultimo_fallo": None,
+            "ultimo_error": None,
+            "pid": os.getpid(),
+        }
 
     def write(self) -> None:
         if self.path is None:
@@ -54,6 +61,8 @@ class StatusFile:
         logger.critical(
             "¡CONVERSACIONES SIN GUARDAR! No se pudo guardar la conversación %s en la base de datos (%s). "
             "Rasa la guarda solo en memoria: se perderá al reiniciar. Fallos desde el inicio: %d.",
-            sender_id, self.state["ultimo_error"], self.state["fallos"],
+            sender_id,
+            self.state["ultimo_error"],
+            self.state["fallos"],
         )
         self.write()

@@ -1,4 +1,5 @@
 """Text helpers shared by the actions and the console: folding and masking contact data."""
+
 from __future__ import annotations
 
 import re

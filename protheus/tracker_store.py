@@ -7,9 +7,10 @@ read it), logs the loss loudly in Spanish, and re-raises so Rasa behaves as befo
 If Rasa could not create this store at all, the file is missing: the launcher
 deletes it before Rasa starts, so a running Rasa with no file means "in memory".
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -40,7 +41,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             raise
         self.status.succeeded()
 
-    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
             return await super().retrieve(sender_id)
         except Exception as error:

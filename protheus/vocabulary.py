@@ -10,7 +10,7 @@ trainer wrote there.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional, TypeVar
+from typing import TypeVar
 
 from protheus.messages import handoff_card, labels
 
@@ -28,7 +28,7 @@ class Term(str, Enum):
         return _LABELS[type(self)]().get(self.value, self.value)
 
     @classmethod
-    def parse(cls: type[E], value: object) -> Optional[E]:
+    def parse(cls: type[E], value: object) -> E | None:
         """The term for a stored value, or None when it is not one."""
         try:
             return cls(value)
@@ -117,7 +117,7 @@ _LABELS = {
 }
 
 
-def label_of(kind: type[Term], value: Optional[str]) -> str:
+def label_of(kind: type[Term], value: str | None) -> str:
     """The Spanish name of a stored value (the value itself when unknown, «—» when empty)."""
     if not value:
         return "—"

@@ -4,13 +4,13 @@ Serves web/ and the rasa-webchat bundle installed by `npm ci`. The page talks to
 Rasa's socket.io channel directly and never receives the API token; the console
 talks to Rasa's HTTP API from the server, with the token.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
 import logging
-from typing import Optional
 
 from aiohttp import web
 
@@ -18,8 +18,19 @@ from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.routes import setup as setup_console
 from protheus.messages import handoff_card
 from protheus.paths import PROJECT
-from protheus.settings import (DEFAULT_RASA_PORT, console_timezone, database_url, local_rasa_url, max_message_chars,
-                               portal_url, ports, rasa_public_url, rasa_token, tracker_status_file, web_host)
+from protheus.settings import (
+    DEFAULT_RASA_PORT,
+    console_timezone,
+    database_url,
+    local_rasa_url,
+    max_message_chars,
+    portal_url,
+    ports,
+    rasa_public_url,
+    rasa_token,
+    tracker_status_file,
+    web_host,
+)
 
 logger = logging.getLogger(__name__)
 HEALTH_INTERVAL = 30
@@ -59,12 +70,20 @@ def page_config(request: web.Request, rasa_port: int) -> dict:
 def content_security_policy(socket: str) -> str:
     """Only this server's scripts, and connections only to Rasa (socket.io: HTTP, then WebSocket).
     Inline styles are allowed because the chat widget injects its CSS at run time."""
-    websocket = "ws" + socket[len("http"):] if socket.startswith("http") else socket
-    return "; ".join([
-        "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:", "font-src 'self' data:", f"connect-src 'self' {socket} {websocket}",
-        "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
-    ])
+    websocket = "ws" + socket[len("http") :] if socket.startswith("http") else socket
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            f"connect-src 'self' {socket} {websocket}",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def security_headers(rasa_port: int):
@@ -79,11 +98,12 @@ def security_headers(rasa_port: int):
     return middleware
 
 
-def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: Optional[ConsoleContext] = None) -> web.Application:
+def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | None = None) -> web.Application:
     """The customer page, the agents' console (/consola) and /salud."""
     app = web.Application(middlewares=[security_headers(rasa_port)])
     console = console or ConsoleContext.create(
-        database_url(), local_rasa_url(rasa_port), rasa_token(), tracker_status_file(rasa_port), console_timezone())
+        database_url(), local_rasa_url(rasa_port), rasa_token(), tracker_status_file(rasa_port), console_timezone()
+    )
     setup_console(app, console)
     app.cleanup_ctx.append(_watch_health)
 
@@ -111,6 +131,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: Optional[ConsoleCont
 
 async def _watch_health(app: web.Application):
     """Check every HEALTH_INTERVAL seconds, so a failing store is logged even with no one in the console."""
+
     async def loop() -> None:
         while True:
             try:

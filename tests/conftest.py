@@ -1,16 +1,15 @@
 """Shared fixtures: the catalogue, the guideline, the domain and the training data."""
+
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-import shutil
-
 from protheus.paths import CATALOGUE_FILE, GUIDELINE_FILE, PROJECT, Project
-
 from tests.database_fixture import db  # noqa: F401,E402 - shared fixture (SQLite and PostgreSQL)
 from tests.server_fixture import bot, sender  # noqa: F401,E402 - one bot for e2e and browser tests
 

@@ -1,4 +1,5 @@
 """A migrated Database on SQLite and on PostgreSQL (127.0.0.1:5432): tests using `db` run on both."""
+
 from __future__ import annotations
 
 import os

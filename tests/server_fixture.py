@@ -1,4 +1,5 @@
 """Starts the real action server and Rasa server once per test session (e2e and browser tests)."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,8 @@ import requests
 
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.settings import Ports
 from protheus.services import port_in_use, start_action_server, start_rasa_server, wait_until_ready
+from protheus.settings import Ports
 from protheus.trainer.lifecycle import ModelLifecycle
 
 # Ports apart from `make run`'s, so the tests can run while the bot is up.
@@ -32,9 +33,7 @@ class Bot:
     env: dict
 
     def send(self, sender: str, text: str) -> requests.Response:
-        return requests.post(
-            f"{self.base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
-        )
+        return requests.post(f"{self.base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
 
     def replies(self, sender: str, text: str) -> list[dict]:
         response = self.send(sender, text)
@@ -42,14 +41,14 @@ class Bot:
         return response.json()
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(
-            f"{self.base}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
-        )
+        response = requests.get(f"{self.base}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
 
     def parse(self, text: str) -> dict:
-        response = requests.post(f"{self.base}/model/parse", params={"token": self.token}, json={"text": text}, timeout=30)
+        response = requests.post(
+            f"{self.base}/model/parse", params={"token": self.token}, json={"text": text}, timeout=30
+        )
         response.raise_for_status()
         return response.json()
 

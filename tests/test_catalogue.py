@@ -1,7 +1,7 @@
 """Every intent of the catalogue exists in the domain, the data, the rules and the routing."""
+
 from collections import Counter
 
-import pytest
 import yaml
 
 from protheus.paths import PROJECT

@@ -1,10 +1,9 @@
 """`rasa data validate` is clean and the test stories pass with the active model."""
+
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from protheus.paths import PROJECT
 from tests.server_fixture import served_model
@@ -14,7 +13,11 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 
 def run_rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [RASA, *args], cwd=PROJECT.root, capture_output=True, text=True, timeout=timeout,
+        [RASA, *args],
+        cwd=PROJECT.root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
     )
 
@@ -32,10 +35,18 @@ def test_rasa_data_validate_has_no_warnings():
 def test_stories_for_every_intent_pass(tmp_path):
     model = served_model()
     result = run_rasa(
-        "test", "core", "--model", str(model), "--stories", "tests/stories",
-        "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot",
+        "test",
+        "core",
+        "--model",
+        str(model),
+        "--stories",
+        "tests/stories",
+        "--out",
+        str(tmp_path),
+        "--fail-on-prediction-errors",
+        "--no-plot",
     )
     output = result.stdout + result.stderr
-    failed = (tmp_path / "failed_test_stories.yml")
+    failed = tmp_path / "failed_test_stories.yml"
     detail = failed.read_text(encoding="utf-8") if failed.exists() else output[-3000:]
     assert result.returncode == 0, detail

@@ -1,18 +1,30 @@
 """`make eval`: metrics, the JSON last line, unknown labels reported, bad files give exit code 2."""
+
 import json
 import subprocess
 import sys
 
 import pytest
 
-from protheus.trainer.evaluation import EvaluationError, Example, Prediction, load_examples, metrics, prediction_from_parse
 from protheus.paths import PROJECT
+from protheus.trainer.evaluation import (
+    EvaluationError,
+    Example,
+    Prediction,
+    load_examples,
+    metrics,
+    prediction_from_parse,
+)
 
 
 def test_metrics_per_intent_and_confusions():
     examples = [Example("a", "saludo"), Example("b", "saludo"), Example("c", "despedida"), Example("d", "raro")]
-    predictions = [Prediction("saludo", 0.9, False), Prediction("despedida", 0.5, True),
-                   Prediction("despedida", 0.8, False), Prediction("saludo", 0.7, False)]
+    predictions = [
+        Prediction("saludo", 0.9, False),
+        Prediction("despedida", 0.5, True),
+        Prediction("despedida", 0.8, False),
+        Prediction("saludo", 0.7, False),
+    ]
     result = metrics(examples, predictions, known={"saludo", "despedida"})
     assert result["n"] == 4 and result["accuracy"] == 0.5
     assert result["per_intent"]["saludo"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
@@ -22,8 +34,10 @@ def test_metrics_per_intent_and_confusions():
 
 
 def test_prediction_ignores_the_fallback_label():
-    parse = {"intent": {"name": "nlu_fallback", "confidence": 0.4},
-             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "info_prime", "confidence": 0.3}]}
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "info_prime", "confidence": 0.3}],
+    }
     assert prediction_from_parse(parse) == Prediction("info_prime", 0.3, True)
 
 
@@ -41,8 +55,13 @@ def test_missing_and_malformed_files_are_usage_errors(tmp_path):
 
 
 def run_eval(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "protheus.trainer", "evaluar", *args], cwd=PROJECT.root,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "protheus.trainer", "evaluar", *args],
+        cwd=PROJECT.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_exit_code_2_for_a_missing_file(tmp_path):

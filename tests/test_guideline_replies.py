@@ -1,4 +1,5 @@
 """Replies quote the guideline verbatim and name the right channel."""
+
 import re
 
 from tests.conftest import normalise, response_text
@@ -30,11 +31,15 @@ def test_the_consulting_terms_question_quotes_the_billing_term(pautas, domain):
 
     question = normalise(form_question("acepta_terminos_consultoria")["text"])
     billing = next(p for p in pautas["info_consultoria"] if "100% facturado" in p)
-    assert normalise(billing) in question and question.endswith("¿Acepta estas condiciones para que registre la solicitud?")
+    assert normalise(billing) in question and question.endswith(
+        "¿Acepta estas condiciones para que registre la solicitud?"
+    )
 
 
 def test_out_of_scope_replies_name_their_channel(catalogue, domain):
-    section = {n for n, s in catalogue.items() if s.get("canal") in ("consultoria_remota", "externo") and s.get("pauta")}
+    section = {
+        n for n, s in catalogue.items() if s.get("canal") in ("consultoria_remota", "externo") and s.get("pauta")
+    }
     out_of_scope = {n for n in section if n not in ("solicitar_consultoria",)}
     assert len(out_of_scope) == 14
     for intent in out_of_scope:

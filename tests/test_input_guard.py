@@ -1,4 +1,5 @@
 """Messages without words get `entrada_no_valida`, whatever the classifier said."""
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -17,7 +18,13 @@ def test_texts_with_words(text):
 
 def test_guard_overrides_only_wordless_messages():
     guard = InputGuard(InputGuard.get_default_config())
-    emoji = Message(data={"text": "😀", "intent": {"name": "saludo", "confidence": 0.9}, "intent_ranking": [{"name": "saludo", "confidence": 0.9}]})
+    emoji = Message(
+        data={
+            "text": "😀",
+            "intent": {"name": "saludo", "confidence": 0.9},
+            "intent_ranking": [{"name": "saludo", "confidence": 0.9}],
+        }
+    )
     words = Message(data={"text": "hola", "intent": {"name": "saludo", "confidence": 0.9}})
     guard.process([emoji, words])
     assert emoji.get("intent") == {"name": "entrada_no_valida", "confidence": 1.0}

@@ -1,4 +1,5 @@
 """The endpoints file every Rasa process (make run, make shell, tests) is started with."""
+
 import stat
 
 import yaml
@@ -10,8 +11,10 @@ from protheus.settings import Ports
 def test_endpoints_put_the_tracker_store_on_the_database_and_stay_private():
     path = endpoints_file(Ports(rasa=19005, actions=19055), "postgresql://soporte:secreto@db/protheus")
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert config["tracker_store"] == {"type": "protheus.tracker_store.ObservedSQLTrackerStore",
-                                       "url": "postgresql://soporte:secreto@db/protheus"}
+    assert config["tracker_store"] == {
+        "type": "protheus.tracker_store.ObservedSQLTrackerStore",
+        "url": "postgresql://soporte:secreto@db/protheus",
+    }
     assert config["action_endpoint"]["url"] == "http://127.0.0.1:19055/webhook"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # the URL may carry a password
     path.unlink()

@@ -1,4 +1,5 @@
 """Settings come from the environment, with working defaults."""
+
 import stat
 
 from protheus import settings

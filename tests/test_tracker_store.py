@@ -1,4 +1,5 @@
 """Rasa's SQL tracker store, watched: failures to store a conversation are recorded and logged."""
+
 import asyncio
 import logging
 
@@ -65,12 +66,18 @@ def test_conversations_from_the_real_store_reach_the_console_index(db, status_fi
     from protheus.db.conversations import ConversationFilter, ConversationStore
 
     store = ObservedSQLTrackerStore(domain=Domain.empty(), host=db.url)
-    conversation = DialogueStateTracker.from_events("cliente-pg", [UserUttered(
-        "no puedo timbrar la factura", {"name": "reportar_error", "confidence": 0.8}, input_channel="socketio")])
+    conversation = DialogueStateTracker.from_events(
+        "cliente-pg",
+        [
+            UserUttered(
+                "no puedo timbrar la factura", {"name": "reportar_error", "confidence": 0.8}, input_channel="socketio"
+            )
+        ],
+    )
     asyncio.run(store.save(conversation))
     store.engine.dispose()
     index = ConversationStore(db)
     index.sync()
-    [row], total = index.list(ConversationFilter(text="timbrar"))
+    [row], total = index.page(ConversationFilter(text="timbrar"))
     assert total == 1 and row.sender_id == "cliente-pg" and row.channel == "socketio"
     assert row.intents == ["reportar_error"] and read_status(status_file)["estado"] == "ok"

@@ -1,4 +1,5 @@
 """The support vocabulary: stored values from the contracts, Spanish names from mensajes.yml."""
+
 import yaml
 
 from protheus.paths import PROJECT
@@ -7,8 +8,13 @@ from protheus.vocabulary import Channel, HandoffStatus, InputChannel, Plan, Role
 
 def test_channels_are_the_payload_contract():
     # PRODUCT.md: `canal` is one of these five.
-    assert {c.value for c in Channel} == {"soporte_estandar", "soporte_prime", "consultoria_remota",
-                                          "agente_humano", "externo"}
+    assert {c.value for c in Channel} == {
+        "soporte_estandar",
+        "soporte_prime",
+        "consultoria_remota",
+        "agente_humano",
+        "externo",
+    }
 
 
 def test_every_term_has_a_spanish_name_written_in_the_data():

@@ -1,14 +1,14 @@
 """The support page: served in Spanish, with the chat bundle, and never the API token."""
+
 import asyncio
+import json
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from protheus import settings
-import json
-
-from protheus.web import VENDOR, create_app
 from protheus.vocabulary import Channel
+from protheus.web import VENDOR, create_app
 
 
 async def fetch(path: str, headers: dict | None = None) -> tuple[int, str, dict]:
@@ -39,7 +39,7 @@ def test_config_points_to_rasa_without_the_token(monkeypatch):
 def page_config(body: str) -> dict:
     prefix = "window.PROTHEUS_CHAT = "
     assert body.startswith(prefix)
-    return json.loads(body[len(prefix):].strip().rstrip(";"))
+    return json.loads(body[len(prefix) :].strip().rstrip(";"))
 
 
 def test_handoff_card_has_a_spanish_name_and_next_step_for_every_channel(monkeypatch):

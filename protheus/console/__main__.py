@@ -5,17 +5,18 @@
 The password is asked twice without echo, or read from the first line of standard
 input when it is not a terminal. There is no default password anywhere.
 """
+
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
 
-from protheus.db.accounts import AccountError, AccountStore
-from protheus.vocabulary import Role
 from protheus.db import prepare
+from protheus.db.accounts import AccountError, AccountStore
 from protheus.db.database import Database
 from protheus.settings import ports
+from protheus.vocabulary import Role
 
 
 def read_password() -> str:

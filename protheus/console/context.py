@@ -1,10 +1,10 @@
 """What every console view needs, created once per web app: the stores, Rasa, health, templates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -15,8 +15,8 @@ from protheus.db.conversations import ConversationStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
 from protheus.health import HealthMonitor
-from protheus.rasa_client import RasaClient
 from protheus.paths import Project
+from protheus.rasa_client import RasaClient
 from protheus.vocabulary import Channel, HandoffStatus, InputChannel, RunStatus, label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,28 +36,41 @@ class ConsoleContext:
     project: Project = field(default_factory=Project)
 
     @classmethod
-    def create(cls, db_url: Optional[str], rasa_url: str, token: str, status_file: Path, timezone: str) -> "ConsoleContext":
+    def create(cls, db_url: str | None, rasa_url: str, token: str, status_file: Path, timezone: str) -> ConsoleContext:
         db = Database(db_url)
         rasa = RasaClient(rasa_url, token)
-        return cls(db, AccountStore(db), ConversationStore(db), HandoffStore(db), rasa,
-                   HealthMonitor(db, rasa, status_file, timezone), timezone, make_templates(timezone))
+        return cls(
+            db,
+            AccountStore(db),
+            ConversationStore(db),
+            HandoffStore(db),
+            rasa,
+            HealthMonitor(db, rasa, status_file, timezone),
+            timezone,
+            make_templates(timezone),
+        )
 
 
 CONSOLE = web.AppKey("console", ConsoleContext)
 
 
 def make_templates(timezone: str) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     zone = ZoneInfo(timezone)
 
-    def when(timestamp: Optional[float]) -> str:
+    def when(timestamp: float | None) -> str:
         return datetime.fromtimestamp(timestamp, zone).strftime("%d/%m/%Y %H:%M:%S") if timestamp else "—"
 
-    def percent(value: Optional[float]) -> str:
+    def percent(value: float | None) -> str:
         return "—" if value is None else f"{value * 100:.0f} %"
 
-    def age(moment: Optional[datetime]) -> str:
+    def age(moment: datetime | None) -> str:
         if moment is None:
             return "—"
         if moment.tzinfo is None:
@@ -68,9 +81,14 @@ def make_templates(timezone: str) -> jinja2.Environment:
         hours, minutes = divmod(minutes, 60)
         return f"{hours} h {minutes} min" if hours < 48 else f"{hours // 24} días"
 
-    env.filters.update(fecha=when, porcentaje=percent, antiguedad=age,
-                       canal=lambda c: label_of(Channel, c), entrada=lambda c: label_of(InputChannel, c),
-                       estado=lambda s: label_of(HandoffStatus, s), corrida=lambda s: label_of(RunStatus, s))
+    env.filters.update(
+        fecha=when,
+        porcentaje=percent,
+        antiguedad=age,
+        canal=lambda c: label_of(Channel, c),
+        entrada=lambda c: label_of(InputChannel, c),
+        estado=lambda s: label_of(HandoffStatus, s),
+        corrida=lambda s: label_of(RunStatus, s),
+    )
     env.globals.update(timezone=timezone, Estado=HandoffStatus, max_respuesta=MAX_AGENT_REPLY)
     return env
-

@@ -1,12 +1,13 @@
 """Conversation list (filters, pages, CSV/JSON export), transcript, and flags for trainers."""
+
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Callable, Optional
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -27,7 +28,7 @@ class FilterError(ValueError):
     pass
 
 
-def _date(value: str, label: str) -> Optional[date]:
+def _date(value: str, label: str) -> date | None:
     if not value:
         return None
     try:
@@ -36,7 +37,7 @@ def _date(value: str, label: str) -> Optional[date]:
         raise FilterError(f"{label}: use el formato AAAA-MM-DD.") from error
 
 
-def _confidence(value: str) -> Optional[float]:
+def _confidence(value: str) -> float | None:
     if not value:
         return None
     try:
@@ -75,36 +76,63 @@ async def conversation_list(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     await run(ctx.conversations.sync)
     values = {name: request.query.get(name, "") for name in FILTER_FIELDS}
-    error, rows, total = "", [], 0
+    error, rows, total = "", list[ConversationRow](), 0
     page = _page(request)
     try:
-        rows, total = await run(ctx.conversations.list, parse_filters(request), page, PER_PAGE)
+        rows, total = await run(ctx.conversations.page, parse_filters(request), page, PER_PAGE)
     except FilterError as problem:
         error = str(problem)
     mask = masker(request)
     rows = [_masked(row, mask) for row in rows]
     query = urlencode([(k, v) for k, v in request.query.items() if k in FILTER_FIELDS and v])
-    return render(request, "conversaciones.html", filas=rows, total=total, pagina=page, por_pagina=PER_PAGE,
-                  filtros=values, error=error, intenciones=await run(ctx.conversations.intents_seen),
-                  canales=await run(ctx.conversations.channels_seen),
-                  paginas=max(1, -(-total // PER_PAGE)), filtros_qs=query)
+    return render(
+        request,
+        "conversaciones.html",
+        filas=rows,
+        total=total,
+        pagina=page,
+        por_pagina=PER_PAGE,
+        filtros=values,
+        error=error,
+        intenciones=await run(ctx.conversations.intents_seen),
+        canales=await run(ctx.conversations.channels_seen),
+        paginas=max(1, -(-total // PER_PAGE)),
+        filtros_qs=query,
+    )
 
 
 def _masked(row: ConversationRow, mask: Callable[[str], str]) -> ConversationRow:
     return replace(row, first_message=mask(row.first_message or ""))
 
 
-EXPORT_COLUMNS = ["conversacion", "inicio", "ultimo_mensaje", "canal", "cliente", "intenciones", "derivaciones",
-                  "confianza_minima", "hubo_aclaracion", "turnos", "primer_mensaje"]
+EXPORT_COLUMNS = [
+    "conversacion",
+    "inicio",
+    "ultimo_mensaje",
+    "canal",
+    "cliente",
+    "intenciones",
+    "derivaciones",
+    "confianza_minima",
+    "hubo_aclaracion",
+    "turnos",
+    "primer_mensaje",
+]
 
 
 def _export_record(row: ConversationRow, when: Callable[[float], str]) -> dict:
     return {
-        "conversacion": row.sender_id, "inicio": when(row.started_at), "ultimo_mensaje": when(row.last_at),
-        "canal": row.channel or "", "cliente": row.customer_code or "", "intenciones": " ".join(row.intents),
+        "conversacion": row.sender_id,
+        "inicio": when(row.started_at),
+        "ultimo_mensaje": when(row.last_at),
+        "canal": row.channel or "",
+        "cliente": row.customer_code or "",
+        "intenciones": " ".join(row.intents),
         "derivaciones": " ".join(f"{h['id']}:{h['canal']}:{h['estado']}" for h in row.handoffs),
         "confianza_minima": None if row.min_confidence is None else round(row.min_confidence, 4),
-        "hubo_aclaracion": row.had_fallback, "turnos": row.turns, "primer_mensaje": row.first_message or "",
+        "hubo_aclaracion": row.had_fallback,
+        "turnos": row.turns,
+        "primer_mensaje": row.first_message or "",
     }
 
 
@@ -128,8 +156,14 @@ async def conversation_export(request: web.Request) -> web.StreamResponse:
     when = ctx.templates.filters["fecha"]
     records = [_export_record(row, when) for row in rows]
     user = request["session"].user.username
-    await run(ctx.accounts.audit, user, "exportar_conversaciones", formato=export_format, filas=len(records),
-              filtros={k: v for k, v in request.query.items() if k in FILTER_FIELDS and v})
+    await run(
+        ctx.accounts.audit,
+        user,
+        "exportar_conversaciones",
+        formato=export_format,
+        filas=len(records),
+        filtros={k: v for k, v in request.query.items() if k in FILTER_FIELDS and v},
+    )
     headers = {"Content-Disposition": f'attachment; filename="conversaciones.{export_format}"'}
     if export_format == "json":
         body = json.dumps(records, ensure_ascii=False, indent=1)
@@ -155,9 +189,18 @@ async def transcript(request: web.Request) -> web.Response:
     flagged = await run(ctx.conversations.flagged_event_ids, sender_id)
     pauses = [i["tipo"] for i in items if i["tipo"] in ("pause", "resume")]
     paused = bool(pauses) and pauses[-1] == "pause"
-    return render(request, "conversacion.html", conversacion=sender_id, lineas=items, slots=slots,
-                  derivaciones=handoffs, marcados=flagged, en_pausa=paused, aviso=notice(request),
-                  error=notice(request, "error"))
+    return render(
+        request,
+        "conversacion.html",
+        conversacion=sender_id,
+        lineas=items,
+        slots=slots,
+        derivaciones=handoffs,
+        marcados=flagged,
+        en_pausa=paused,
+        aviso=notice(request),
+        error=notice(request, "error"),
+    )
 
 
 @requires(Permission.CONVERSATIONS)
@@ -173,6 +216,7 @@ async def flag_message(request: web.Request) -> web.StreamResponse:
         return error_page(request, 404, "Solo se pueden marcar mensajes del cliente.")
     await run(ctx.accounts.audit, user, "marcar_mensaje", evento=event_id)
     sender = str(form.get("conversacion", ""))
-    target = (f"/consola/conversaciones/{quote_path(sender)}?aviso={NOTICES['marcado']}#e{event_id}"
-              if sender else "/consola")
+    target = (
+        f"/consola/conversaciones/{quote_path(sender)}?aviso={NOTICES['marcado']}#e{event_id}" if sender else "/consola"
+    )
     raise web.HTTPSeeOther(target)

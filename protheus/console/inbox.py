@@ -12,10 +12,13 @@ from protheus.text import mask_contacts
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
 
-NOTICES = page_notices("bandeja", {
-    "etiquetados": "Ejemplos escritos en los datos: {n}. Repetidos (omitidos): {d}.",
-    "descartados": "Mensajes descartados: {n}.",
-})
+NOTICES = page_notices(
+    "bandeja",
+    {
+        "etiquetados": "Ejemplos escritos en los datos: {n}. Repetidos (omitidos): {d}.",
+        "descartados": "Mensajes descartados: {n}.",
+    },
+)
 
 
 def _inbox(request: web.Request) -> Inbox:
@@ -34,15 +37,21 @@ async def inbox_page(request: web.Request) -> web.Response:
     items = await run(inbox.items, 200)
     shown = [(item, mask_contacts(item.text)) for item in items]  # trainers never need contact data
     intents = sorted(await run(inbox.files.intents))
-    return render(request, "entrenamiento.html", items=shown, intenciones=intents, aviso=_notice(request),
-                  error=request.query.get("error_texto", "")[:200])
+    return render(
+        request,
+        "entrenamiento.html",
+        items=shown,
+        intenciones=intents,
+        aviso=_notice(request),
+        error=request.query.get("error_texto", "")[:200],
+    )
 
 
 @requires(Permission.TRAINING)
 async def inbox_decide(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     form = await request.post()
-    ids = [int(v) for v in form.getall("ids", []) if str(v).isdigit()]
+    ids = [int(str(v)) for v in form.getall("ids", []) if str(v).isdigit()]
     user = request["session"].user.username
     if not ids:
         return error_page(request, 400, "Seleccione al menos un mensaje.")
@@ -55,5 +64,9 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
     if intent and intent not in await run(inbox.files.intents):
         return error_page(request, 400, "Esa intención no está en el catálogo.")
     report = await run(inbox.label, ids, intent, user)
-    await run(ctx.accounts.audit, user, "etiquetar", eventos=ids, intencion=intent or "(predicha)", escritos=report.written)
-    raise web.HTTPSeeOther(f"/consola/entrenamiento?aviso={NOTICES['etiquetados']}&n={len(report.written)}&d={report.duplicates}")
+    await run(
+        ctx.accounts.audit, user, "etiquetar", eventos=ids, intencion=intent or "(predicha)", escritos=report.written
+    )
+    raise web.HTTPSeeOther(
+        f"/consola/entrenamiento?aviso={NOTICES['etiquetados']}&n={len(report.written)}&d={report.duplicates}"
+    )

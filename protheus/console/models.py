@@ -15,11 +15,14 @@ from protheus.rasa_client import RasaUnavailable
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
 from protheus.trainer.runs import TrainingRuns
 
-NOTICES = page_notices("modelos", {
-    "entrenando": "Entrenamiento iniciado: el progreso se ve abajo.",
-    "activado": "Modelo activado en el asistente, sin cortar las conversaciones.",
-    "revertido": "Se volvió al modelo anterior.",
-})
+NOTICES = page_notices(
+    "modelos",
+    {
+        "entrenando": "Entrenamiento iniciado: el progreso se ve abajo.",
+        "activado": "Modelo activado en el asistente, sin cortar las conversaciones.",
+        "revertido": "Se volvió al modelo anterior.",
+    },
+)
 
 
 @requires(Permission.TRAINING)
@@ -29,8 +32,15 @@ async def models_page(request: web.Request) -> web.Response:
     busy = await run(runs.running) is not None
     recent = await run(runs.recent, 5)
     models = await run(ModelRegistry(ctx.db, ctx.project).models)
-    return render(request, "modelos.html", corridas=recent, ocupado=busy, modelos=models, aviso=notice(request),
-                  error=request.query.get("error_texto", "")[:300])
+    return render(
+        request,
+        "modelos.html",
+        corridas=recent,
+        ocupado=busy,
+        modelos=models,
+        aviso=notice(request),
+        error=request.query.get("error_texto", "")[:300],
+    )
 
 
 @requires(Permission.TRAINING)
@@ -58,9 +68,9 @@ async def activate_model(request: web.Request) -> web.StreamResponse:
     try:
         await ModelRegistry(ctx.db, ctx.project).activate(name, user, ctx.rasa, confirm=form.get("confirmar") == "1")
     except ActivationRefused as error:
-        raise _back_with_error(error)
-    except RasaUnavailable:
-        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no se activó."))
+        raise _back_with_error(error) from error
+    except RasaUnavailable as error:
+        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no se activó.")) from error
     await run(ctx.accounts.audit, user, "activar_modelo", modelo=name)
     raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['activado']}")
 
@@ -72,9 +82,9 @@ async def rollback_model(request: web.Request) -> web.StreamResponse:
     try:
         model = await ModelRegistry(ctx.db, ctx.project).rollback(user, ctx.rasa)
     except ActivationRefused as error:
-        raise _back_with_error(error)
-    except RasaUnavailable:
-        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no cambió."))
+        raise _back_with_error(error) from error
+    except RasaUnavailable as error:
+        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no cambió.")) from error
     await run(ctx.accounts.audit, user, "revertir_modelo", modelo=model.name)
     raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['revertido']}")
 

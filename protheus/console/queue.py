@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from itertools import groupby
-from typing import Optional
 
 from aiohttp import web
 
@@ -18,16 +17,22 @@ from protheus.rasa_client import RasaUnavailable
 from protheus.vocabulary import Channel
 
 logger = logging.getLogger(__name__)
-NOTICES = page_notices("cola", {
-    "tomada": "Derivación tomada: ahora está a su cargo.",
-    "enviada": "Respuesta enviada al chat del cliente.",
-    "cerrada": "Derivación cerrada: el asistente vuelve a responder.",
-})
-ERRORS = page_notices("cola", {
-    "vacia": "Escriba una respuesta antes de enviarla.",
-    "larga": f"La respuesta es muy larga (máximo {MAX_AGENT_REPLY} caracteres).",
-    "rasa": "Rasa no respondió: la respuesta no se envió. Intente de nuevo.",
-})
+NOTICES = page_notices(
+    "cola",
+    {
+        "tomada": "Derivación tomada: ahora está a su cargo.",
+        "enviada": "Respuesta enviada al chat del cliente.",
+        "cerrada": "Derivación cerrada: el asistente vuelve a responder.",
+    },
+)
+ERRORS = page_notices(
+    "cola",
+    {
+        "vacia": "Escriba una respuesta antes de enviarla.",
+        "larga": f"La respuesta es muy larga (máximo {MAX_AGENT_REPLY} caracteres).",
+        "rasa": "Rasa no respondió: la respuesta no se envió. Intente de nuevo.",
+    },
+)
 
 
 def _back(handoff_sender: str, key: str, kind: str = "aviso") -> web.HTTPSeeOther:
@@ -41,22 +46,25 @@ async def queue_page(request: web.Request) -> web.Response:
     order = list(Channel)
     handoffs = sorted(await run(ctx.handoffs.open), key=lambda h: (order.index(h.channel), h.created_at))
     mask = masker(request)
-    groups = [(channel, [(h, mask(h.summary)) for h in items])
-              for channel, items in groupby(handoffs, key=lambda h: h.channel)]
+    groups = [
+        (channel, [(h, mask(h.summary)) for h in items])
+        for channel, items in groupby(handoffs, key=lambda h: h.channel)
+    ]
     return render(request, "cola.html", grupos=groups, total=len(handoffs), aviso=notice(request))
 
 
-async def _workable(request: web.Request) -> tuple[Optional[HandoffInfo], Optional[web.Response]]:
-    """The hand-off in the URL, if the current user may work on it (taken by them, or any_handoff)."""
+async def _workable(request: web.Request) -> HandoffInfo | web.Response:
+    """The hand-off in the URL if the current user may work on it (taken by them, or
+    ANY_HANDOFF), else the error page to show."""
     ctx = request.app[CONSOLE]
     handoff = await run(ctx.handoffs.get, request.match_info["handoff_id"])
     if handoff is None:
-        return None, error_page(request, 404, "La derivación no existe.")
+        return error_page(request, 404, "La derivación no existe.")
     try:
         ensure_workable(handoff, request["session"].user.username, allowed(request, Permission.ANY_HANDOFF))
     except HandoffError as error:
-        return None, error_page(request, 409, str(error))
-    return handoff, None
+        return error_page(request, 409, str(error))
+    return handoff
 
 
 @requires(Permission.QUEUE)
@@ -74,9 +82,9 @@ async def take(request: web.Request) -> web.StreamResponse:
 @requires(Permission.QUEUE)
 async def reply(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
-    handoff, problem = await _workable(request)
-    if handoff is None:
-        return problem
+    handoff = await _workable(request)
+    if isinstance(handoff, web.Response):
+        return handoff
     text = str((await request.post()).get("texto", "")).strip()
     if not text:
         raise _back(handoff.sender_id, ERRORS["vacia"], "error")
@@ -85,9 +93,9 @@ async def reply(request: web.Request) -> web.StreamResponse:
     user = request["session"].user.username
     try:
         await ctx.rasa.send_agent_message(handoff.sender_id, text, user)
-    except RasaUnavailable:
+    except RasaUnavailable as error:
         logger.exception("Could not deliver the reply to %s", handoff.sender_id)
-        raise _back(handoff.sender_id, ERRORS["rasa"], "error")
+        raise _back(handoff.sender_id, ERRORS["rasa"], "error") from error
     await run(ctx.accounts.audit, user, "responder_derivacion", derivacion=handoff.id)
     raise _back(handoff.sender_id, NOTICES["enviada"])
 
@@ -95,16 +103,16 @@ async def reply(request: web.Request) -> web.StreamResponse:
 @requires(Permission.QUEUE)
 async def close(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
-    handoff, problem = await _workable(request)
-    if handoff is None:
-        return problem
+    handoff = await _workable(request)
+    if isinstance(handoff, web.Response):
+        return handoff
     user = request["session"].user
     try:
         await ctx.rasa.resume(handoff.sender_id)
         await ctx.rasa.send_agent_message(handoff.sender_id, message("agente_cierra")["text"], user.username)
-    except RasaUnavailable:
+    except RasaUnavailable as error:
         logger.exception("Could not resume %s", handoff.sender_id)
-        raise _back(handoff.sender_id, ERRORS["rasa"], "error")
+        raise _back(handoff.sender_id, ERRORS["rasa"], "error") from error
     try:
         await run(ctx.handoffs.close, handoff.id, user.username, allowed(request, Permission.ANY_HANDOFF))
     except HandoffError as error:

@@ -1,4 +1,5 @@
 """/consola routes and /salud, added to the web app."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ async def home(request: web.Request) -> web.StreamResponse:
 async def health(request: web.Request) -> web.Response:
     """Public and without details that would help an attacker: what works, what does not."""
     verdict = await request.app[CONSOLE].health.check()
-    return web.json_response(verdict.as_json(), status=200 if verdict.ok else 503,
-                             dumps=lambda data: json.dumps(data, ensure_ascii=False))
+    return web.json_response(
+        verdict.as_json(), status=200 if verdict.ok else 503, dumps=lambda data: json.dumps(data, ensure_ascii=False)
+    )
 
 
 def setup(app: web.Application, ctx: ConsoleContext) -> None:

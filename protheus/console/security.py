@@ -6,11 +6,12 @@
   no session yet, uses a double-submit cookie. POSTs from another origin are refused.
 - Permissions: each view declares one (`@requires`); the middleware checks it.
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
-from typing import Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
@@ -29,14 +30,17 @@ LOGIN_CSRF_COOKIE = "consola_csrf_entrada"
 COOKIE_PATH = "/consola"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+CONSOLE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 
 
 def requires(permission: Permission) -> Callable[[Handler], Handler]:
     def mark(handler: Handler) -> Handler:
         handler.permission = permission  # type: ignore[attr-defined]
         return handler
+
     return mark
 
 
@@ -51,8 +55,15 @@ def is_https(request: web.Request) -> bool:
 
 def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, max_age: int) -> None:
     forced = secure_cookies()
-    response.set_cookie(name, value, max_age=max_age, path=COOKIE_PATH, httponly=True, samesite="Strict",
-                        secure=is_https(request) if forced is None else forced)
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="Strict",
+        secure=is_https(request) if forced is None else forced,
+    )
 
 
 def same_origin(request: web.Request) -> bool:
@@ -63,7 +74,7 @@ def same_origin(request: web.Request) -> bool:
     return urlsplit(source).netloc == request.host
 
 
-def safe_next(target: Optional[str]) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path inside the console, never another site."""
     if target and target.startswith("/consola") and not target.startswith("//") and "\\" not in target:
         return target
@@ -80,8 +91,11 @@ async def console_security(request: web.Request, handler: Handler) -> web.Stream
         raise
     except SQLAlchemyError:
         logger.exception("Database error in %s", request.path)
-        response = error_page(request, 503, "La base de datos no responde. Intente de nuevo en unos minutos; "
-                                            "si continúa, avise al administrador.")
+        response = error_page(
+            request,
+            503,
+            "La base de datos no responde. Intente de nuevo en unos minutos; si continúa, avise al administrador.",
+        )
     except Exception:  # noqa: BLE001 - the agent sees a Spanish page, the log gets the details
         logger.exception("Error in %s", request.path)
         response = error_page(request, 500, "Ocurrió un error inesperado. Quedó registrado; intente de nuevo.")
@@ -119,8 +133,15 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
 # --- login and logout -------------------------------------------------------------
 def _login_form(request: web.Request, status: int = 200, error: str = "", username: str = "") -> web.Response:
     token = secrets.token_urlsafe(32)
-    response = render(request, "entrar.html", status=status, error=error, nombre=username,
-                      csrf_entrada=token, siguiente=safe_next(request.query.get("siguiente")))
+    response = render(
+        request,
+        "entrar.html",
+        status=status,
+        error=error,
+        nombre=username,
+        csrf_entrada=token,
+        siguiente=safe_next(request.query.get("siguiente")),
+    )
     set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
     return response
 

@@ -1,7 +1,9 @@
 """A conversation's stored events as the lines of a transcript."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from protheus.db.conversations import HIDDEN_ACTIONS, classifier_confidence
 
@@ -14,7 +16,9 @@ def _user(event: dict, mask: Masker) -> dict:
     intent = (parse.get("intent") or {}).get("name")
     ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") not in (intent, "nlu_fallback")]
     return {
-        "tipo": "cliente", "texto": mask(event.get("text") or ""), "intencion": intent,
+        "tipo": "cliente",
+        "texto": mask(event.get("text") or ""),
+        "intencion": intent,
         "confianza": classifier_confidence(parse),
         "alternativas": [(r.get("name"), r.get("confidence")) for r in ranking[:RUNNERS_UP]],
         "entidades": [(e.get("entity"), mask(str(e.get("value")))) for e in parse.get("entities") or []],
@@ -27,8 +31,13 @@ def _bot(event: dict, mask: Masker) -> dict:
     metadata = event.get("metadata") or {}
     buttons = [b.get("title") for b in data.get("buttons") or [] if b.get("title")]
     custom = data.get("custom") or {}
-    return {"tipo": "agente" if metadata.get("agente") else "bot", "texto": mask(event.get("text") or ""),
-            "botones": buttons, "agente": metadata.get("agente"), "derivacion": custom.get("handoff")}
+    return {
+        "tipo": "agente" if metadata.get("agente") else "bot",
+        "texto": mask(event.get("text") or ""),
+        "botones": buttons,
+        "agente": metadata.get("agente"),
+        "derivacion": custom.get("handoff"),
+    }
 
 
 def lines(events: list[dict], mask: Masker) -> tuple[list[dict], dict[str, Any]]:
@@ -43,12 +52,16 @@ def lines(events: list[dict], mask: Masker) -> tuple[list[dict], dict[str, Any]]
         elif kind == "bot":
             line = _bot(event, mask)
         elif kind == "action" and event.get("name") not in HIDDEN_ACTIONS:
-            line = {"tipo": "accion", "nombre": event.get("name"), "politica": event.get("policy"),
-                    "confianza": event.get("confidence")}
+            line = {
+                "tipo": "accion",
+                "nombre": event.get("name"),
+                "politica": event.get("policy"),
+                "confianza": event.get("confidence"),
+            }
         elif kind == "slot":
-            value = event.get("value")
-            slots[event.get("name")] = mask(str(value)) if isinstance(value, str) else value
-            line = {"tipo": "slot", "nombre": event.get("name"), "valor": slots[event.get("name")]}
+            name, value = str(event.get("name")), event.get("value")
+            slots[name] = mask(value) if isinstance(value, str) else value
+            line = {"tipo": "slot", "nombre": name, "valor": slots[name]}
         elif kind in ("pause", "resume", "session_started", "restart"):
             line = {"tipo": kind}
         elif kind == "active_loop":

@@ -1,4 +1,5 @@
 """User management (admins only)."""
+
 from __future__ import annotations
 
 from aiohttp import web
@@ -13,8 +14,16 @@ from protheus.vocabulary import Role
 
 async def _page(request: web.Request, status: int = 200, error: str = "", aviso: str = "") -> web.Response:
     ctx = request.app[CONSOLE]
-    return render(request, "usuarios.html", status=status, usuarios=await run(ctx.accounts.users), roles=list(Role),
-                  error=error, aviso=aviso, auditoria=await run(ctx.accounts.audit_entries, 50))
+    return render(
+        request,
+        "usuarios.html",
+        status=status,
+        usuarios=await run(ctx.accounts.users),
+        roles=list(Role),
+        error=error,
+        aviso=aviso,
+        auditoria=await run(ctx.accounts.audit_entries, 50),
+    )
 
 
 @requires(Permission.USERS)
@@ -27,8 +36,9 @@ async def create_user(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     form = await request.post()
     try:
-        user = await run(ctx.accounts.create_user, str(form.get("usuario", "")), str(form.get("rol", "")),
-                         str(form.get("clave", "")))
+        user = await run(
+            ctx.accounts.create_user, str(form.get("usuario", "")), str(form.get("rol", "")), str(form.get("clave", ""))
+        )
     except AccountError as error:
         return await _page(request, 400, str(error))
     admin = request["session"].user.username
@@ -54,6 +64,13 @@ async def update_user(request: web.Request) -> web.Response:
         user = await run(ctx.accounts.update_user, user_id, role=role, active=active, password=password)
     except AccountError as error:
         return await _page(request, 400, str(error))
-    await run(ctx.accounts.audit, me.username, "modificar_usuario", usuario=user.username, rol=user.role,
-              activo=user.active, clave_cambiada=password is not None)
+    await run(
+        ctx.accounts.audit,
+        me.username,
+        "modificar_usuario",
+        usuario=user.username,
+        rol=user.role,
+        activo=user.active,
+        clave_cambiada=password is not None,
+    )
     return await _page(request, aviso=f"Usuario «{user.username}» actualizado.")

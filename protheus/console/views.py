@@ -8,7 +8,8 @@ Each page declares its own notices with `page_notices("<page>", {...})` and redi
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from aiohttp import web
@@ -30,9 +31,13 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
     ctx = request.app[CONSOLE]
     session = request.get("session")
     body = ctx.templates.get_template(template).render(
-        usuario=session.user if session else None, csrf=session.csrf_token if session else "",
+        usuario=session.user if session else None,
+        csrf=session.csrf_token if session else "",
         puede=(lambda permission: session is not None and can(session.user.role, permission)),
-        avisos_salud=request.get("health_warnings", []), ruta=request.path, **values)
+        avisos_salud=request.get("health_warnings", []),
+        ruta=request.path,
+        **values,
+    )
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 

@@ -8,7 +8,8 @@ writes it and the home of the queries on it.
 | customers | protheus/db/customers.py (`CustomerStore`) |
 | handoffs | protheus/db/handoffs.py (`HandoffStore`) |
 | users, console_sessions, login_attempts, audit_log | protheus/db/accounts.py (`AccountStore`) |
-| conversations, conversation_intents, customer_messages, message_flags, index_state; Rasa's events (read only) | protheus/db/conversations.py (`ConversationStore`) |
+| conversations, conversation_intents, customer_messages, message_flags, index_state, |
+|   and Rasa's events (read only) | protheus/db/conversations.py (`ConversationStore`) |
 | inbox_decisions | protheus/trainer/inbox.py (`Inbox`) |
 | training_runs | protheus/trainer/runs.py (`TrainingRuns`) |
 | model_registry | protheus/trainer/registry.py (`ModelRegistry`) |

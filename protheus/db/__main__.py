@@ -1,12 +1,13 @@
 """Database commands: `python -m protheus.db migrate | seed | import-customers FILE`."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from protheus.db.customers_csv import import_customers
 from protheus.db import prepare
+from protheus.db.customers_csv import import_customers
 from protheus.db.database import Database
 
 

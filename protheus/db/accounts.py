@@ -3,6 +3,7 @@
 Passwords are hashed with Argon2 (argon2-cffi). A session cookie carries a random
 token; only its SHA-256 is stored, so a copy of the database cannot be replayed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -10,14 +11,14 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from protheus.db.models import AuditEntry, ConsoleSession, LoginAttempt, User, utcnow
 from protheus.db.database import Database
+from protheus.db.models import AuditEntry, ConsoleSession, LoginAttempt, User, utcnow
 from protheus.vocabulary import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -100,7 +101,7 @@ class AccountStore:
         with self.db.session() as session:
             return [_info(r) for r in session.execute(select(User).order_by(User.username)).scalars()]
 
-    def get_user(self, user_id: int) -> Optional[UserInfo]:
+    def get_user(self, user_id: int) -> UserInfo | None:
         with self.db.session() as session:
             row = session.get(User, user_id)
             return _info(row) if row else None
@@ -110,8 +111,9 @@ class AccountStore:
             query = select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.active.is_(True))
             return session.execute(query).scalar_one() > 0
 
-    def update_user(self, user_id: int, *, role: Optional[str] = None, active: Optional[bool] = None,
-                    password: Optional[str] = None) -> UserInfo:
+    def update_user(
+        self, user_id: int, *, role: str | None = None, active: bool | None = None, password: str | None = None
+    ) -> UserInfo:
         """Change a user's role, state or password; their open sessions end."""
         if role is not None and Role.parse(role) is None:
             raise AccountError(ROLE_ERROR)
@@ -139,18 +141,21 @@ class AccountStore:
         since = max(now - THROTTLE_WINDOW, last_success or 0)
         count, oldest = session.execute(
             select(func.count(), func.min(LoginAttempt.at)).where(
-                column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
+                column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since
+            )
         ).one()
         return count, oldest or now
 
     def _throttle(self, session, username: str, remote: str, now: float) -> None:
-        for column, value, limit in ((LoginAttempt.username, username, MAX_FAILURES_PER_USER),
-                                     (LoginAttempt.remote, remote, MAX_FAILURES_PER_REMOTE)):
+        for column, value, limit in (
+            (LoginAttempt.username, username, MAX_FAILURES_PER_USER),
+            (LoginAttempt.remote, remote, MAX_FAILURES_PER_REMOTE),
+        ):
             count, oldest = self._recent_failures(session, column, value, now)
             if count >= limit:
                 raise TooManyAttempts(int(oldest + THROTTLE_WINDOW - now))
 
-    def authenticate(self, username: str, password: str, remote: str, now: Optional[float] = None) -> UserInfo:
+    def authenticate(self, username: str, password: str, remote: str, now: float | None = None) -> UserInfo:
         """The user, or AccountError (wrong credentials) / TooManyAttempts."""
         now = time.time() if now is None else now
         username = normalise_username(username)[:64]
@@ -179,16 +184,23 @@ class AccountStore:
             return False
 
     # --- sessions ----------------------------------------------------------------
-    def open_session(self, user: UserInfo, now: Optional[float] = None) -> str:
+    def open_session(self, user: UserInfo, now: float | None = None) -> str:
         """A new session for the user; returns the token for the cookie."""
         now = time.time() if now is None else now
         token = secrets.token_urlsafe(32)
         with self.db.session() as session:
-            session.add(ConsoleSession(token_hash=_digest(token), user_id=user.id,
-                                       csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now))
+            session.add(
+                ConsoleSession(
+                    token_hash=_digest(token),
+                    user_id=user.id,
+                    csrf_token=secrets.token_urlsafe(32),
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
         return token
 
-    def session_for(self, token: str, now: Optional[float] = None) -> Optional[SessionInfo]:
+    def session_for(self, token: str, now: float | None = None) -> SessionInfo | None:
         """The live session of this token (and its user), or None when unknown, expired or disabled."""
         if not token:
             return None

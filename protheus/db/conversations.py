@@ -6,14 +6,16 @@ since its last run into three small tables: one row per conversation, one per
 (conversation, intent) and one per customer message. Filters then run on indexed
 columns. Transcripts are read straight from `events`, which Rasa indexes by sender.
 """
+
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime, timedelta
-from typing import Iterable, Iterator, Optional
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, or_, select, update
@@ -27,7 +29,8 @@ from protheus.vocabulary import FlagStatus
 
 # Rasa 3.6's SQLTrackerStore table, mirrored (Rasa owns it; migration 0002 creates it if missing).
 EVENTS = Table(
-    "events", MetaData(),
+    "events",
+    MetaData(),
     Column("id", Integer, primary_key=True),
     Column("sender_id", String(255), nullable=False),
     Column("type_name", String(255), nullable=False),
@@ -49,14 +52,14 @@ class IndexConflict(Exception):
 
 
 # --- reading events ----------------------------------------------------------------
-def parse_data(row_data: Optional[str]) -> dict:
+def parse_data(row_data: str | None) -> dict:
     try:
         return json.loads(row_data or "{}")
     except ValueError:
         return {}
 
 
-def classifier_confidence(parse: dict) -> Optional[float]:
+def classifier_confidence(parse: dict) -> float | None:
     """The confidence of the classifier's best real intent (nlu_fallback reports its threshold)."""
     intent = parse.get("intent") or {}
     if intent.get("name") != "nlu_fallback":
@@ -70,15 +73,16 @@ def classifier_confidence(parse: dict) -> Optional[float]:
 @dataclass
 class _Delta:
     """What a batch of events adds to one conversation."""
+
     started_at: float
     last_at: float
     turns: int = 0
-    min_confidence: Optional[float] = None
+    min_confidence: float | None = None
     had_fallback: bool = False
     intents: list[str] = field(default_factory=list)
-    channel: Optional[str] = None
-    customer_code: Optional[str] = None
-    first_message: Optional[str] = None
+    channel: str | None = None
+    customer_code: str | None = None
+    first_message: str | None = None
     messages: list[CustomerMessage] = field(default_factory=list)
 
     def see(self, event_id: int, at: float, data: dict) -> None:
@@ -106,21 +110,30 @@ class _Delta:
             self.min_confidence = confidence if self.min_confidence is None else min(self.min_confidence, confidence)
         if text and not text.startswith("/"):  # button payloads are not something the customer wrote
             self.first_message = self.first_message or text[:500]
-            self.messages.append(CustomerMessage(
-                event_id=event_id, sender_id="", at=at, text=text, search_text=fold(text), intent=intent,
-                confidence=confidence, fallback=intent in FALLBACK_INTENTS))
+            self.messages.append(
+                CustomerMessage(
+                    event_id=event_id,
+                    sender_id="",
+                    at=at,
+                    text=text,
+                    search_text=fold(text),
+                    intent=intent,
+                    confidence=confidence,
+                    fallback=intent in FALLBACK_INTENTS,
+                )
+            )
 
 
 # --- filters -------------------------------------------------------------------------
 @dataclass
 class ConversationFilter:
-    date_from: Optional[date] = None
-    date_to: Optional[date] = None
-    intent: Optional[str] = None
-    channel: Optional[str] = None
-    confidence_below: Optional[float] = None
+    date_from: date | None = None
+    date_to: date | None = None
+    intent: str | None = None
+    channel: str | None = None
+    confidence_below: float | None = None
     fallback_only: bool = False
-    text: Optional[str] = None
+    text: str | None = None
     timezone: str = "America/Mexico_City"
 
     def _day_start(self, day: date) -> float:
@@ -133,8 +146,11 @@ class ConversationFilter:
         if self.date_to:
             found.append(Conversation.started_at < self._day_start(self.date_to + timedelta(days=1)))
         if self.intent:
-            found.append(Conversation.sender_id.in_(
-                select(ConversationIntent.sender_id).where(ConversationIntent.intent == self.intent)))
+            found.append(
+                Conversation.sender_id.in_(
+                    select(ConversationIntent.sender_id).where(ConversationIntent.intent == self.intent)
+                )
+            )
         if self.channel:
             found.append(Conversation.channel == self.channel)
         if self.confidence_below is not None:
@@ -149,22 +165,23 @@ class ConversationFilter:
     def _text_condition(text: str):
         pattern = "%" + fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         in_messages = Conversation.sender_id.in_(
-            select(CustomerMessage.sender_id).where(CustomerMessage.search_text.like(pattern, escape="\\")))
+            select(CustomerMessage.sender_id).where(CustomerMessage.search_text.like(pattern, escape="\\"))
+        )
         return or_(in_messages, Conversation.sender_id == text, Conversation.customer_code == text.upper())
 
 
 @dataclass(frozen=True)
 class ConversationRow:
     sender_id: str
-    channel: Optional[str]
-    customer_code: Optional[str]
+    channel: str | None
+    customer_code: str | None
     started_at: float
     last_at: float
     turns: int
-    min_confidence: Optional[float]
+    min_confidence: float | None
     had_fallback: bool
     intents: list[str]
-    first_message: Optional[str]
+    first_message: str | None
     handoffs: list[dict]
 
 
@@ -195,7 +212,9 @@ class ConversationStore:
             last = state.last_event_id if state else 0
             rows = session.execute(
                 select(EVENTS.c.id, EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data)
-                .where(EVENTS.c.id > last).order_by(EVENTS.c.id).limit(batch)
+                .where(EVENTS.c.id > last)
+                .order_by(EVENTS.c.id)
+                .limit(batch)
             ).all()
             if not rows:
                 return 0
@@ -208,7 +227,7 @@ class ConversationStore:
             return len(rows)
 
     @staticmethod
-    def _advance(session, state: Optional[IndexState], last: int, new_last: int) -> None:
+    def _advance(session, state: IndexState | None, last: int, new_last: int) -> None:
         if state is None:
             try:
                 with session.begin_nested():
@@ -216,23 +235,41 @@ class ConversationStore:
             except IntegrityError as error:
                 raise IndexConflict() from error
             return
-        moved = session.execute(update(IndexState).where(
-            IndexState.name == INDEX_NAME, IndexState.last_event_id == last).values(last_event_id=new_last))
+        moved = session.execute(
+            update(IndexState)
+            .where(IndexState.name == INDEX_NAME, IndexState.last_event_id == last)
+            .values(last_event_id=new_last)
+        )
         if moved.rowcount != 1:
             raise IndexConflict()
 
     def _apply(self, session, deltas: dict[str, _Delta]) -> None:
         senders = list(deltas)
-        existing = {c.sender_id: c for chunk in _chunks(senders) for c in session.execute(
-            select(Conversation).where(Conversation.sender_id.in_(chunk))).scalars()}
-        known_intents = {(s, i) for chunk in _chunks(senders) for s, i in session.execute(
-            select(ConversationIntent.sender_id, ConversationIntent.intent)
-            .where(ConversationIntent.sender_id.in_(chunk))).all()}
+        existing = {
+            c.sender_id: c
+            for chunk in _chunks(senders)
+            for c in session.execute(select(Conversation).where(Conversation.sender_id.in_(chunk))).scalars()
+        }
+        known_intents = {
+            (s, i)
+            for chunk in _chunks(senders)
+            for s, i in session.execute(
+                select(ConversationIntent.sender_id, ConversationIntent.intent).where(
+                    ConversationIntent.sender_id.in_(chunk)
+                )
+            ).all()
+        }
         for sender, delta in deltas.items():
             row = existing.get(sender)
             if row is None:
-                row = Conversation(sender_id=sender, started_at=delta.started_at, last_at=delta.last_at, turns=0,
-                                   had_fallback=False, intents="")
+                row = Conversation(
+                    sender_id=sender,
+                    started_at=delta.started_at,
+                    last_at=delta.last_at,
+                    turns=0,
+                    had_fallback=False,
+                    intents="",
+                )
                 session.add(row)
             _merge(row, delta)
             for intent in delta.intents:
@@ -243,7 +280,7 @@ class ConversationStore:
                 session.add(message)
 
     # --- queries -------------------------------------------------------------------
-    def list(self, filters: ConversationFilter, page: int = 1, per_page: int = 50) -> tuple[list[ConversationRow], int]:
+    def page(self, filters: ConversationFilter, page: int = 1, per_page: int = 50) -> tuple[list[ConversationRow], int]:
         conditions = filters.conditions()
         with self.db.session() as session:
             total = session.execute(select(func.count()).select_from(Conversation).where(*conditions)).scalar_one()
@@ -258,14 +295,33 @@ class ConversationStore:
 
     def _rows(self, rows: list[Conversation]) -> list[ConversationRow]:
         handoffs = HandoffStore(self.db).of_conversations(r.sender_id for r in rows)
-        return [ConversationRow(r.sender_id, r.channel, r.customer_code, r.started_at, r.last_at, r.turns,
-                                r.min_confidence, bool(r.had_fallback), r.intents.split(), r.first_message,
-                                [{"id": h.id, "canal": h.channel.value, "estado": h.status.value}
-                                 for h in handoffs.get(r.sender_id, [])]) for r in rows]
+        return [
+            ConversationRow(
+                r.sender_id,
+                r.channel,
+                r.customer_code,
+                r.started_at,
+                r.last_at,
+                r.turns,
+                r.min_confidence,
+                bool(r.had_fallback),
+                r.intents.split(),
+                r.first_message,
+                [
+                    {"id": h.id, "canal": h.channel.value, "estado": h.status.value}
+                    for h in handoffs.get(r.sender_id, [])
+                ],
+            )
+            for r in rows
+        ]
 
     def intents_seen(self) -> list[str]:
         with self.db.session() as session:
-            return list(session.execute(select(ConversationIntent.intent).distinct().order_by(ConversationIntent.intent)).scalars())
+            return list(
+                session.execute(
+                    select(ConversationIntent.intent).distinct().order_by(ConversationIntent.intent)
+                ).scalars()
+            )
 
     def channels_seen(self) -> list[str]:
         with self.db.session() as session:
@@ -275,8 +331,11 @@ class ConversationStore:
     def events(self, sender_id: str) -> list[dict]:
         """Every stored event of a conversation, oldest first, with its database id."""
         with self.db.session() as session:
-            rows = session.execute(select(EVENTS.c.id, EVENTS.c.timestamp, EVENTS.c.data)
-                                   .where(EVENTS.c.sender_id == sender_id).order_by(EVENTS.c.id)).all()
+            rows = session.execute(
+                select(EVENTS.c.id, EVENTS.c.timestamp, EVENTS.c.data)
+                .where(EVENTS.c.sender_id == sender_id)
+                .order_by(EVENTS.c.id)
+            ).all()
         return [{**parse_data(data), "_id": event_id, "timestamp": at} for event_id, at, data in rows]
 
     def messages(self, event_ids: Iterable[int]) -> dict[int, CustomerMessage]:
@@ -290,28 +349,51 @@ class ConversationStore:
         """Mark a customer message for the trainers; False if it is not a customer message.
         Flagging it again keeps the first flag."""
         with self.db.session() as session:
-            event = session.execute(select(EVENTS.c.sender_id, EVENTS.c.type_name).where(EVENTS.c.id == event_id)).first()
+            event = session.execute(
+                select(EVENTS.c.sender_id, EVENTS.c.type_name).where(EVENTS.c.id == event_id)
+            ).first()
             if event is None or event.type_name != "user":
                 return False
             if session.execute(select(MessageFlag.id).where(MessageFlag.event_id == event_id)).first() is None:
-                session.add(MessageFlag(event_id=event_id, sender_id=event.sender_id, flagged_by=username,
-                                        note=(note or "")[:500], created_at=time.time(), status=FlagStatus.PENDING.value))
+                session.add(
+                    MessageFlag(
+                        event_id=event_id,
+                        sender_id=event.sender_id,
+                        flagged_by=username,
+                        note=(note or "")[:500],
+                        created_at=time.time(),
+                        status=FlagStatus.PENDING.value,
+                    )
+                )
             return True
 
     def flagged_event_ids(self, sender_id: str) -> set[int]:
         with self.db.session() as session:
-            return set(session.execute(select(MessageFlag.event_id).where(MessageFlag.sender_id == sender_id)).scalars())
+            return set(
+                session.execute(select(MessageFlag.event_id).where(MessageFlag.sender_id == sender_id)).scalars()
+            )
 
     def flags(self, status: FlagStatus = FlagStatus.PENDING) -> list[dict]:
         with self.db.session() as session:
             rows = session.execute(
                 select(MessageFlag, CustomerMessage.text, CustomerMessage.intent, CustomerMessage.confidence)
                 .join(CustomerMessage, CustomerMessage.event_id == MessageFlag.event_id, isouter=True)
-                .where(MessageFlag.status == status.value).order_by(MessageFlag.created_at.desc())
+                .where(MessageFlag.status == status.value)
+                .order_by(MessageFlag.created_at.desc())
             ).all()
-            return [{"event_id": f.event_id, "sender_id": f.sender_id, "flagged_by": f.flagged_by, "note": f.note,
-                     "created_at": f.created_at, "text": text or "", "intent": intent, "confidence": confidence}
-                    for f, text, intent, confidence in rows]
+            return [
+                {
+                    "event_id": f.event_id,
+                    "sender_id": f.sender_id,
+                    "flagged_by": f.flagged_by,
+                    "note": f.note,
+                    "created_at": f.created_at,
+                    "text": text or "",
+                    "intent": intent,
+                    "confidence": confidence,
+                }
+                for f, text, intent, confidence in rows
+            ]
 
 
 def _newest_first(conditions: list):
@@ -323,7 +405,9 @@ def _merge(row: Conversation, delta: _Delta) -> None:
     row.last_at = max(row.last_at, delta.last_at)
     row.turns = (row.turns or 0) + delta.turns
     if delta.min_confidence is not None:
-        row.min_confidence = delta.min_confidence if row.min_confidence is None else min(row.min_confidence, delta.min_confidence)
+        row.min_confidence = (
+            delta.min_confidence if row.min_confidence is None else min(row.min_confidence, delta.min_confidence)
+        )
     row.had_fallback = bool(row.had_fallback) or delta.had_fallback
     intents = (row.intents or "").split()
     row.intents = " ".join(intents + [i for i in delta.intents if i not in intents])
@@ -334,4 +418,4 @@ def _merge(row: Conversation, delta: _Delta) -> None:
 
 def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,11 +11,23 @@ from protheus.db.database import Database
 from protheus.db.models import Customer
 from protheus.vocabulary import Plan
 
-DEMO_CUSTOMERS = [
-    dict(code="PRIME01", name="Distribuidora Andina S.A. (demo)", country="México", plan=Plan.PRIME.value,
-         facilitator_name="Laura Méndez", facilitator_email="laura.mendez@example.com"),
-    dict(code="STD01", name="Comercial del Sur Ltda. (demo)", country="Chile", plan=Plan.STANDARD.value,
-         facilitator_name=None, facilitator_email=None),
+DEMO_CUSTOMERS: list[dict[str, Any]] = [
+    dict(
+        code="PRIME01",
+        name="Distribuidora Andina S.A. (demo)",
+        country="México",
+        plan=Plan.PRIME.value,
+        facilitator_name="Laura Méndez",
+        facilitator_email="laura.mendez@example.com",
+    ),
+    dict(
+        code="STD01",
+        name="Comercial del Sur Ltda. (demo)",
+        country="Chile",
+        plan=Plan.STANDARD.value,
+        facilitator_name=None,
+        facilitator_email=None,
+    ),
 ]
 
 
@@ -25,8 +37,8 @@ class CustomerInfo:
     name: str
     country: str
     plan: Plan
-    facilitator_name: Optional[str] = None
-    facilitator_email: Optional[str] = None
+    facilitator_name: str | None = None
+    facilitator_email: str | None = None
 
     @property
     def is_prime(self) -> bool:
@@ -41,7 +53,7 @@ class CustomerStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def get(self, code: str) -> Optional[CustomerInfo]:
+    def get(self, code: str) -> CustomerInfo | None:
         with self.db.session() as session:
             row = session.get(Customer, code.strip().upper())
             return _info(row) if row else None

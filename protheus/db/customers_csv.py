@@ -3,6 +3,7 @@
 Columns (header row, any order): codigo, nombre, pais, plan, facilitador_nombre, facilitador_email.
 `plan` is `estandar` or `prime` ("estándar" is accepted).
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,7 +42,9 @@ def parse_row(row: dict[str, str]) -> CustomerInfo:
     email = value.get("facilitador_email") or None
     if email and not EMAIL.match(email):
         raise ValueError(f"correo del facilitador no válido: {email!r}")
-    return CustomerInfo(code, value["nombre"], value.get("pais", ""), plan, value.get("facilitador_nombre") or None, email)
+    return CustomerInfo(
+        code, value["nombre"], value.get("pais", ""), plan, value.get("facilitador_nombre") or None, email
+    )
 
 
 def import_customers(path: Path, db: Database) -> ImportReport:

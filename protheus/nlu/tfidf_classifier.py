@@ -6,17 +6,14 @@ raw counts, trains in seconds and, joined with the multilingual USE embedding
 (SentenceEncoderFeaturizer), generalises to wordings the data does not contain.
 The model is stored as plain arrays and JSON (no pickle).
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,11 +22,14 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
 
-def _vectorizers(config: Dict[Text, Any]) -> Dict[str, TfidfVectorizer]:
+def _vectorizers(config: dict[str, Any]) -> dict[str, TfidfVectorizer]:
     common = dict(sublinear_tf=True, strip_accents="unicode", lowercase=True)
     return {
         "char": TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngram"]), **common),
@@ -40,7 +40,7 @@ def _vectorizers(config: Dict[Text, Any]) -> Dict[str, TfidfVectorizer]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "C": 30.0,
             "char_ngram": [2, 5],
@@ -52,11 +52,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        vectorizers: Optional[Dict[str, TfidfVectorizer]] = None,
-        classifier: Optional[LogisticRegression] = None,
+        vectorizers: dict[str, TfidfVectorizer] | None = None,
+        classifier: LogisticRegression | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -67,15 +67,15 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TfidfIntentClassifier":
+    ) -> TfidfIntentClassifier:
         return cls(config, model_storage, resource)
 
     # --- features ---------------------------------------------------------
-    def _dense(self, messages: List[Message]) -> Optional[csr_matrix]:
+    def _dense(self, messages: list[Message]) -> csr_matrix | None:
         rows = []
         for message in messages:
             _, sentence = message.get_dense_features(TEXT)
@@ -86,7 +86,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         matrix = np.vstack([r if r is not None else np.zeros(width, dtype=np.float32) for r in rows])
         return csr_matrix(matrix * self._config["dense_weight"])
 
-    def _features(self, messages: List[Message]) -> csr_matrix:
+    def _features(self, messages: list[Message]) -> csr_matrix:
         texts = [m.get(TEXT) or "" for m in messages]
         parts = [v.transform(texts) for v in self._vectorizers.values()]
         dense = self._dense(messages)
@@ -112,19 +112,19 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         return training_data
 
     # --- prediction -------------------------------------------------------
-    def process(self, messages: List[Message]) -> List[Message]:
-        todo = []
+    def process(self, messages: list[Message]) -> list[Message]:
+        todo, classifier = [], self._classifier
         for message in messages:
-            if (message.get(TEXT) or "").strip() and self._classifier is not None:
+            if (message.get(TEXT) or "").strip() and classifier is not None:
                 todo.append(message)
             else:  # as DIET does: no intent for a blank message (later components expect the key)
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-        if not todo:
+        if not todo or classifier is None:
             return messages
-        probabilities = self._classifier.predict_proba(self._features(todo))
-        names = self._classifier.classes_
-        for message, row in zip(todo, probabilities):
+        probabilities = classifier.predict_proba(self._features(todo))
+        names = classifier.classes_
+        for message, row in zip(todo, probabilities, strict=True):
             order = np.argsort(-row)[: self._config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -133,6 +133,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     # --- persistence (arrays and JSON, no pickle) ---------------------------
     def persist(self) -> None:
+        if self._classifier is None:
+            return  # nothing was trained (no examples)
         with self._model_storage.write_to(self._resource) as directory:
             state = {
                 name: {"vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()}}
@@ -150,12 +152,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "TfidfIntentClassifier":
+    ) -> TfidfIntentClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 state = json.loads((directory / "vectorizers.json").read_text(encoding="utf-8"))

@@ -1,12 +1,12 @@
 """The trainers' workflow from the terminal (the console has the same):
 
-    python -m protheus.trainer bandeja                      mensajes por revisar (make bandeja)
-    python -m protheus.trainer etiquetar 12 15 [--intencion X]   (sin --intencion: la predicha)
-    python -m protheus.trainer descartar 13
-    python -m protheus.trainer entrenar [--activar]         (make train)
-    python -m protheus.trainer modelos | activar NOMBRE [--confirmar] | revertir
-    python -m protheus.trainer preparar [--siempre]         (make run, make test, make bench)
-    python -m protheus.trainer evaluar ARCHIVO [--modelo M] (make eval)
+python -m protheus.trainer bandeja                      mensajes por revisar (make bandeja)
+python -m protheus.trainer etiquetar 12 15 [--intencion X]   (sin --intencion: la predicha)
+python -m protheus.trainer descartar 13
+python -m protheus.trainer entrenar [--activar]         (make train)
+python -m protheus.trainer modelos | activar NOMBRE [--confirmar] | revertir
+python -m protheus.trainer preparar [--siempre]         (make run, make test, make bench)
+python -m protheus.trainer evaluar ARCHIVO [--modelo M] (make eval)
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import asyncio
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from protheus.db import prepare
 from protheus.db.accounts import AccountStore
@@ -38,7 +38,7 @@ def who() -> str:
     return f"terminal:{getpass.getuser()}"
 
 
-def running_rasa() -> Optional[RasaClient]:
+def running_rasa() -> RasaClient | None:
     """The Rasa of `make run`, if it is up: activation then hot-swaps the model into it."""
     client = RasaClient(local_rasa_url(), rasa_token())
     return client if asyncio.run(client.status()) else None
@@ -88,8 +88,11 @@ def train(args: argparse.Namespace, project: Project) -> int:
         try:
             asyncio.run(lifecycle.registry.activate(name, who(), running_rasa()))
         except ActivationRefused as error:
-            print(f"No se activó: {error}\nPara activarlo igualmente: "
-                  f"python -m protheus.trainer activar {name} --confirmar", file=sys.stderr)
+            print(
+                f"No se activó: {error}\nPara activarlo igualmente: "
+                f"python -m protheus.trainer activar {name} --confirmar",
+                file=sys.stderr,
+            )
             return USAGE_ERROR
         AccountStore(db).audit(who(), "activar_modelo", modelo=name)
     print(f"Modelo activo: {name}")
@@ -154,18 +157,21 @@ def parser() -> argparse.ArgumentParser:
     main_parser.add_argument("--proyecto", type=Path, default=PROJECT.root, help=argparse.SUPPRESS)
     sub = main_parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, function: Command, **options: str) -> argparse.ArgumentParser:
-        found = sub.add_parser(name, **options)
+    def command(name: str, function: Command, help: str) -> argparse.ArgumentParser:
+        found = sub.add_parser(name, help=help)
         found.set_defaults(function=function)
         return found
 
-    command("bandeja", show_inbox, help="mensajes de clientes por revisar").add_argument("--limite", type=int, default=50)
+    command("bandeja", show_inbox, help="mensajes de clientes por revisar").add_argument(
+        "--limite", type=int, default=50
+    )
     labelling = command("etiquetar", label, help="escribir mensajes como ejemplos")
     labelling.add_argument("ids", type=int, nargs="+")
     labelling.add_argument("--intencion", default=None)
     command("descartar", discard, help="descartar mensajes").add_argument("ids", type=int, nargs="+")
     command("entrenar", train, help="entrenar, evaluar y registrar un modelo").add_argument(
-        "--activar", action="store_true", help="activarlo si no empeora el macro-F1")
+        "--activar", action="store_true", help="activarlo si no empeora el macro-F1"
+    )
     command("ejecutar", execute_run, help=argparse.SUPPRESS).add_argument("run_id", type=int)
     command("modelos", list_models, help="modelos registrados")
     activation = command("activar", activate, help="activar un modelo")
@@ -173,14 +179,15 @@ def parser() -> argparse.ArgumentParser:
     activation.add_argument("--confirmar", action="store_true")
     command("revertir", rollback, help="volver al modelo anterior")
     command("preparar", prepare_model, help="entrenar si los datos cambiaron y dejar un modelo activo").add_argument(
-        "--siempre", action="store_true", help="activar el modelo de los datos actuales aunque empeore (make test)")
+        "--siempre", action="store_true", help="activar el modelo de los datos actuales aunque empeore (make test)"
+    )
     evaluation = command("evaluar", evaluate, help="evaluar un modelo con un archivo NLU de Rasa (make eval)")
     evaluation.add_argument("datos", type=Path, help="archivo YAML de NLU (o carpeta) con ejemplos etiquetados")
     evaluation.add_argument("--modelo", type=Path, default=None, help="modelo .tar.gz (por defecto el activo)")
     return main_parser
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.function(args, Project(args.proyecto)))

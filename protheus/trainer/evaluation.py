@@ -14,9 +14,10 @@ import statistics
 import time
 import warnings
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from protheus.paths import Project
 
@@ -57,9 +58,7 @@ def load_examples(path: Path) -> list[Example]:
         except Exception as error:  # Rasa raises several types for malformed YAML
             raise EvaluationError(f"El archivo {file} no es un YAML de NLU de Rasa válido: {error}") from error
         examples += [
-            Example(m.get("text"), m.get("intent"))
-            for m in data.intent_examples
-            if m.get("text") and m.get("intent")
+            Example(m.get("text"), m.get("intent")) for m in data.intent_examples if m.get("text") and m.get("intent")
         ]
     if not examples:
         raise EvaluationError(f"{path} no contiene ejemplos con intención (clave 'nlu:' con '- intent:').")
@@ -97,12 +96,10 @@ def metrics(examples: list[Example], predictions: list[Prediction], known: set[s
     truth = [e.intent for e in examples]
     guess = [p.intent for p in predictions]
     labels = sorted(set(truth))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        truth, guess, labels=labels, zero_division=0
-    )
-    answered = [(t, g) for t, g, p in zip(truth, guess, predictions) if not p.fell_back]
+    precision, recall, f1, support = precision_recall_fscore_support(truth, guess, labels=labels, zero_division=0)
+    answered = [(t, g) for t, g, p in zip(truth, guess, predictions, strict=True) if not p.fell_back]
     guess_with_fallback = [FALLBACK_INTENT if p.fell_back else p.intent for p in predictions]
-    confusions = Counter((t, g) for t, g in zip(truth, guess) if t != g)
+    confusions = Counter((t, g) for t, g in zip(truth, guess, strict=True) if t != g)
     unknown = Counter(t for t in truth if known and t not in known)
     return {
         "macro_f1": round(float(f1_score(truth, guess, labels=labels, average="macro", zero_division=0)), 4),
@@ -115,11 +112,9 @@ def metrics(examples: list[Example], predictions: list[Prediction], known: set[s
                 "f1": round(float(f), 4),
                 "support": int(s),
             }
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         },
-        "top_confusions": [
-            {"expected": t, "predicted": g, "count": c} for (t, g), c in confusions.most_common(10)
-        ],
+        "top_confusions": [{"expected": t, "predicted": g, "count": c} for (t, g), c in confusions.most_common(10)],
         "fallback_rate": round(sum(p.fell_back for p in predictions) / len(predictions), 4),
         "macro_f1_counting_fallback_as_error": round(
             float(f1_score(truth, guess_with_fallback, labels=labels, average="macro", zero_division=0)), 4
@@ -168,7 +163,7 @@ def quiet_logs() -> None:
 
 
 # --- a new model next to the active one ------------------------------------------------
-def evaluate_against_active(project: Project, name: str, active: Optional[Path]) -> tuple[dict, dict]:
+def evaluate_against_active(project: Project, name: str, active: Path | None) -> tuple[dict, dict]:
     """The new model's metrics on the test split, and how it compares with the active one."""
     examples = load_examples(project.test_split)
     texts = [e.text for e in examples]
@@ -188,7 +183,8 @@ def evaluate_against_active(project: Project, name: str, active: Optional[Path])
             },
             "cambios": [
                 {"texto": e.text, "esperada": e.intent, "antes": o.intent, "despues": n.intent}
-                for e, o, n in zip(examples, old_predictions, new_predictions) if o.intent != n.intent
+                for e, o, n in zip(examples, old_predictions, new_predictions, strict=True)
+                if o.intent != n.intent
             ][:CHANGED_EXAMPLES],
         }
     truth, guess = [e.intent for e in examples], [p.intent for p in new_predictions]
@@ -216,8 +212,15 @@ def confusion_image(project: Project, name: str, truth: list[str], guess: list[s
     axes.set_title(f"Matriz de confusión · {name}")
     for (row, column), value in np.ndenumerate(matrix):
         if value:
-            axes.text(column, row, str(value), ha="center", va="center", fontsize=6,
-                      color="white" if value > matrix.max() / 2 else "black")
+            axes.text(
+                column,
+                row,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if value > matrix.max() / 2 else "black",
+            )
     figure.tight_layout()
     project.evaluations.mkdir(parents=True, exist_ok=True)
     file_name = name.removesuffix(".tar.gz") + "-confusion.png"

@@ -4,11 +4,11 @@ Flagged by an agent first, then messages that got the clarification question, th
 rising confidence. A trainer confirms the predicted intent, picks another, or discards;
 confirmed messages are scrubbed of private data and appended to the intent's data file.
 """
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from sqlalchemy import select
 
@@ -27,8 +27,8 @@ class InboxItem:
     sender_id: str
     at: float
     text: str
-    intent: Optional[str]
-    confidence: Optional[float]
+    intent: str | None
+    confidence: float | None
     fallback: bool
     flagged: bool
 
@@ -60,12 +60,17 @@ class Inbox:
                 .join(InboxDecision, InboxDecision.event_id == CustomerMessage.event_id, isouter=True)
                 .where(InboxDecision.event_id.is_(None))
             ).all()
-        items = [InboxItem(m.event_id, m.sender_id, m.at, m.text, m.intent, m.confidence, bool(m.fallback), flag is not None)
-                 for m, flag in rows if dedupe_key(m.text) not in known]
-        items.sort(key=lambda i: (not i.flagged, not i.fallback, i.confidence if i.confidence is not None else 0.0, i.at))
+        items = [
+            InboxItem(m.event_id, m.sender_id, m.at, m.text, m.intent, m.confidence, bool(m.fallback), flag is not None)
+            for m, flag in rows
+            if dedupe_key(m.text) not in known
+        ]
+        items.sort(
+            key=lambda i: (not i.flagged, not i.fallback, i.confidence if i.confidence is not None else 0.0, i.at)
+        )
         return items[:limit]
 
-    def label(self, event_ids: list[int], intent: Optional[str], by: str) -> LabelReport:
+    def label(self, event_ids: list[int], intent: str | None, by: str) -> LabelReport:
         """Write the messages as examples of `intent` (None: each keeps its predicted intent)."""
         valid = self.files.intents()
         messages = ConversationStore(self.db).messages(event_ids)
@@ -85,16 +90,28 @@ class Inbox:
                 fresh.discard(text)
                 written += [text] if done else []
                 duplicates += 0 if done else 1
-                decisions.append(InboxDecision(event_id=event_id, decision=(InboxVerdict.LABELLED if done else InboxVerdict.DUPLICATE).value,
-                                               intent=target, written_text=text if done else None,
-                                               decided_by=by, decided_at=time.time()))
+                decisions.append(
+                    InboxDecision(
+                        event_id=event_id,
+                        decision=(InboxVerdict.LABELLED if done else InboxVerdict.DUPLICATE).value,
+                        intent=target,
+                        written_text=text if done else None,
+                        decided_by=by,
+                        decided_at=time.time(),
+                    )
+                )
         self._record(decisions)
         return LabelReport(written, duplicates, len(event_ids) - len(decisions))
 
     def discard(self, event_ids: list[int], by: str) -> int:
         existing = ConversationStore(self.db).messages(event_ids)
-        self._record([InboxDecision(event_id=e, decision=InboxVerdict.DISCARDED.value, decided_by=by, decided_at=time.time())
-                      for e in event_ids if e in existing])
+        self._record(
+            [
+                InboxDecision(event_id=e, decision=InboxVerdict.DISCARDED.value, decided_by=by, decided_at=time.time())
+                for e in event_ids
+                if e in existing
+            ]
+        )
         return len(existing)
 
     def _record(self, decisions: list[InboxDecision]) -> None:

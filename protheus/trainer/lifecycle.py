@@ -7,9 +7,9 @@ console (`build`, then the registry's activate and rollback), `make eval` and th
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 from protheus.db.database import Database
 from protheus.paths import PROJECT, Project
@@ -39,7 +39,7 @@ class ModelLifecycle:
         self.runs = TrainingRuns(db, project, echo=echo)
         self.say: Callable[[str], None] = (lambda text: print(text, flush=True)) if echo else (lambda text: None)
 
-    def active_model(self) -> Optional[Path]:
+    def active_model(self) -> Path | None:
         return self.registry.active_path()
 
     def build(self, by: str) -> str:
@@ -69,10 +69,13 @@ class ModelLifecycle:
             try:
                 asyncio.run(self.registry.activate(name, by, None, confirm=always_activate or active is None))
             except ActivationRefused as refusal:
-                note = f"{refusal} Sigue activo {active.name if active else '—'}: python -m protheus.trainer activar {name} --confirmar"
+                kept = active.name if active else "—"
+                note = f"{refusal} Sigue activo {kept}: python -m protheus.trainer activar {name} --confirmar"
         elif active.name != name:
-            note = (f"Sigue activo {active.name}, que eligió un entrenador; el de los datos actuales es {name} "
-                    f"(python -m protheus.trainer activar {name}).")
+            note = (
+                f"Sigue activo {active.name}, que eligió un entrenador; el de los datos actuales es {name} "
+                f"(python -m protheus.trainer activar {name})."
+            )
         served = self.registry.active_path()
         if served is None:
             raise LifecycleError("No hay un modelo activo: ejecute `make train`.")

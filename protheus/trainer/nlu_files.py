@@ -1,17 +1,18 @@
 """Writing new examples into data/nlu/*.yml with a round-trip YAML parser (ruamel), so the
 files keep their formatting and comments and the git diff shows only the new lines."""
+
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from protheus.paths import Project
+from protheus.paths import PROJECT, Project
 from protheus.trainer.scrubber import dedupe_key
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -19,11 +20,11 @@ ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=2, offset=0)
-    return yaml
+    round_trip = YAML(typ="rt")
+    round_trip.preserve_quotes = True  # type: ignore[assignment]  # ruamel declares these as None
+    round_trip.width = 4096  # type: ignore[assignment]
+    round_trip.indent(mapping=2, sequence=2, offset=0)
+    return round_trip
 
 
 def example_lines(block: str) -> list[str]:
@@ -37,7 +38,7 @@ def clean_example(text: str) -> str:
 
 
 class TrainingFiles:
-    def __init__(self, project: Project = Project()) -> None:
+    def __init__(self, project: Project = PROJECT) -> None:
         self.project = project
 
     def _files(self, folder: Path) -> list[Path]:
@@ -58,7 +59,7 @@ class TrainingFiles:
     def known_keys(self) -> set[str]:
         """Every training and test example, normalised: a new example must be none of them
         (the test split must never be trained on)."""
-        keys = set()
+        keys: set[str] = set()
         for folder in (self.project.nlu, self.project.test_split):
             for _, _, block in self._intent_blocks(folder):
                 keys.update(dedupe_key(line) for line in example_lines(block))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import yaml
 
@@ -64,17 +64,35 @@ def expected_steps(project: Project) -> int:
 
 
 def train_command(project: Project, name: str) -> list[str]:
-    return [rasa_executable(), "train", "--config", str(project.config), "--domain", str(project.domain),
-            "--data", str(project.data), "--out", str(project.models),
-            "--fixed-model-name", name.removesuffix(MODEL_SUFFIX)]
+    return [
+        rasa_executable(),
+        "train",
+        "--config",
+        str(project.config),
+        "--domain",
+        str(project.domain),
+        "--data",
+        str(project.data),
+        "--out",
+        str(project.models),
+        "--fixed-model-name",
+        name.removesuffix(MODEL_SUFFIX),
+    ]
 
 
 def train(project: Project, name: str, progress: Progress) -> Path:
     """Train the model `name` into project.models, reporting each finished component."""
     target = project.models / name
-    process = subprocess.Popen(train_command(project, name), cwd=project.root, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
-    done, tail = 0, []
+    process = subprocess.Popen(
+        train_command(project, name),
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    done, tail = 0, list[str]()
     assert process.stdout is not None
     for line in process.stdout:
         tail = (tail + [line.rstrip()])[-TAIL_LINES:]

@@ -7,15 +7,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from sqlalchemy import select, update
 
-from protheus.db.models import ModelRecord
 from protheus.db.database import Database
+from protheus.db.models import ModelRecord
+from protheus.paths import PROJECT, Project
 from protheus.rasa_client import RasaClient
 from protheus.settings import model_f1_tolerance
-from protheus.paths import PROJECT, Project
 
 
 class ActivationRefused(Exception):
@@ -31,18 +30,28 @@ class ModelInfo:
     metrics: dict
     comparison: dict
     active: bool
-    activated_at: Optional[float]
-    activated_by: Optional[str]
-    previous_name: Optional[str]
+    activated_at: float | None
+    activated_by: str | None
+    previous_name: str | None
 
     @property
-    def macro_f1(self) -> Optional[float]:
+    def macro_f1(self) -> float | None:
         return self.metrics.get("macro_f1")
 
 
 def _info(row: ModelRecord) -> ModelInfo:
-    return ModelInfo(row.name, row.data_hash, row.created_at, row.created_by, dict(row.metrics or {}),
-                     dict(row.comparison or {}), bool(row.active), row.activated_at, row.activated_by, row.previous_name)
+    return ModelInfo(
+        row.name,
+        row.data_hash,
+        row.created_at,
+        row.created_by,
+        dict(row.metrics or {}),
+        dict(row.comparison or {}),
+        bool(row.active),
+        row.activated_at,
+        row.activated_by,
+        row.previous_name,
+    )
 
 
 class ModelRegistry:
@@ -61,25 +70,27 @@ class ModelRegistry:
 
     def models(self) -> list[ModelInfo]:
         with self.db.session() as session:
-            return [_info(r) for r in session.execute(select(ModelRecord).order_by(ModelRecord.created_at.desc())).scalars()]
+            return [
+                _info(r) for r in session.execute(select(ModelRecord).order_by(ModelRecord.created_at.desc())).scalars()
+            ]
 
-    def get(self, name: str) -> Optional[ModelInfo]:
+    def get(self, name: str) -> ModelInfo | None:
         with self.db.session() as session:
             row = session.get(ModelRecord, name)
             return _info(row) if row else None
 
-    def active(self) -> Optional[ModelInfo]:
+    def active(self) -> ModelInfo | None:
         with self.db.session() as session:
             row = session.execute(select(ModelRecord).where(ModelRecord.active.is_(True))).scalars().first()
             return _info(row) if row else None
 
-    def active_path(self) -> Optional[Path]:
+    def active_path(self) -> Path | None:
         """The file of the active model, if there is one and it is on disk."""
         active = self.active()
         path = self.project.models / active.name if active else None
         return path if path is not None and path.is_file() else None
 
-    def _mark_active(self, name: str, by: str, previous: Optional[str]) -> None:
+    def _mark_active(self, name: str, by: str, previous: str | None) -> None:
         with self.db.session() as session:
             session.execute(update(ModelRecord).values(active=False))
             row = session.get(ModelRecord, name)
@@ -87,8 +98,9 @@ class ModelRegistry:
             if previous and previous != name:
                 row.previous_name = previous
 
-    async def activate(self, name: str, by: str, rasa: Optional[RasaClient], confirm: bool = False,
-                       tolerance: Optional[float] = None) -> ModelInfo:
+    async def activate(
+        self, name: str, by: str, rasa: RasaClient | None, confirm: bool = False, tolerance: float | None = None
+    ) -> ModelInfo:
         """Load the model into the running Rasa (conversations are in the tracker store and
         go on), then record it as active. Refused when macro-F1 drops by more than
         `tolerance` unless confirmed."""
@@ -105,19 +117,26 @@ class ModelRegistry:
             if drop > tolerance:
                 raise ActivationRefused(
                     f"El modelo nuevo tiene macro-F1 {new.macro_f1:.3f}, {drop:.3f} menos que el activo "
-                    f"({current.macro_f1:.3f}); la tolerancia es {tolerance:.3f}. Confirme para activarlo igualmente.")
+                    f"({current.macro_f1:.3f}); la tolerancia es {tolerance:.3f}. Confirme para activarlo igualmente."
+                )
         if rasa is not None:
             await rasa.load_model(str(path.resolve()))
         self._mark_active(name, by, current.name if current else None)
-        return self.get(name)
+        return self._existing(name)
 
-    async def rollback(self, by: str, rasa: Optional[RasaClient]) -> ModelInfo:
+    async def rollback(self, by: str, rasa: RasaClient | None) -> ModelInfo:
         current = self.active()
         if current is None or not current.previous_name:
             raise ActivationRefused("No hay un modelo anterior al que volver.")
         previous = current.previous_name
-        older = self.get(previous).previous_name if self.get(previous) else None
+        older = self._existing(previous).previous_name
         await self.activate(previous, by, rasa, confirm=True)
         with self.db.session() as session:  # going back keeps the restored model's own predecessor
             session.get(ModelRecord, previous).previous_name = older
-        return self.get(previous)
+        return self._existing(previous)
+
+    def _existing(self, name: str) -> ModelInfo:
+        found = self.get(name)
+        if found is None:
+            raise ActivationRefused(f"No existe el modelo {name}.")
+        return found

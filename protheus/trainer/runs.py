@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import time
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -34,8 +34,9 @@ class TrainingRuns:
 
     def create(self, by: str) -> int:
         with self.db.session() as session:
-            run = TrainingRun(requested_by=by, status=RunStatus.QUEUED.value, progress=0, message="En cola",
-                              started_at=time.time())
+            run = TrainingRun(
+                requested_by=by, status=RunStatus.QUEUED.value, progress=0, message="En cola", started_at=time.time()
+            )
             session.add(run)
             session.flush()
             return run.id
@@ -48,7 +49,7 @@ class TrainingRuns:
         with self.db.session() as session:
             session.execute(update(TrainingRun).where(TrainingRun.id == run_id).values(**values))
 
-    def get(self, run_id: int) -> Optional[TrainingRun]:
+    def get(self, run_id: int) -> TrainingRun | None:
         with self.db.session() as session:
             return session.get(TrainingRun, run_id)
 
@@ -56,15 +57,16 @@ class TrainingRuns:
         with self.db.session() as session:
             return list(session.execute(select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)).scalars())
 
-    def running(self, now: Optional[float] = None) -> Optional[TrainingRun]:
+    def running(self, now: float | None = None) -> TrainingRun | None:
         """The run in progress; one older than STALE_AFTER died with its process and is closed."""
         now = time.time() if now is None else now
         for run in self.recent(5):
             if run.status not in ACTIVE_RUN_STATUSES:
                 continue
             if now - run.started_at > STALE_AFTER:
-                self.update(run.id, status=RunStatus.FAILED, finished_at=now,
-                            message="Interrumpido: el proceso no terminó.")
+                self.update(
+                    run.id, status=RunStatus.FAILED, finished_at=now, message="Interrumpido: el proceso no terminó."
+                )
                 continue
             return run
         return None
@@ -75,24 +77,46 @@ class TrainingRuns:
         log = self.project.logs / f"entrenamiento-{run_id}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DATABASE_URL": self.db.url}
-        command = [sys.executable, "-m", "protheus.trainer", "--proyecto", str(self.project.root), "ejecutar", str(run_id)]
-        subprocess.Popen(command, cwd=self.project.root, stdout=log.open("w", encoding="utf-8"),
-                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        command = [
+            sys.executable,
+            "-m",
+            "protheus.trainer",
+            "--proyecto",
+            str(self.project.root),
+            "ejecutar",
+            str(run_id),
+        ]
+        subprocess.Popen(
+            command,
+            cwd=self.project.root,
+            stdout=log.open("w", encoding="utf-8"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
         return run_id
 
-    def execute(self, run_id: int) -> Optional[str]:
+    def execute(self, run_id: int) -> str | None:
         """Train, evaluate and register; returns the model's file name (None on failure)."""
         run = self.get(run_id)
         if run is None:
             return None
         try:
             name = self._train(run_id)
-            self.update(run_id, status=RunStatus.EVALUATING, progress=85,
-                        message="Evaluando con el conjunto de prueba fijo...")
+            self.update(
+                run_id, status=RunStatus.EVALUATING, progress=85, message="Evaluando con el conjunto de prueba fijo..."
+            )
             metrics, comparison = evaluate_against_active(self.project, name, self.registry.active_path())
             self.registry.register(name, data_hash(self.project), run.requested_by, metrics, comparison)
-            self.update(run_id, status=RunStatus.FINISHED, progress=100, finished_at=time.time(), model_name=name,
-                        message=f"Listo: macro-F1 {metrics['macro_f1']:.3f}")
+            self.update(
+                run_id,
+                status=RunStatus.FINISHED,
+                progress=100,
+                finished_at=time.time(),
+                model_name=name,
+                message=f"Listo: macro-F1 {metrics['macro_f1']:.3f}",
+            )
             return name
         except Exception as error:  # noqa: BLE001 - the trainer sees the reason in the console
             logger.exception("Training run %s failed", run_id)
@@ -102,14 +126,19 @@ class TrainingRuns:
     def _train(self, run_id: int) -> str:
         name = model_name(self.project)
         if (self.project.models / name).exists():
-            self.update(run_id, status=RunStatus.TRAINING, progress=80, message="Ya existía un modelo para estos datos.")
+            self.update(
+                run_id, status=RunStatus.TRAINING, progress=80, message="Ya existía un modelo para estos datos."
+            )
             return name
         self.update(run_id, status=RunStatus.TRAINING, progress=5, message="Entrenando...")
         steps = expected_steps(self.project)
 
         def progress(done: int, component: str) -> None:
-            self.update(run_id, progress=min(80, 5 + 75 * done // steps),
-                        message=f"Entrenando: {component} listo ({done} de ~{steps})")
+            self.update(
+                run_id,
+                progress=min(80, 5 + 75 * done // steps),
+                message=f"Entrenando: {component} listo ({done} de ~{steps})",
+            )
 
         train(self.project, name, progress)
         return name

@@ -1,10 +1,11 @@
 """Nothing private enters the training data: e-mails, phone numbers, tax ids, customer
 codes and names are replaced by placeholders before an example is written."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from protheus.text import EMAIL, PHONE, fold
 
@@ -15,29 +16,53 @@ CODE_TOKEN, NAME_TOKEN = "<codigo_cliente>", "<nombre>"
 # Bolivia), RUT (Chile, Uruguay), RUC (Perú, Ecuador, Paraguay).
 LABELLED_TAX_ID = re.compile(
     r"\b(RFC|CUIT|CUIL|NIT|RUT|R\.U\.T\.?|RUC)\b(\s*(?:n[°ºo.]*\s*)?(?:es\s+|:\s*|#\s*|=\s*|\s))\s*[A-ZÑ&0-9][A-ZÑ&0-9.\-]{5,20}[A-Z0-9]",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 TAX_ID_FORMATS = [
     re.compile(r"\b[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}\b", re.IGNORECASE),  # RFC
-    re.compile(r"\b(?:20|23|24|27|30|33|34)-?\d{8}-?\d\b"),            # CUIT / CUIL
-    re.compile(r"\b\d{1,3}(?:\.\d{3}){2}-[\dkK]\b"),                  # RUT / NIT with dots: 12.345.678-5, 900.123.456-7
-    re.compile(r"\b\d{7,9}-[\dkK]\b"),                                 # RUT / NIT / RUC without dots: 12345678-K
-    re.compile(r"\b(?:10|15|17|20)\d{9}\b"),                           # RUC Perú (11 digits)
-    re.compile(r"\b\d{10}001\b"),                                      # RUC Ecuador (13 digits)
+    re.compile(r"\b(?:20|23|24|27|30|33|34)-?\d{8}-?\d\b"),  # CUIT / CUIL
+    re.compile(r"\b\d{1,3}(?:\.\d{3}){2}-[\dkK]\b"),  # RUT / NIT with dots: 12.345.678-5, 900.123.456-7
+    re.compile(r"\b\d{7,9}-[\dkK]\b"),  # RUT / NIT / RUC without dots: 12345678-K
+    re.compile(r"\b(?:10|15|17|20)\d{9}\b"),  # RUC Perú (11 digits)
+    re.compile(r"\b\d{10}001\b"),  # RUC Ecuador (13 digits)
 ]
 CODE_AFTER_WORD = re.compile(
     r"\b(c[oó]digo(?:\s+de)?\s+cliente|n[uú]mero\s+de\s+cliente|cliente)(\s*(?:es\s+|:\s*|#\s*|n[°º.]\s*)?)"
-    r"([A-Z]{2,}[-_]?\d+[A-Z0-9]*)\b", re.IGNORECASE)
+    r"([A-Z]{2,}[-_]?\d+[A-Z0-9]*)\b",
+    re.IGNORECASE,
+)
 NAME = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:\s+(?:de\s+|del\s+|la\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+){0,3}"
 INTRODUCTION = re.compile(rf"\b(me\s+llamo|mi\s+nombre\s+es|les\s+escribe|le\s+escribe|habla|soy)\s+({NAME})")
-SIGNATURE = re.compile(rf"\b(saludos|atte\.?|atentamente|cordialmente|gracias)(,?\s+)({NAME})(?=\s*[.!]?\s*$)", re.IGNORECASE)
+SIGNATURE = re.compile(
+    rf"\b(saludos|atte\.?|atentamente|cordialmente|gracias)(,?\s+)({NAME})(?=\s*[.!]?\s*$)", re.IGNORECASE
+)
 # Capitalised words after "soy" that are not names.
-NOT_NAMES = {"cliente", "prime", "protheus", "totvs", "usuario", "usuaria", "el", "la", "de", "nuevo", "nueva",
-             "administrador", "administradora", "contador", "contadora", "consultor", "consultora", "gerente"}
+NOT_NAMES = {
+    "cliente",
+    "prime",
+    "protheus",
+    "totvs",
+    "usuario",
+    "usuaria",
+    "el",
+    "la",
+    "de",
+    "nuevo",
+    "nueva",
+    "administrador",
+    "administradora",
+    "contador",
+    "contadora",
+    "consultor",
+    "consultora",
+    "gerente",
+}
 
 
 @dataclass
 class Scrubber:
     """Known customer codes and names (from the customers table) are replaced wherever they appear."""
+
     customer_codes: Iterable[str] = field(default_factory=list)
     names: Iterable[str] = field(default_factory=list)
 
@@ -72,7 +97,7 @@ class Scrubber:
             folded = fold(text)
             found = pattern.search(folded)
             while found:  # folding keeps lengths for Latin text, so positions carry over
-                text = text[:found.start()] + NAME_TOKEN + text[found.end():]
+                text = text[: found.start()] + NAME_TOKEN + text[found.end() :]
                 folded = fold(text)
                 found = pattern.search(folded)
         return text

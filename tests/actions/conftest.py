@@ -1,4 +1,5 @@
 """Tracker fixtures for the custom actions (the rasa-sdk objects the server passes in)."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 
 def user_event(intent: str, text: str = "", confidence: float = 0.95) -> dict:
-    return {"event": "user", "text": text or intent,
-            "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []}}
+    return {
+        "event": "user",
+        "text": text or intent,
+        "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []},
+    }
 
 
 def make_tracker(

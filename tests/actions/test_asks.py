@@ -1,4 +1,5 @@
 """Each form question is a declared action that asks with its text from mensajes.yml."""
+
 import asyncio
 
 import yaml

@@ -1,4 +1,5 @@
 """The clarification offers the two likeliest intents, by their Spanish labels."""
+
 import asyncio
 
 from rasa_sdk.events import SlotSet
@@ -13,7 +14,12 @@ def run(tracker, dispatcher, domain_dict):
 
 def test_offers_the_two_best_intents_in_spanish(dispatcher, domain_dict):
     tracker = make_tracker(
-        ranking=[("nlu_fallback", 0.5), ("info_consultoria", 0.41), ("solicitar_consultoria", 0.38), ("info_prime", 0.1)]
+        ranking=[
+            ("nlu_fallback", 0.5),
+            ("info_consultoria", 0.41),
+            ("solicitar_consultoria", 0.38),
+            ("info_prime", 0.1),
+        ]
     )
     events = run(tracker, dispatcher, domain_dict)
     assert events == [
@@ -27,17 +33,31 @@ def test_offers_the_two_best_intents_in_spanish(dispatcher, domain_dict):
 
 def test_offers_topics_not_answers_or_courtesies(dispatcher, domain_dict):
     tracker = make_tracker(
-        ranking=[("nlu_fallback", 0.5), ("entrada_no_valida", 0.3), ("hablar_con_humano", 0.25), ("afirmar", 0.22),
-                 ("fuera_de_dominio", 0.2), ("saludo", 0.1), ("preguntar_si_es_bot", 0.07), ("horario_atencion", 0.05)]
+        ranking=[
+            ("nlu_fallback", 0.5),
+            ("entrada_no_valida", 0.3),
+            ("hablar_con_humano", 0.25),
+            ("afirmar", 0.22),
+            ("fuera_de_dominio", 0.2),
+            ("saludo", 0.1),
+            ("preguntar_si_es_bot", 0.07),
+            ("horario_atencion", 0.05),
+        ]
     )
     events = run(tracker, dispatcher, domain_dict)
-    assert [e["value"] for e in events if e["name"] in ("opcion_1", "opcion_2")] == ["preguntar_si_es_bot", "horario_atencion"]
+    assert [e["value"] for e in events if e["name"] in ("opcion_1", "opcion_2")] == [
+        "preguntar_si_es_bot",
+        "horario_atencion",
+    ]
 
 
 def test_without_ranking_offers_the_most_common_topics(dispatcher, domain_dict):
     tracker = make_tracker(ranking=[("nlu_fallback", 1.0)])
     events = run(tracker, dispatcher, domain_dict)
-    assert [e["value"] for e in events if e["name"] in ("opcion_1", "opcion_2")] == ["reportar_error", "consulta_funcional"]
+    assert [e["value"] for e in events if e["name"] in ("opcion_1", "opcion_2")] == [
+        "reportar_error",
+        "consulta_funcional",
+    ]
 
 
 def test_every_label_is_a_domain_intent(domain):

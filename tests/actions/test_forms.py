@@ -1,11 +1,12 @@
 """Form validation: modules, yes/no answers, the first message as description, customer codes."""
+
 import asyncio
 
 import pytest
 
 from actions import forms
-from protheus.db.customers import CustomerStore
 from actions.forms import ValidateConsultingForm, ValidateErrorForm, yes_or_no
+from protheus.db.customers import CustomerStore
 from tests.actions.conftest import make_tracker
 
 
@@ -17,8 +18,15 @@ def customers(db, monkeypatch):
     return store
 
 
-@pytest.mark.parametrize("text, code", [("facturación", "SIGAFAT"), ("en el MATA410", "MATA410"),
-                                        ("la nomina", "SIGAGPE"), ("cuentas por pagar", "SIGAFIN")])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("facturación", "SIGAFAT"),
+        ("en el MATA410", "MATA410"),
+        ("la nomina", "SIGAGPE"),
+        ("cuentas por pagar", "SIGAFIN"),
+    ],
+)
 def test_module_names_and_routines_are_normalised(dispatcher, text, code):
     result = ValidateErrorForm().validate_modulo(text, dispatcher, make_tracker("consulta_funcional"), {})
     assert result == {"modulo": code} and dispatcher.messages == []
@@ -30,11 +38,19 @@ def test_unknown_module_is_asked_again_in_spanish(dispatcher):
     assert "No reconozco «el módulo de magia»" in dispatcher.messages[0]["text"]
 
 
-@pytest.mark.parametrize("intent, text, answer", [
-    ("afirmar", "sí", True), ("negar", "no", False), ("consulta_funcional", "si, en el estándar también", True),
-    ("consulta_funcional", "No, solo en producción", False), ("consulta_funcional", "de acuerdo", True),
-    ("consulta_funcional", "tal vez", None), ("fuera_de_dominio", "true", True), ("nlu_fallback", "false", False),
-])
+@pytest.mark.parametrize(
+    "intent, text, answer",
+    [
+        ("afirmar", "sí", True),
+        ("negar", "no", False),
+        ("consulta_funcional", "si, en el estándar también", True),
+        ("consulta_funcional", "No, solo en producción", False),
+        ("consulta_funcional", "de acuerdo", True),
+        ("consulta_funcional", "tal vez", None),
+        ("fuera_de_dominio", "true", True),
+        ("nlu_fallback", "false", False),
+    ],
+)
 def test_yes_or_no(intent, text, answer):
     assert yes_or_no(make_tracker(intent, text=text), text) is answer
 
@@ -42,14 +58,17 @@ def test_yes_or_no(intent, text, answer):
 def test_unclear_yes_no_reprompts(dispatcher):
     tracker = make_tracker("fuera_de_dominio", text="depende")
     assert ValidateConsultingForm().validate_acepta_terminos_consultoria("depende", dispatcher, tracker, {}) == {
-        "acepta_terminos_consultoria": None}
+        "acepta_terminos_consultoria": None
+    }
     assert "«sí» o «no»" in dispatcher.messages[0]["text"]
 
 
 def test_first_message_is_the_error_description(dispatcher):
     text = "al grabar el pedido de venta me sale un error log"
     tracker = make_tracker("reportar_error", text=text)
-    assert asyncio.run(ValidateErrorForm().extract_descripcion_error(dispatcher, tracker, {})) == {"descripcion_error": text}
+    assert asyncio.run(ValidateErrorForm().extract_descripcion_error(dispatcher, tracker, {})) == {
+        "descripcion_error": text
+    }
 
 
 def test_short_first_message_is_not_a_description(dispatcher):
@@ -59,22 +78,26 @@ def test_short_first_message_is_not_a_description(dispatcher):
 
 def test_known_customer_code_is_accepted(customers, dispatcher):
     assert ValidateErrorForm().validate_codigo_cliente(" prime01 ", dispatcher, make_tracker("afirmar"), {}) == {
-        "codigo_cliente": "PRIME01"}
+        "codigo_cliente": "PRIME01"
+    }
 
 
 @pytest.mark.parametrize("text", ["mi código es STD01", "STD01 es mi código", "soy el cliente std01."])
 def test_code_inside_a_sentence_is_found(customers, dispatcher, text):
     assert ValidateErrorForm().validate_codigo_cliente(text, dispatcher, make_tracker("afirmar"), {}) == {
-        "codigo_cliente": "STD01"}
+        "codigo_cliente": "STD01"
+    }
 
 
 def test_answer_without_a_code_is_reprompted(customers, dispatcher):
     assert ValidateErrorForm().validate_codigo_cliente("¿?", dispatcher, make_tracker("afirmar"), {}) == {
-        "codigo_cliente": None}
+        "codigo_cliente": None
+    }
     assert "formato válido" in dispatcher.messages[0]["text"]
 
 
 def test_unknown_customer_code_is_asked_again(customers, dispatcher):
     assert ValidateErrorForm().validate_codigo_cliente("XX999", dispatcher, make_tracker("afirmar"), {}) == {
-        "codigo_cliente": None}
+        "codigo_cliente": None
+    }
     assert "No encuentro el código de cliente «XX999»" in dispatcher.messages[0]["text"]

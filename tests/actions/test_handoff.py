@@ -1,4 +1,5 @@
 """action_derivar on every path of PRODUCT.md, against SQLite and PostgreSQL."""
+
 import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,8 +17,11 @@ from tests.actions.conftest import make_tracker
 MX = ZoneInfo("America/Mexico_City")
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=MX)
 SATURDAY_NOON = datetime(2026, 11, 28, 12, 0, tzinfo=MX)
-ERROR_SLOTS = {"modulo": "SIGAFAT", "descripcion_error": "al grabar el pedido sale error.log",
-               "codigo_cliente": "STD01"}
+ERROR_SLOTS = {
+    "modulo": "SIGAFAT",
+    "descripcion_error": "al grabar el pedido sale error.log",
+    "codigo_cliente": "STD01",
+}
 
 
 @pytest.fixture
@@ -40,8 +44,11 @@ def action(handoffs: HandoffStore, now=TUESDAY_10AM) -> ActionHandOff:
 
 
 def test_reproducible_error_goes_to_standard_support(seeded, dispatcher):
-    tracker = make_tracker("afirmar", slots={**ERROR_SLOTS, "reproduce_en_estandar": True,
-                                             "solo_registros_especificos": False}, history=["reportar_error"])
+    tracker = make_tracker(
+        "afirmar",
+        slots={**ERROR_SLOTS, "reproduce_en_estandar": True, "solo_registros_especificos": False},
+        history=["reportar_error"],
+    )
     events = run(action(seeded), tracker, dispatcher)
     message = handoff_of(dispatcher)
     payload = message["custom"]["handoff"]
@@ -55,24 +62,37 @@ def test_reproducible_error_goes_to_standard_support(seeded, dispatcher):
 
 @pytest.mark.parametrize("reproduces, specific", [(False, False), (True, True)])
 def test_not_reproducible_or_specific_records_asks_the_consulting_terms_first(seeded, dispatcher, reproduces, specific):
-    tracker = make_tracker("negar", slots={**ERROR_SLOTS, "reproduce_en_estandar": reproduces,
-                                           "solo_registros_especificos": specific}, history=["reportar_error"])
+    tracker = make_tracker(
+        "negar",
+        slots={**ERROR_SLOTS, "reproduce_en_estandar": reproduces, "solo_registros_especificos": specific},
+        history=["reportar_error"],
+    )
     events = run(action(seeded), tracker, dispatcher)
     assert events == [SlotSet("requiere_aceptacion", True)]  # a rule opens formulario_consultoria
     assert dispatcher.messages == [] and seeded.of_conversation("prueba") == []
 
 
 def test_accepted_terms_register_remote_consulting(seeded, dispatcher):
-    tracker = make_tracker("afirmar", slots={**ERROR_SLOTS, "reproduce_en_estandar": False,
-                                             "solo_registros_especificos": False,
-                                             "acepta_terminos_consultoria": True}, history=["reportar_error"])
+    tracker = make_tracker(
+        "afirmar",
+        slots={
+            **ERROR_SLOTS,
+            "reproduce_en_estandar": False,
+            "solo_registros_especificos": False,
+            "acepta_terminos_consultoria": True,
+        },
+        history=["reportar_error"],
+    )
     run(action(seeded), tracker, dispatcher)
     assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "consultoria_remota"
 
 
 def test_refused_terms_register_nothing_and_give_alternatives(seeded, dispatcher):
-    tracker = make_tracker("negar", slots={**ERROR_SLOTS, "reproduce_en_estandar": False,
-                                           "acepta_terminos_consultoria": False}, history=["reportar_error"])
+    tracker = make_tracker(
+        "negar",
+        slots={**ERROR_SLOTS, "reproduce_en_estandar": False, "acepta_terminos_consultoria": False},
+        history=["reportar_error"],
+    )
     events = run(action(seeded), tracker, dispatcher)
     [message] = dispatcher.messages
     assert "no registré ninguna solicitud" in message["text"] and "Alternativas" in message["text"]
@@ -99,22 +119,36 @@ def test_prime_customer_out_of_hours_is_told_when_the_team_answers(seeded, dispa
 def test_urgent_standard_customer_goes_to_remote_consulting(seeded, dispatcher):
     tracker = make_tracker("atencion_urgente", slots={"codigo_cliente": "STD01"})
     assert run(action(seeded), tracker, dispatcher) == [SlotSet("requiere_aceptacion", True)]
-    accepted = make_tracker("afirmar", slots={"codigo_cliente": "STD01", "acepta_terminos_consultoria": True},
-                            history=["atencion_urgente"])
+    accepted = make_tracker(
+        "afirmar", slots={"codigo_cliente": "STD01", "acepta_terminos_consultoria": True}, history=["atencion_urgente"]
+    )
     run(action(seeded), accepted, dispatcher)
     assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "consultoria_remota"
 
 
 def test_prime_error_report_with_a_critical_process_goes_to_prime(seeded, dispatcher):
-    tracker = make_tracker("afirmar", slots={**ERROR_SLOTS, "codigo_cliente": "PRIME01", "reproduce_en_estandar": False},
-                           history=["atencion_urgente", "reportar_error"])
+    tracker = make_tracker(
+        "afirmar",
+        slots={**ERROR_SLOTS, "codigo_cliente": "PRIME01", "reproduce_en_estandar": False},
+        history=["atencion_urgente", "reportar_error"],
+    )
     run(action(seeded), tracker, dispatcher)
     assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "soporte_prime"
 
 
-@pytest.mark.parametrize("intent", ["soporte_hardware", "consulta_sql", "obligaciones_fiscales", "recuperar_backup",
-                                    "soporte_infraestructura", "desarrollo_a_medida", "soporte_personalizaciones",
-                                    "informe_personalizado"])
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "soporte_hardware",
+        "consulta_sql",
+        "obligaciones_fiscales",
+        "recuperar_backup",
+        "soporte_infraestructura",
+        "desarrollo_a_medida",
+        "soporte_personalizaciones",
+        "informe_personalizado",
+    ],
+)
 def test_externo_intents_are_registered_as_externo(seeded, dispatcher, intent):
     run(action(seeded), make_tracker(intent), dispatcher)
     payload = handoff_of(dispatcher)["custom"]["handoff"]
@@ -146,8 +180,9 @@ class FailingStore:
 
 
 def test_database_failure_claims_no_registration(dispatcher):
-    events = run(ActionHandOff(customers=FailingStore, handoffs=FailingStore), make_tracker("consulta_funcional"),
-                 dispatcher)
+    events = run(
+        ActionHandOff(customers=FailingStore, handoffs=FailingStore), make_tracker("consulta_funcional"), dispatcher
+    )
     [message] = dispatcher.messages
     assert "No pude registrar su solicitud" in message["text"] and not message.get("custom")
     assert events == []

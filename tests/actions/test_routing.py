@@ -1,4 +1,5 @@
 """The routing table decides hand-offs from data: a channel, or the triage rule named in routing.yml."""
+
 import pytest
 
 from actions.routing import RoutingError, RoutingTable, routing_table
@@ -22,13 +23,31 @@ def test_fixed_channels_and_no_handoff():
     assert table.get("info_prime").hands_off is False and table.get("info_prime").decide({}, None, False) is None
 
 
-@pytest.mark.parametrize(("slots", "customer", "urgent", "expected"), [
-    ({"reproduce_en_estandar": True, "solo_registros_especificos": False}, STANDARD_CUSTOMER, False, Channel.STANDARD),
-    ({"reproduce_en_estandar": False, "solo_registros_especificos": False}, STANDARD_CUSTOMER, False, Channel.CONSULTING),
-    ({"reproduce_en_estandar": True, "solo_registros_especificos": True}, STANDARD_CUSTOMER, False, Channel.CONSULTING),
-    ({"reproduce_en_estandar": True, "solo_registros_especificos": False}, PRIME_CUSTOMER, True, Channel.PRIME),
-    ({"reproduce_en_estandar": True, "solo_registros_especificos": False}, PRIME_CUSTOMER, False, Channel.STANDARD),
-])
+@pytest.mark.parametrize(
+    ("slots", "customer", "urgent", "expected"),
+    [
+        (
+            {"reproduce_en_estandar": True, "solo_registros_especificos": False},
+            STANDARD_CUSTOMER,
+            False,
+            Channel.STANDARD,
+        ),
+        (
+            {"reproduce_en_estandar": False, "solo_registros_especificos": False},
+            STANDARD_CUSTOMER,
+            False,
+            Channel.CONSULTING,
+        ),
+        (
+            {"reproduce_en_estandar": True, "solo_registros_especificos": True},
+            STANDARD_CUSTOMER,
+            False,
+            Channel.CONSULTING,
+        ),
+        ({"reproduce_en_estandar": True, "solo_registros_especificos": False}, PRIME_CUSTOMER, True, Channel.PRIME),
+        ({"reproduce_en_estandar": True, "solo_registros_especificos": False}, PRIME_CUSTOMER, False, Channel.STANDARD),
+    ],
+)
 def test_error_reports_are_triaged_by_the_rule_routing_yml_names(slots, customer, urgent, expected):
     route = routing_table().get("reportar_error")
     assert route.triage == "error" and route.channel is None
@@ -48,7 +67,9 @@ def test_the_triage_rule_is_read_from_the_data(tmp_path):
     assert table.get("reportar_error").decide({"reproduce_en_estandar": True}, PRIME_CUSTOMER, False) is Channel.PRIME
 
 
-@pytest.mark.parametrize("entry", ['  x: {canal: soporte_oro, etiqueta: "X"}\n', '  x: {triaje: magia, etiqueta: "X"}\n'])
+@pytest.mark.parametrize(
+    "entry", ['  x: {canal: soporte_oro, etiqueta: "X"}\n', '  x: {triaje: magia, etiqueta: "X"}\n']
+)
 def test_unknown_channels_and_rules_are_refused_in_spanish(tmp_path, entry):
     with pytest.raises(RoutingError, match="no existe"):
         table_of(tmp_path, entry)

@@ -1,4 +1,5 @@
 """Session start sets the support contact from SUPPORT_EMAIL and carries slots over."""
+
 import asyncio
 
 from rasa_sdk.events import SlotSet
@@ -9,7 +10,9 @@ from tests.actions.conftest import make_tracker
 
 def test_support_contact_from_setting(monkeypatch, dispatcher, domain_dict):
     monkeypatch.setenv("SUPPORT_EMAIL", "ayuda@example.com")
-    tracker = make_tracker(intent="saludo", slots={"codigo_cliente": "STD01", "correo_soporte": "viejo", "requested_slot": "x"})
+    tracker = make_tracker(
+        intent="saludo", slots={"codigo_cliente": "STD01", "correo_soporte": "viejo", "requested_slot": "x"}
+    )
     events = asyncio.run(ActionSessionStart().run(dispatcher, tracker, domain_dict))
     assert events[0]["event"] == "session_started"
     assert SlotSet("correo_soporte", "ayuda@example.com") in events

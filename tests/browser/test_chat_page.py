@@ -1,5 +1,6 @@
 """The customer page in a real browser: guideline replies over socket.io, fallback
 buttons, and the conversation kept across a reload."""
+
 import pytest
 
 from tests.browser.conftest import shoot

@@ -1,6 +1,7 @@
 """An agent in the console and a customer in the chat, in two real browsers: find the
 conversation by its text, take the hand-off, reply (it reaches the chat), close it (the
 bot answers again)."""
+
 import uuid
 
 import pytest

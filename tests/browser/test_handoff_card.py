@@ -1,5 +1,6 @@
 """The rest of the customer page in a real browser: an error triage ending in the
 hand-off card, a new conversation, a phone screen, keyboard use and accessibility."""
+
 import re
 
 import pytest
@@ -66,7 +67,7 @@ def test_new_conversation_starts_afresh(page):
     first = session_id(page)
     page.click("button.new-conversation")
     page.wait_for_selector(".rw-new-message", timeout=REPLY_TIMEOUT)  # the chat opens by itself
-    page.wait_for_selector(".rw-response", timeout=REPLY_TIMEOUT)     # with the greeting
+    page.wait_for_selector(".rw-response", timeout=REPLY_TIMEOUT)  # with the greeting
     assert session_id(page) != first
     assert re.fullmatch(r"[0-9a-f]{32}", session_id(page))  # the server's uuid4, not guessable
     assert page.locator("text=Lunes a viernes 8am-6pm").count() == 0

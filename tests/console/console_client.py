@@ -1,11 +1,12 @@
 """The web app with its console against a test database and a fake Rasa HTTP API."""
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -63,8 +64,12 @@ class Console:
     async def login(self, username: str, password: str = PASSWORD) -> int:
         page = await self.client.get("/consola/entrar")
         token = re.search(r'name="csrf_entrada" value="([^"]+)"', await page.text()).group(1)
-        response = await self.client.post("/consola/entrar", allow_redirects=False, headers={"Origin": self.origin},
-                                          data={"usuario": username, "clave": password, "csrf_entrada": token})
+        response = await self.client.post(
+            "/consola/entrar",
+            allow_redirects=False,
+            headers={"Origin": self.origin},
+            data={"usuario": username, "clave": password, "csrf_entrada": token},
+        )
         if response.status == 303:
             home = await self.client.get("/consola/conversaciones")
             self.csrf = re.search(r'name="csrf" value="([^"]+)"', await home.text()).group(1)
@@ -76,13 +81,13 @@ class Console:
 
     async def post(self, path: str, data: dict | None = None, csrf: bool = True, origin: str | None = None):
         form = {**(data or {}), **({"csrf": self.csrf} if csrf else {})}
-        return await self.client.post(path, data=form, allow_redirects=False,
-                                      headers={"Origin": origin or self.origin})
+        return await self.client.post(path, data=form, allow_redirects=False, headers={"Origin": origin or self.origin})
 
 
 @asynccontextmanager
-async def console(db: Database, status_file: Path, users: dict[str, str] | None = None,
-                  project=None) -> AsyncIterator[Console]:
+async def console(
+    db: Database, status_file: Path, users: dict[str, str] | None = None, project=None
+) -> AsyncIterator[Console]:
     """A running web app; `users` maps username → role (all with PASSWORD)."""
     accounts = AccountStore(db)
     for username, role in (users or {}).items():
@@ -100,5 +105,17 @@ async def console(db: Database, status_file: Path, users: dict[str, str] | None 
 
 
 def write_status(path: Path, **state) -> None:
-    path.write_text(json.dumps({"estado": "ok", "desde": 1795800000.0, "fallos": 0, "ultimo_fallo": None,
-                                "ultimo_error": None, "pid": 1, **state}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "estado": "ok",
+                "desde": 1795800000.0,
+                "fallos": 0,
+                "ultimo_fallo": None,
+                "ultimo_error": None,
+                "pid": 1,
+                **state,
+            }
+        ),
+        encoding="utf-8",
+    )

@@ -1,8 +1,15 @@
 """Console accounts: hashing, throttling, sessions; on SQLite and PostgreSQL."""
+
 import pytest
 
-from protheus.db.accounts import (MAX_FAILURES_PER_USER, SESSION_IDLE, THROTTLE_WINDOW, AccountError,
-                                  AccountStore, TooManyAttempts)
+from protheus.db.accounts import (
+    MAX_FAILURES_PER_USER,
+    SESSION_IDLE,
+    THROTTLE_WINDOW,
+    AccountError,
+    AccountStore,
+    TooManyAttempts,
+)
 from protheus.db.models import User
 
 PASSWORD = "una-clave-larga-1"
@@ -21,12 +28,15 @@ def test_passwords_are_stored_as_argon2_hashes(db, accounts):
     assert PASSWORD not in stored.password_hash
 
 
-@pytest.mark.parametrize("username, role, password, message", [
-    ("a", "agente", PASSWORD, "Usuario no válido"),
-    ("ana smith", "agente", PASSWORD, "Usuario no válido"),
-    ("ana", "jefe", PASSWORD, "Rol no válido"),
-    ("ana", "agente", "corta", "al menos 10"),
-])
+@pytest.mark.parametrize(
+    "username, role, password, message",
+    [
+        ("a", "agente", PASSWORD, "Usuario no válido"),
+        ("ana smith", "agente", PASSWORD, "Usuario no válido"),
+        ("ana", "jefe", PASSWORD, "Rol no válido"),
+        ("ana", "agente", "corta", "al menos 10"),
+    ],
+)
 def test_bad_new_users_get_a_spanish_reason(accounts, username, role, password, message):
     with pytest.raises(AccountError, match=message):
         accounts.create_user(username, role, password)
@@ -91,7 +101,9 @@ def test_disabled_user_cannot_log_in_or_keep_a_session(accounts):
 def test_audit_log(accounts):
     accounts.audit("ana", "tomar_derivacion", derivacion="D1")
     [entry] = accounts.audit_entries()
-    assert entry["username"] == "ana" and entry["action"] == "tomar_derivacion" and entry["detail"] == {"derivacion": "D1"}
+    assert (
+        entry["username"] == "ana" and entry["action"] == "tomar_derivacion" and entry["detail"] == {"derivacion": "D1"}
+    )
     assert accounts.has_admin() is False
     accounts.create_user("jefa", "admin", PASSWORD)
     assert accounts.has_admin() is True

@@ -1,4 +1,5 @@
 """The conversation index and its filters, on SQLite and PostgreSQL, from real Rasa events."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -6,8 +7,7 @@ import pytest
 
 from protheus.db.conversations import ConversationFilter, ConversationStore
 from protheus.db.handoffs import HandoffStore
-from tests.console.events import (HOSTILE, ConversationPaused, SlotSet, action, bot, fallback, session_start,
-                                  store, user)
+from tests.console.events import HOSTILE, ConversationPaused, SlotSet, action, bot, fallback, session_start, store, user
 
 TZ = "America/Mexico_City"
 NOV_20 = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo(TZ)).timestamp()
@@ -16,31 +16,59 @@ NOV_25 = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo(TZ)).timestamp()
 
 @pytest.fixture
 def conversations(db) -> ConversationStore:
-    store(db, "web-1", session_start() + [
-        user("Al grabar el pedido en facturación sale un error", "reportar_error", 0.93, runners=[("atencion_urgente", 0.04)]),
-        action("formulario_error"), SlotSet("codigo_cliente", "STD01"), bot("Registré su solicitud"),
-    ], NOV_20)
-    store(db, "rest-1", session_start() + [
-        user("hola", "saludo", 0.99, channel="rest"),
-        fallback("eso de la cosa", "info_prime", 0.31, channel="rest"), action("action_preparar_aclaracion"),
-        user("/info_prime", "info_prime", 1.0, channel="rest"),
-    ], NOV_25)
-    store(db, "web-2", session_start() + [user(text, "fuera_de_dominio", 0.55) for text in HOSTILE]
-          + [user("quiero hablar con una persona", "hablar_con_humano", 0.97), ConversationPaused()], NOV_25 + 60)
-    HandoffStore(db).create(sender_id="web-1", channel="soporte_estandar", intent="reportar_error", slots={}, summary="x")
+    store(
+        db,
+        "web-1",
+        session_start()
+        + [
+            user(
+                "Al grabar el pedido en facturación sale un error",
+                "reportar_error",
+                0.93,
+                runners=[("atencion_urgente", 0.04)],
+            ),
+            action("formulario_error"),
+            SlotSet("codigo_cliente", "STD01"),
+            bot("Registré su solicitud"),
+        ],
+        NOV_20,
+    )
+    store(
+        db,
+        "rest-1",
+        session_start()
+        + [
+            user("hola", "saludo", 0.99, channel="rest"),
+            fallback("eso de la cosa", "info_prime", 0.31, channel="rest"),
+            action("action_preparar_aclaracion"),
+            user("/info_prime", "info_prime", 1.0, channel="rest"),
+        ],
+        NOV_25,
+    )
+    store(
+        db,
+        "web-2",
+        session_start()
+        + [user(text, "fuera_de_dominio", 0.55) for text in HOSTILE]
+        + [user("quiero hablar con una persona", "hablar_con_humano", 0.97), ConversationPaused()],
+        NOV_25 + 60,
+    )
+    HandoffStore(db).create(
+        sender_id="web-1", channel="soporte_estandar", intent="reportar_error", slots={}, summary="x"
+    )
     index = ConversationStore(db)
     index.sync()
     return index
 
 
 def senders(index: ConversationStore, **filters) -> list[str]:
-    rows, total = index.list(ConversationFilter(timezone=TZ, **filters))
+    rows, total = index.page(ConversationFilter(timezone=TZ, **filters))
     assert total == len(rows)
     return [row.sender_id for row in rows]
 
 
 def test_one_row_per_conversation_newest_first(conversations):
-    rows, total = conversations.list(ConversationFilter(timezone=TZ))
+    rows, total = conversations.page(ConversationFilter(timezone=TZ))
     assert total == 3 and [r.sender_id for r in rows] == ["web-2", "rest-1", "web-1"]
     web1 = rows[2]
     assert web1.channel == "socketio" and web1.customer_code == "STD01" and web1.turns == 1
@@ -50,33 +78,36 @@ def test_one_row_per_conversation_newest_first(conversations):
 
 
 def test_fallback_counts_the_classifiers_real_confidence(conversations):
-    rest = next(r for r in conversations.list(ConversationFilter(timezone=TZ))[0] if r.sender_id == "rest-1")
+    rest = next(r for r in conversations.page(ConversationFilter(timezone=TZ))[0] if r.sender_id == "rest-1")
     assert rest.had_fallback and rest.min_confidence == pytest.approx(0.31)
     assert rest.turns == 3  # the button payload counts as a turn, not as a message to search
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({"intent": "reportar_error"}, ["web-1"]),
-    ({"channel": "rest"}, ["rest-1"]),
-    ({"confidence_below": 0.6}, ["web-2", "rest-1"]),
-    ({"fallback_only": True}, ["rest-1"]),
-    ({"date_from": date(2026, 11, 21)}, ["web-2", "rest-1"]),
-    ({"date_to": date(2026, 11, 20)}, ["web-1"]),
-    ({"date_from": date(2026, 11, 21), "date_to": date(2026, 11, 24)}, []),
-    ({"text": "FACTURACION"}, ["web-1"]),          # case and accents do not matter
-    ({"text": "<script>"}, ["web-2"]),
-    ({"text": "%"}, []),                             # LIKE wildcards are searched literally
-    ({"text": "std01"}, ["web-1"]),                  # a customer code
-    ({"text": "rest-1"}, ["rest-1"]),                # a conversation id
-    ({"channel": "socketio", "intent": "hablar_con_humano"}, ["web-2"]),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"intent": "reportar_error"}, ["web-1"]),
+        ({"channel": "rest"}, ["rest-1"]),
+        ({"confidence_below": 0.6}, ["web-2", "rest-1"]),
+        ({"fallback_only": True}, ["rest-1"]),
+        ({"date_from": date(2026, 11, 21)}, ["web-2", "rest-1"]),
+        ({"date_to": date(2026, 11, 20)}, ["web-1"]),
+        ({"date_from": date(2026, 11, 21), "date_to": date(2026, 11, 24)}, []),
+        ({"text": "FACTURACION"}, ["web-1"]),  # case and accents do not matter
+        ({"text": "<script>"}, ["web-2"]),
+        ({"text": "%"}, []),  # LIKE wildcards are searched literally
+        ({"text": "std01"}, ["web-1"]),  # a customer code
+        ({"text": "rest-1"}, ["rest-1"]),  # a conversation id
+        ({"channel": "socketio", "intent": "hablar_con_humano"}, ["web-2"]),
+    ],
+)
 def test_filters(conversations, filters, expected):
     assert senders(conversations, **filters) == expected
 
 
 def test_pages(conversations):
-    first, total = conversations.list(ConversationFilter(timezone=TZ), page=1, per_page=2)
-    second, _ = conversations.list(ConversationFilter(timezone=TZ), page=2, per_page=2)
+    first, total = conversations.page(ConversationFilter(timezone=TZ), page=1, per_page=2)
+    second, _ = conversations.page(ConversationFilter(timezone=TZ), page=2, per_page=2)
     assert total == 3 and len(first) == 2 and len(second) == 1
     assert {r.sender_id for r in first} | {r.sender_id for r in second} == {"web-1", "web-2", "rest-1"}
 
@@ -85,7 +116,7 @@ def test_sync_is_incremental(db, conversations):
     assert conversations.sync() == 0
     store(db, "web-1", [user("sigue sin funcionar el pedido", "reportar_error", 0.42)], NOV_25 + 600)
     assert conversations.sync() == 1
-    web1 = next(r for r in conversations.list(ConversationFilter(timezone=TZ))[0] if r.sender_id == "web-1")
+    web1 = next(r for r in conversations.page(ConversationFilter(timezone=TZ))[0] if r.sender_id == "web-1")
     assert web1.turns == 2 and web1.min_confidence == pytest.approx(0.42)
     assert web1.intents == ["reportar_error"]
 
@@ -95,7 +126,7 @@ def test_flags_only_customer_messages_once(db, conversations):
     hostile = next(e for e in events if e.get("event") == "user")
     bot_line = next(e for e in conversations.events("web-1") if e.get("event") == "bot")
     assert conversations.flag(hostile["_id"], "ana", "revisar")
-    assert conversations.flag(hostile["_id"], "pedro")   # a second flag keeps the first
+    assert conversations.flag(hostile["_id"], "pedro")  # a second flag keeps the first
     assert not conversations.flag(bot_line["_id"], "ana")
     assert not conversations.flag(999_999, "ana")
     [flag] = conversations.flags()

@@ -1,15 +1,19 @@
 """Who may do what: each role's named permissions."""
+
 import pytest
 
 from protheus.console.permissions import PERMISSIONS, Permission, can
 from protheus.vocabulary import Role
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("agente", {"conversaciones", "cola", "datos_personales"}),
-    ("entrenador", {"conversaciones", "entrenamiento"}),
-    ("admin", {p.value for p in Permission}),
-])
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("agente", {"conversaciones", "cola", "datos_personales"}),
+        ("entrenador", {"conversaciones", "entrenamiento"}),
+        ("admin", {p.value for p in Permission}),
+    ],
+)
 def test_role_matrix(role, allowed):
     assert {p.value for p in Permission if can(role, p)} == allowed
     assert {p.value for p in Permission if can(role, p.value)} == allowed  # as the templates ask

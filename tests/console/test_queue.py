@@ -1,4 +1,5 @@
 """Hand-off queue transitions: abierto → en_curso (one agent) → cerrado; on SQLite and PostgreSQL."""
+
 import pytest
 
 from protheus.db.handoffs import HandoffError, HandoffStore
@@ -6,14 +7,20 @@ from protheus.db.handoffs import HandoffError, HandoffStore
 
 @pytest.fixture
 def handoff(db):
-    info, _ = HandoffStore(db).create(sender_id="web-1", channel="agente_humano", intent="hablar_con_humano",
-                                slots={"codigo_cliente": "STD01"}, summary="Hablar con un agente")
+    info, _ = HandoffStore(db).create(
+        sender_id="web-1",
+        channel="agente_humano",
+        intent="hablar_con_humano",
+        slots={"codigo_cliente": "STD01"},
+        summary="Hablar con un agente",
+    )
     return info
 
 
 def test_open_handoffs_oldest_first(db, handoff):
-    second, _ = HandoffStore(db).create(sender_id="web-2", channel="soporte_estandar", intent="reportar_error",
-                                  slots={}, summary="Error")
+    second, _ = HandoffStore(db).create(
+        sender_id="web-2", channel="soporte_estandar", intent="reportar_error", slots={}, summary="Error"
+    )
     assert [h.id for h in HandoffStore(db).open()] == [handoff.id, second.id]
 
 

@@ -1,4 +1,5 @@
 """Notices after a redirect: each page declares its own, named `<page>.<key>`."""
+
 from aiohttp.test_utils import make_mocked_request
 
 from protheus.console import conversations, queue

@@ -1,4 +1,5 @@
 """Customers on SQLite and PostgreSQL: the demo customers."""
+
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.vocabulary import Plan
 

@@ -1,4 +1,5 @@
 """Importing customers from a CSV file: bad rows are reported, good ones kept."""
+
 from pathlib import Path
 
 from protheus.db.customers import CustomerInfo, CustomerStore
@@ -21,7 +22,9 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(db, tmp_path: Path):
     assert report.imported == 2
     assert [e.split(":")[0] for e in report.errors] == ["línea 4", "línea 5", "línea 6"]
     customers = CustomerStore(db)
-    assert customers.get("MX001") == CustomerInfo("MX001", "Ferretería López", "México", Plan.PRIME, "Ana", "ana@ferre.mx")
+    assert customers.get("MX001") == CustomerInfo(
+        "MX001", "Ferretería López", "México", Plan.PRIME, "Ana", "ana@ferre.mx"
+    )
     assert customers.get("CO002").plan is Plan.STANDARD
 
 
@@ -41,8 +44,14 @@ def test_import_cli_reports_row_errors_in_spanish(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     csv_file = tmp_path / "c.csv"
     csv_file.write_text("codigo,nombre,plan\nPE010,Minera Andes,prime\nPE011,Sin plan,\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "protheus.db", "import-customers", str(csv_file)], cwd=PROJECT.root,
-                            capture_output=True, text=True, env={**os.environ, "DATABASE_URL": url}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "protheus.db", "import-customers", str(csv_file)],
+        cwd=PROJECT.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "Clientes importados: 1" in result.stdout
     assert "línea 3: faltan datos obligatorios: plan" in result.stderr

@@ -1,4 +1,5 @@
 """The schema on SQLite and PostgreSQL: migrations create the tables, and may run again."""
+
 from sqlalchemy import inspect
 
 from protheus.db import prepare

@@ -1,5 +1,6 @@
 """Triage and hand-off through the real REST webhook, answering the forms as an outside
 client would: by reading `requested_slot` from the tracker."""
+
 import pytest
 import requests
 
@@ -33,8 +34,12 @@ def converse(bot, sender: str, first: str, yes_no: dict[str, str]) -> list[dict]
 
 
 def test_reproducible_error_is_registered_for_standard_support(bot, sender):
-    replies = converse(bot, sender, "al grabar el pedido de venta en el MATA410 me sale un error.log",
-                       {"reproduce_en_estandar": "sí", "solo_registros_especificos": "no"})
+    replies = converse(
+        bot,
+        sender,
+        "al grabar el pedido de venta en el MATA410 me sale un error.log",
+        {"reproduce_en_estandar": "sí", "solo_registros_especificos": "no"},
+    )
     [payload] = handoffs(replies)
     assert payload["canal"] == "soporte_estandar" and payload["intent"] == "reportar_error"
     text = " ".join(r.get("text", "") for r in replies)
@@ -45,16 +50,27 @@ def test_reproducible_error_is_registered_for_standard_support(bot, sender):
 
 
 def test_not_reproducible_error_needs_the_terms_then_goes_to_consulting(bot, sender):
-    replies = converse(bot, sender, "tengo un error al timbrar facturas en facturación, sale rechazo del PAC",
-                       {"reproduce_en_estandar": "no", "solo_registros_especificos": "no",
-                        "acepta_terminos_consultoria": "sí, acepto"})
+    replies = converse(
+        bot,
+        sender,
+        "tengo un error al timbrar facturas en facturación, sale rechazo del PAC",
+        {
+            "reproduce_en_estandar": "no",
+            "solo_registros_especificos": "no",
+            "acepta_terminos_consultoria": "sí, acepto",
+        },
+    )
     [payload] = handoffs(replies)
     assert payload["canal"] == "consultoria_remota"
 
 
 def test_refused_terms_register_nothing(bot, sender):
-    replies = converse(bot, sender, "necesito que capaciten a mis usuarios en el módulo de compras",
-                       {"acepta_terminos_consultoria": "no"})
+    replies = converse(
+        bot,
+        sender,
+        "necesito que capaciten a mis usuarios en el módulo de compras",
+        {"acepta_terminos_consultoria": "no"},
+    )
     assert handoffs(replies) == []
     assert "no registré ninguna solicitud" in " ".join(r.get("text", "") for r in replies)
     assert HandoffStore(Database(bot.env["DATABASE_URL"])).of_conversation(sender) == []
@@ -81,10 +97,16 @@ def test_live_agent_handoff_pauses_the_bot(bot, sender):
     assert payload["canal"] == "agente_humano"
     assert bot.replies(sender, "hola, ¿sigue ahí?") == []  # paused until an agent releases it
     assert bot.tracker(sender)["paused"] is True
-    released = requests.post(f"{bot.base}/conversations/{sender}/tracker/events", params={"token": bot.token},
-                             json={"event": "resume"}, timeout=30)
+    released = requests.post(
+        f"{bot.base}/conversations/{sender}/tracker/events",
+        params={"token": bot.token},
+        json={"event": "resume"},
+        timeout=30,
+    )
     assert released.status_code == 200
-    assert "Lunes a viernes 8am-6pm" in " ".join(r.get("text", "") for r in bot.replies(sender, "¿en qué horario atienden?"))
+    assert "Lunes a viernes 8am-6pm" in " ".join(
+        r.get("text", "") for r in bot.replies(sender, "¿en qué horario atienden?")
+    )
 
 
 def test_externo_intent_is_registered_as_externo(bot, sender):

@@ -1,8 +1,9 @@
 """The served model keeps its quality on the held-out split tests/nlu (never trained on)."""
+
 import pytest
 
-from protheus.trainer.evaluation import load_examples, metrics, prediction_from_parse
 from protheus.paths import PROJECT
+from protheus.trainer.evaluation import load_examples, metrics, prediction_from_parse
 
 pytestmark = pytest.mark.server
 

@@ -1,4 +1,5 @@
 """The bot through the real REST webhook: guideline replies, bad input, fallback, API token."""
+
 import pytest
 import requests
 
@@ -53,8 +54,11 @@ def test_bad_input_gets_a_polite_spanish_reply_and_the_bot_keeps_working(bot, se
     assert "Traceback" not in text and "Exception" not in text
     first = normalise(replies[0]["text"])
     # A canned text, or one whose placeholders ({largo}, ...) were filled in.
-    assert any(first in canned or first.startswith(canned.split("{")[0]) for canned in canned_texts(domain)
-               if len(canned.split("{")[0]) >= 10), f"{kind}: respuesta inesperada {first!r}"
+    assert any(
+        first in canned or first.startswith(canned.split("{")[0])
+        for canned in canned_texts(domain)
+        if len(canned.split("{")[0]) >= 10
+    ), f"{kind}: respuesta inesperada {first!r}"
 
     follow_up = bot.replies(sender, "¿en qué horario atienden?")
     assert any("Lunes a viernes 8am-6pm" in r.get("text", "") for r in follow_up)
@@ -115,12 +119,15 @@ def test_support_contact_is_filled_in_the_reply(bot, sender):
     assert "{correo_soporte}" not in text and "Cualquier duda, entre en contacto con Soporte," in text
 
 
-@pytest.mark.parametrize("text, entity, value", [
-    ("tengo un error en facturación al grabar", "modulo", "SIGAFAT"),
-    ("la rutina MATA410 se cierra sola", "modulo", "MATA410"),
-    ("escríbanme a compras@ferreteria-lopez.com.mx", "email", "compras@ferreteria-lopez.com.mx"),
-    ("es urgente, soy el cliente PRIME01 y no podemos facturar", "codigo_cliente", "PRIME01"),
-])
+@pytest.mark.parametrize(
+    "text, entity, value",
+    [
+        ("tengo un error en facturación al grabar", "modulo", "SIGAFAT"),
+        ("la rutina MATA410 se cierra sola", "modulo", "MATA410"),
+        ("escríbanme a compras@ferreteria-lopez.com.mx", "email", "compras@ferreteria-lopez.com.mx"),
+        ("es urgente, soy el cliente PRIME01 y no podemos facturar", "codigo_cliente", "PRIME01"),
+    ],
+)
 def test_entities_are_extracted(bot, text, entity, value):
     found = {(e["entity"], str(e["value"]).upper()) for e in bot.parse(text)["entities"]}
     assert (entity, value.upper()) in found, found

@@ -1,6 +1,7 @@
 """From a real conversation to a better model and back: a new phrasing is stored, labelled
 in the inbox (scrubbed, no duplicates), written into the data, retrained, evaluated,
 activated into the running Rasa while another conversation is open, and rolled back."""
+
 import asyncio
 import shutil
 import subprocess
@@ -9,16 +10,15 @@ import pytest
 import requests
 
 from protheus.db.database import Database
+from protheus.paths import PROJECT, rasa_executable
 from protheus.rasa_client import RasaClient
 from protheus.trainer.inbox import Inbox
-from protheus.trainer.nlu_files import TrainingFiles
-from protheus.paths import PROJECT, Project
-from tests.conftest import copy_project
-from protheus.trainer.registry import ModelRegistry
 from protheus.trainer.lifecycle import ModelLifecycle
+from protheus.trainer.nlu_files import TrainingFiles
 from protheus.trainer.rasa_train import data_hash
+from protheus.trainer.registry import ModelRegistry
 from protheus.trainer.runs import TrainingRuns
-from protheus.paths import rasa_executable
+from tests.conftest import copy_project
 from tests.server_fixture import served_model as model_of_make_test
 
 pytestmark = pytest.mark.server
@@ -64,8 +64,21 @@ def test_from_conversation_to_active_model_and_back(bot, sender, project):
     assert "<nombre>" in added[0] and "<id_fiscal>" in added[0]
     assert "Juan" not in added[0] and "12.345.678-5" not in added[0]
     assert all(item.sender_id not in (sender, sender + "-b") for item in inbox.items(500))
-    validate = subprocess.run([rasa_executable(), "data", "validate", "--domain", str(project.domain), "--data",
-                               str(project.data), "--config", str(project.config)], capture_output=True, text=True)
+    validate = subprocess.run(
+        [
+            rasa_executable(),
+            "data",
+            "validate",
+            "--domain",
+            str(project.domain),
+            "--data",
+            str(project.data),
+            "--config",
+            str(project.config),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert validate.returncode == 0, validate.stdout[-2000:] + validate.stderr[-2000:]
     assert file.exists()
 

@@ -2,6 +2,7 @@
 
 Training and evaluation are replaced by a stand-in that registers a model file with the
 given macro-F1 (the real ones run in tests/e2e/test_trainer_flow.py and in `make test`)."""
+
 import asyncio
 
 import pytest

@@ -1,4 +1,5 @@
 """A model is named after what it is trained from: a new name exactly when an input changed."""
+
 import shutil
 
 from protheus.paths import PROJECT, Project

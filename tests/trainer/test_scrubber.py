@@ -1,5 +1,6 @@
 """Private data never reaches the training files: real-format tax ids and phone numbers of
 several countries, e-mails, customer codes and names become placeholders."""
+
 import pytest
 
 from protheus.trainer.scrubber import Scrubber, dedupe_key
@@ -7,44 +8,50 @@ from protheus.trainer.scrubber import Scrubber, dedupe_key
 SCRUB = Scrubber(customer_codes=["PRIME01", "STD01"], names=["Laura Méndez", "Distribuidora Andina S.A."])
 
 
-@pytest.mark.parametrize("text, secret, placeholder", [
-    ("mi RFC es GODE561231GR8", "GODE561231GR8", "<id_fiscal>"),                    # México, persona física
-    ("facturamos con ABC680524P76", "ABC680524P76", "<id_fiscal>"),                 # México, persona moral
-    ("CUIT 20-12345678-9", "12345678", "<id_fiscal>"),                              # Argentina
-    ("el cuil es 27123456780", "27123456780", "<id_fiscal>"),                       # Argentina, sin guiones
-    ("NIT 900.123.456-7", "900.123.456-7", "<id_fiscal>"),                          # Colombia
-    ("nuestro nit: 1234567-8", "1234567-8", "<id_fiscal>"),                         # Guatemala
-    ("mi rut es 12.345.678-5", "12.345.678-5", "<id_fiscal>"),                      # Chile
-    ("RUT 7654321-K", "7654321-K", "<id_fiscal>"),                                  # Chile, dígito K
-    ("RUT 211234560018", "211234560018", "<id_fiscal>"),                            # Uruguay
-    ("RUC 20100070970", "20100070970", "<id_fiscal>"),                              # Perú
-    ("el RUC 1790011674001 de la empresa", "1790011674001", "<id_fiscal>"),         # Ecuador
-    ("ruc 80012345-6", "80012345-6", "<id_fiscal>"),                                # Paraguay
-    ("llámeme al +52 55 1234 5678", "1234 5678", "<telefono>"),                     # México
-    ("mi celular 011 15 4567-8901", "4567-8901", "<telefono>"),                      # Argentina
-    ("tel (601) 234 5678", "234 5678", "<telefono>"),                               # Colombia
-    ("fono +56 9 8765 4321", "8765 4321", "<telefono>"),                            # Chile
-    ("al 987 654 321 por favor", "987 654 321", "<telefono>"),                      # Perú
-    ("escriba a juan.perez@empresa.com.mx", "juan.perez@empresa.com.mx", "<correo>"),
-    ("mi código de cliente es PRIME01", "PRIME01", "<codigo_cliente>"),
-    ("cliente: ACME-00451 tiene el error", "ACME-00451", "<codigo_cliente>"),
-    ("somos std01 y falla el pedido", "std01", "<codigo_cliente>"),
-    ("me llamo Juan Pérez y no puedo facturar", "Juan Pérez", "<nombre>"),
-    ("hablé con laura mendez ayer", "laura mendez", "<nombre>"),
-    ("la empresa es Distribuidora Andina S.A.", "Distribuidora Andina", "<nombre>"),
-    ("no anda el pedido. Saludos, Ana María López", "Ana María", "<nombre>"),
-])
+@pytest.mark.parametrize(
+    "text, secret, placeholder",
+    [
+        ("mi RFC es GODE561231GR8", "GODE561231GR8", "<id_fiscal>"),  # México, persona física
+        ("facturamos con ABC680524P76", "ABC680524P76", "<id_fiscal>"),  # México, persona moral
+        ("CUIT 20-12345678-9", "12345678", "<id_fiscal>"),  # Argentina
+        ("el cuil es 27123456780", "27123456780", "<id_fiscal>"),  # Argentina, sin guiones
+        ("NIT 900.123.456-7", "900.123.456-7", "<id_fiscal>"),  # Colombia
+        ("nuestro nit: 1234567-8", "1234567-8", "<id_fiscal>"),  # Guatemala
+        ("mi rut es 12.345.678-5", "12.345.678-5", "<id_fiscal>"),  # Chile
+        ("RUT 7654321-K", "7654321-K", "<id_fiscal>"),  # Chile, dígito K
+        ("RUT 211234560018", "211234560018", "<id_fiscal>"),  # Uruguay
+        ("RUC 20100070970", "20100070970", "<id_fiscal>"),  # Perú
+        ("el RUC 1790011674001 de la empresa", "1790011674001", "<id_fiscal>"),  # Ecuador
+        ("ruc 80012345-6", "80012345-6", "<id_fiscal>"),  # Paraguay
+        ("llámeme al +52 55 1234 5678", "1234 5678", "<telefono>"),  # México
+        ("mi celular 011 15 4567-8901", "4567-8901", "<telefono>"),  # Argentina
+        ("tel (601) 234 5678", "234 5678", "<telefono>"),  # Colombia
+        ("fono +56 9 8765 4321", "8765 4321", "<telefono>"),  # Chile
+        ("al 987 654 321 por favor", "987 654 321", "<telefono>"),  # Perú
+        ("escriba a juan.perez@empresa.com.mx", "juan.perez@empresa.com.mx", "<correo>"),
+        ("mi código de cliente es PRIME01", "PRIME01", "<codigo_cliente>"),
+        ("cliente: ACME-00451 tiene el error", "ACME-00451", "<codigo_cliente>"),
+        ("somos std01 y falla el pedido", "std01", "<codigo_cliente>"),
+        ("me llamo Juan Pérez y no puedo facturar", "Juan Pérez", "<nombre>"),
+        ("hablé con laura mendez ayer", "laura mendez", "<nombre>"),
+        ("la empresa es Distribuidora Andina S.A.", "Distribuidora Andina", "<nombre>"),
+        ("no anda el pedido. Saludos, Ana María López", "Ana María", "<nombre>"),
+    ],
+)
 def test_private_data_becomes_a_placeholder(text, secret, placeholder):
     scrubbed = SCRUB.scrub(text)
     assert secret not in scrubbed and placeholder in scrubbed
 
 
-@pytest.mark.parametrize("text", [
-    "soy cliente prime y falla MATA410 en la versión 12.1.2310",
-    "el pedido 000123 del 12/05/2026 no graba",
-    "error 1234 en la rutina FINA050",
-    "¿qué es el Soporte Prime?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "soy cliente prime y falla MATA410 en la versión 12.1.2310",
+        "el pedido 000123 del 12/05/2026 no graba",
+        "error 1234 en la rutina FINA050",
+        "¿qué es el Soporte Prime?",
+    ],
+)
 def test_support_vocabulary_stays(text):
     assert SCRUB.scrub(text) == text
 

@@ -1,16 +1,17 @@
 """Inbox, writing examples and the model registry, on a copy of the project's data and on
 SQLite and PostgreSQL."""
+
 import asyncio
 
 import pytest
 
 from protheus.db.conversations import ConversationStore
 from protheus.db.customers import CustomerInfo, CustomerStore
+from protheus.paths import Project
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles, example_lines
-from protheus.paths import Project
-from tests.conftest import copy_project
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
+from tests.conftest import copy_project
 from tests.console.events import fallback, session_start, store, user
 
 KNOWN = "Qué es Soporte PRIME"  # differs only in case from a training example of info_prime (data/nlu/prime.yml)
@@ -25,20 +26,30 @@ def test_new_examples_are_the_only_change_in_the_file(project):
     files = TrainingFiles(project)
     path = files.intents()["horario_atencion"]
     before = path.read_text(encoding="utf-8")
-    written = files.add("horario_atencion", ["¿abren los feriados de [Semana Santa]?", "  ¿ABREN los feriados de (Semana Santa)?"])
+    written = files.add(
+        "horario_atencion", ["¿abren los feriados de [Semana Santa]?", "  ¿ABREN los feriados de (Semana Santa)?"]
+    )
     after = path.read_text(encoding="utf-8")
     assert written == ["¿abren los feriados de (Semana Santa)?"]  # no entity syntax; the second is a duplicate
     old, new = before.splitlines(), after.splitlines()
-    assert len(new) == len(old) + 1 and [line for line in new if line not in old] == ["    - ¿abren los feriados de (Semana Santa)?"]
+    assert len(new) == len(old) + 1 and [line for line in new if line not in old] == [
+        "    - ¿abren los feriados de (Semana Santa)?"
+    ]
     assert "¿abren los feriados de (Semana Santa)?" in example_lines(after.split("horario_atencion", 1)[1])
 
 
 def test_test_split_and_existing_examples_are_never_written(project):
     files = TrainingFiles(project)
-    def first_example(path):
-        return next(line.strip()[2:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("    - "))
 
-    test_example, train_example = first_example(project.test_split / "prime.yml"), first_example(project.nlu / "prime.yml")
+    def first_example(path):
+        return next(
+            line.strip()[2:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("    - ")
+        )
+
+    test_example, train_example = (
+        first_example(project.test_split / "prime.yml"),
+        first_example(project.nlu / "prime.yml"),
+    )
     assert files.add("info_prime", [test_example.upper(), f"  {train_example}  "]) == []
 
 
@@ -49,10 +60,26 @@ def test_unknown_intent(project):
 
 @pytest.fixture
 def inbox(db, project) -> Inbox:
-    store(db, "c1", session_start() + [user(KNOWN, "info_prime", 0.99),  # already an example
-                                       user("necesito que me llame Laura Méndez al 55 1234 5678", "contacto_soporte", 0.7)], 1e9)
-    store(db, "c2", session_start() + [fallback("eso de la cosa del sistema", "info_prime", 0.2),
-                                       user("se me trabó el MATA410 otra vez", "reportar_error", 0.9)], 1e9 + 100)
+    store(
+        db,
+        "c1",
+        session_start()
+        + [
+            user(KNOWN, "info_prime", 0.99),  # already an example
+            user("necesito que me llame Laura Méndez al 55 1234 5678", "contacto_soporte", 0.7),
+        ],
+        1e9,
+    )
+    store(
+        db,
+        "c2",
+        session_start()
+        + [
+            fallback("eso de la cosa del sistema", "info_prime", 0.2),
+            user("se me trabó el MATA410 otra vez", "reportar_error", 0.9),
+        ],
+        1e9 + 100,
+    )
     ConversationStore(db).sync()
     return Inbox(db, TrainingFiles(project))
 
@@ -67,8 +94,9 @@ def test_inbox_worst_first_flagged_on_top(db, inbox):
 
 
 def test_label_scrubs_writes_and_leaves_the_inbox(db, inbox, project):
-    CustomerStore(db).upsert(CustomerInfo(
-        "PRIME01", "Distribuidora Andina", "México", "prime", "Laura Méndez", "laura@example.com"))
+    CustomerStore(db).upsert(
+        CustomerInfo("PRIME01", "Distribuidora Andina", "México", "prime", "Laura Méndez", "laura@example.com")
+    )
     contact = next(i for i in inbox.items() if i.intent == "contacto_soporte")
     report = inbox.label([contact.event_id], None, "tere")  # None: the predicted intent
     assert report.written == ["necesito que me llame <nombre> al <telefono>"]

@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from the caller or from DATABASE_URL."""
+
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 

@@ -4,6 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-27
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -132,8 +133,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("index_state", "message_flags", "customer_messages", "conversation_intents", "conversations",
-                  "audit_log", "login_attempts", "console_sessions", "users"):
+    for table in (
+        "index_state",
+        "message_flags",
+        "customer_messages",
+        "conversation_intents",
+        "conversations",
+        "audit_log",
+        "login_attempts",
+        "console_sessions",
+        "users",
+    ):
         op.drop_table(table)
     with op.batch_alter_table("handoffs") as batch:
         batch.drop_column("taken_at")
