@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -119,3 +120,8 @@ def write_status(path: Path, **state) -> None:
         ),
         encoding="utf-8",
     )
+
+
+def run(scenario: Callable[[], Awaitable[None]]) -> None:
+    """Run an async test scenario (the tests themselves are plain functions)."""
+    asyncio.run(scenario())

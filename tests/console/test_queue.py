@@ -1,54 +1,61 @@
-"""Hand-off queue transitions: abierto → en_curso (one agent) → cerrado; on SQLite and PostgreSQL."""
+"""The hand-off queue over HTTP: take, reply (into the customer's chat), close; Rasa down."""
 
-import pytest
-
-from protheus.db.handoffs import HandoffError, HandoffStore
-
-
-@pytest.fixture
-def handoff(db):
-    info, _ = HandoffStore(db).create(
-        sender_id="web-1",
-        channel="agente_humano",
-        intent="hablar_con_humano",
-        slots={"codigo_cliente": "STD01"},
-        summary="Hablar con un agente",
-    )
-    return info
+from protheus.console.context import MAX_AGENT_REPLY
+from protheus.db.handoffs import HandoffStore
+from protheus.messages import message
+from tests.console.conftest import USERS
+from tests.console.console_client import console, run
 
 
-def test_open_handoffs_oldest_first(db, handoff):
-    second, _ = HandoffStore(db).create(
-        sender_id="web-2", channel="soporte_estandar", intent="reportar_error", slots={}, summary="Error"
-    )
-    assert [h.id for h in HandoffStore(db).open()] == [handoff.id, second.id]
+def test_queue_take_reply_close(db, status_file, chats):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            status, body = await c.get("/consola/cola")
+            assert status == 200 and chats.id in body and "Agente de Soporte" in body
+            assert (await c.post(f"/consola/derivaciones/{chats.id}/responder", {"texto": "hola"})).status == 409
+            await c.post(f"/consola/derivaciones/{chats.id}/tomar")
+            status, body = await c.get("/consola/conversaciones/web-agente")
+            assert f'maxlength="{MAX_AGENT_REPLY}"' in body
+            response = await c.post(
+                f"/consola/derivaciones/{chats.id}/responder", {"texto": "x" * (MAX_AGENT_REPLY + 1)}
+            )
+            assert "error=cola.larga" in response.headers["Location"] and c.rasa.posted == []
+            response = await c.post(
+                f"/consola/derivaciones/{chats.id}/responder", {"texto": "Hola, soy Ana. ¿En qué le ayudo?"}
+            )
+            assert response.status == 303 and "aviso=cola.enviada" in response.headers["Location"]
+            status, body = await c.get(response.headers["Location"])
+            assert "Respuesta enviada al chat del cliente." in body
+            sender, params, events = c.rasa.posted[-1]
+            assert (
+                sender == "web-agente"
+                and params["output_channel"] == "latest"
+                and params["execute_side_effects"] == "true"
+            )
+            assert events == [
+                {"event": "bot", "text": "Hola, soy Ana. ¿En qué le ayudo?", "metadata": {"agente": "ana"}}
+            ]
+            response = await c.post(f"/consola/derivaciones/{chats.id}/cerrar")
+            assert response.status == 303 and HandoffStore(db).get(chats.id).status == "cerrado"
+            resume, closing = c.rasa.posted[-2:]
+            assert resume[2] == [{"event": "resume"}]
+            assert closing[2][0]["text"] == message("agente_cierra")["text"]
+            assert chats.id not in (await c.get("/consola/cola"))[1]
+
+    run(scenario)
 
 
-def test_take_assigns_it_to_one_agent_only(db, handoff):
-    taken = HandoffStore(db).take(handoff.id, "ana")
-    assert taken.status == "en_curso" and taken.assigned_to == "ana" and taken.taken_at is not None
-    with pytest.raises(HandoffError, match="ya la tomó ana"):
-        HandoffStore(db).take(handoff.id, "pedro")
+def test_reply_when_rasa_is_down_is_not_lost_silently(db, status_file, chats):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            await c.post(f"/consola/derivaciones/{chats.id}/tomar")
+            c.rasa.up = False
+            response = await c.post(f"/consola/derivaciones/{chats.id}/cerrar")
+            assert "error=cola.rasa" in response.headers["Location"]
+            assert HandoffStore(db).get(chats.id).status == "en_curso"  # not closed: the bot was not resumed
+            status, body = await c.get(response.headers["Location"])
+            assert "Rasa no respondió" in body and "Rasa no responde" in body
 
-
-def test_only_the_agent_who_took_it_closes_it(db, handoff):
-    with pytest.raises(HandoffError, match="tómela primero"):
-        HandoffStore(db).close(handoff.id, "ana")
-    HandoffStore(db).take(handoff.id, "ana")
-    with pytest.raises(HandoffError, match="a cargo de ana"):
-        HandoffStore(db).close(handoff.id, "pedro")
-    closed = HandoffStore(db).close(handoff.id, "ana")
-    assert closed.status == "cerrado" and closed.closed_at is not None
-    assert HandoffStore(db).open() == []
-    with pytest.raises(HandoffError, match="ya está cerrada"):
-        HandoffStore(db).take(handoff.id, "pedro")
-
-
-def test_admin_may_close_anyones(db, handoff):
-    HandoffStore(db).take(handoff.id, "ana")
-    assert HandoffStore(db).close(handoff.id, "jefa", any_agent=True).status == "cerrado"
-
-
-def test_unknown_handoff(db):
-    with pytest.raises(HandoffError, match="no existe"):
-        HandoffStore(db).take("DXXXX", "ana")
+    run(scenario)

@@ -7,7 +7,7 @@ import pytest
 
 from protheus.db.conversations import ConversationFilter, ConversationStore
 from protheus.db.handoffs import HandoffStore
-from tests.console.events import HOSTILE, ConversationPaused, SlotSet, action, bot, fallback, session_start, store, user
+from tests.events import HOSTILE, ConversationPaused, SlotSet, action, bot, fallback, session_start, store, user
 
 TZ = "America/Mexico_City"
 NOV_20 = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo(TZ)).timestamp()
