@@ -126,16 +126,15 @@ def secure_cookies() -> bool | None:
     return None
 
 
-def tracker_status_file(rasa_port: int | None = None) -> Path:
-    """Where Rasa's tracker store reports whether conversations are being stored."""
-    override = _text(TRACKER_STATUS_ENV)
-    return Path(override) if override else PROJECT.state / f"tracker-store-{rasa_port or ports().rasa}.json"
-
-
 def tracker_status_override() -> Path | None:
-    """The status file the launcher gave Rasa's process, if any (read inside Rasa)."""
+    """The status file given in TRACKER_STATUS_FILE (the launcher gives it to Rasa's process)."""
     override = _text(TRACKER_STATUS_ENV)
     return Path(override) if override else None
+
+
+def tracker_status_file(rasa_port: int | None = None) -> Path:
+    """Where Rasa's tracker store reports whether conversations are being stored."""
+    return tracker_status_override() or PROJECT.state / f"tracker-store-{rasa_port or ports().rasa}.json"
 
 
 def max_message_chars() -> int:

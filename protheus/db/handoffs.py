@@ -164,15 +164,3 @@ class HandoffStore:
             ensure_workable(row, agent, any_agent)
             row.status, row.closed_at = HandoffStatus.CLOSED.value, utcnow()
             return _info(row)
-
-    def set_status(self, handoff_id: str, status: HandoffStatus, agent: str | None = None) -> HandoffInfo:
-        with self.db.session() as session:
-            row = session.get(Handoff, handoff_id)
-            if row is None:
-                raise KeyError(handoff_id)
-            row.status = HandoffStatus(status).value
-            if agent is not None:
-                row.assigned_to = agent
-            if status == HandoffStatus.CLOSED:
-                row.closed_at = utcnow()
-            return _info(row)

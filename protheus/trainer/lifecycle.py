@@ -24,10 +24,10 @@ class LifecycleError(RuntimeError):
 
 @dataclass(frozen=True)
 class Prepared:
-    """What `prepare` did: the model to serve, and whether it is the one of the current data."""
+    """What `prepare` did: the model to serve, whether it trained one, and why the served
+    model is not the current data's, if it is not."""
 
     active: Path
-    current: str  # the model of the current data
     trained: bool
     note: str = ""  # why the active model is not the current one
 
@@ -73,8 +73,8 @@ class ModelLifecycle:
                 note = f"{refusal} Sigue activo {kept}: python -m protheus.trainer activar {name} --confirmar"
         elif active.name != name:
             note = (
-                f"Sigue activo {active.name}, que eligió un entrenador; el de los datos actuales es {name} "
-                f"(python -m protheus.trainer activar {name})."
+                f"Sigue activo {active.name}, el que marca el registro (un entrenador lo eligió o no activó "
+                f"el nuevo); el de los datos actuales es {name}: python -m protheus.trainer activar {name}"
             )
         served = self.registry.active_path()
         if served is None:
@@ -82,4 +82,4 @@ class ModelLifecycle:
         if note:
             self.say(f"AVISO: {note}")
         self.say(f"Modelo activo: {served.name}")
-        return Prepared(served, name, trained, note)
+        return Prepared(served, trained, note)

@@ -23,7 +23,8 @@ def test_retry_while_open_gives_one_handoff_and_a_new_one_after_closing(handoffs
     assert [h.id for h in handoffs.of_conversation("c1")] == [first.id]
     assert handoffs.get(first.id).slots == {"modulo": "SIGAFAT"}
     assert first.status is HandoffStatus.OPEN and first.channel is Channel.STANDARD
-    handoffs.set_status(first.id, HandoffStatus.CLOSED)
+    handoffs.take(first.id, "ana")
+    handoffs.close(first.id, "ana")
     later, created_later = handoffs.create(
         sender_id="c1", channel=Channel.STANDARD, intent="reportar_error", slots={}, summary="de nuevo"
     )
@@ -34,9 +35,10 @@ def test_handoff_status_transitions(handoffs):
     info, _ = handoffs.create(
         sender_id="c2", channel=Channel.LIVE_AGENT, intent="hablar_con_humano", slots={}, summary=""
     )
-    taken = handoffs.set_status(info.id, HandoffStatus.IN_PROGRESS, agent="ana")
-    assert (taken.status, taken.assigned_to) == (HandoffStatus.IN_PROGRESS, "ana")
-    assert handoffs.set_status(info.id, HandoffStatus.CLOSED).status is HandoffStatus.CLOSED
+    taken = handoffs.take(info.id, "ana")
+    assert (taken.status, taken.assigned_to) == (HandoffStatus.IN_PROGRESS, "ana") and taken.taken_at
+    closed = handoffs.close(info.id, "ana")
+    assert closed.status is HandoffStatus.CLOSED and closed.closed_at
 
 
 def test_handoffs_of_several_conversations(handoffs):

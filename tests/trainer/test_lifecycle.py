@@ -89,7 +89,7 @@ def test_a_trainers_rollback_survives_a_restart(db, project, monkeypatch):
     lifecycle.prepare("make run")
     asyncio.run(lifecycle.registry.rollback("tere", None))
     prepared = lifecycle.prepare("make run")
-    assert prepared.active.name == "protheus-anterior.tar.gz" and "eligió un entrenador" in prepared.note
+    assert prepared.active.name == "protheus-anterior.tar.gz" and "el que marca el registro" in prepared.note
 
 
 def test_a_failed_training_says_so(db, project, monkeypatch):
