@@ -18,6 +18,7 @@ NOT_OFFERED = {
     "nlu_fallback",
     "out_of_scope",
     "entrada_no_valida",
+    "idioma_no_soportado",
     "fuera_de_dominio",
     "hablar_con_humano",
     "afirmar",

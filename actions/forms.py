@@ -18,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.database import customers
 from actions.modules import normalise_module
 from protheus.messages import message
+from protheus.nlu.error_log import looks_like_log, parse
+from protheus.settings import max_log_chars, max_message_chars
 from protheus.text import fold
 
 YES_WORDS = {
@@ -123,14 +125,26 @@ class ValidateErrorForm(SupportFormValidation):
     async def extract_descripcion_error(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The first message of an error report usually describes it: do not ask again."""
+        """The first message of an error report usually describes it: do not ask again.
+        A pasted error log describes it too, however few words come with it."""
         if tracker.get_slot("descripcion_error") or tracker.get_slot("requested_slot"):
             return {}
         message = tracker.latest_message
         if (message.get("intent") or {}).get("name") != "reportar_error":
             return {}
         text = message.get("text") or ""
-        return {"descripcion_error": text} if len(text.split()) >= MIN_DESCRIPTION_WORDS else {}
+        enough = len(text.split()) >= MIN_DESCRIPTION_WORDS or looks_like_log(text)
+        return {"descripcion_error": text} if enough else {}
+
+    async def extract_modulo(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A pasted log names the routine: its module (rutinas.yml), or the routine itself."""
+        if tracker.get_slot("requested_slot") not in (None, "modulo"):
+            return {}
+        log = parse(tracker.latest_message.get("text") or "")
+        found = (log.module or log.routine) if log else None
+        return {"modulo": found} if found and normalise_module(found) else {}
 
     def validate_modulo(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -147,7 +161,7 @@ class ValidateErrorForm(SupportFormValidation):
         if len(text.split()) < 2:
             dispatcher.utter_message(**message("descripcion_muy_corta"))
             return {"descripcion_error": None}
-        return {"descripcion_error": text[:2000]}
+        return {"descripcion_error": text[: max_log_chars() if looks_like_log(text) else max_message_chars()]}
 
     def validate_reproduce_en_estandar(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._yes_no("reproduce_en_estandar", value, dispatcher, tracker)

@@ -22,6 +22,7 @@ from actions.routing import routing_table
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.handoffs import HandoffStore
 from protheus.messages import message
+from protheus.nlu.error_log import parse, split_log
 from protheus.prime_hours import describe, next_opening, within_prime_hours
 from protheus.vocabulary import Channel
 
@@ -67,11 +68,21 @@ def collected_slots(tracker: Tracker, intent: str) -> dict[str, Any]:
 
 
 def summary(intent: str, slots: dict[str, Any]) -> str:
-    """One line for the agent who picks the hand-off up."""
+    """One line for the agent who picks the hand-off up; a pasted log as its fields."""
     labels = {True: "sí", False: "no"}
     parts = [routing_table().label(intent) or intent]
-    parts += [f"{name.replace('_', ' ')}: {labels.get(value, value)}" for name, value in slots.items()]
+    parts += [f"{name.replace('_', ' ')}: {_shown(value, labels)}" for name, value in slots.items()]
     return ". ".join(str(p) for p in parts)
+
+
+def _shown(value: Any, labels: dict[bool, str]) -> Any:
+    if isinstance(value, bool):
+        return labels[value]
+    log = parse(value) if isinstance(value, str) else None
+    if log is None:
+        return value
+    words = split_log(value)[0]
+    return f"{words} [log] {log.summary()}".strip()
 
 
 def _reset_triage() -> list[EventType]:

@@ -26,7 +26,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from sanic import Blueprint, Sanic
 
 from protheus.messages import message
-from protheus.settings import max_message_chars
+from protheus.nlu.error_log import looks_like_log
+from protheus.settings import max_log_chars, max_message_chars
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ def message_text(key: str, **values: Any) -> str:
 
 def guarded(on_new_message: Handler) -> Handler:
     async def handler(user_message: UserMessage) -> None:
-        length, limit = len(user_message.text or ""), max_message_chars()
+        text = user_message.text or ""
+        length, limit = len(text), max_log_chars() if looks_like_log(text) else max_message_chars()
         if length > limit:  # the page limits it too; the server enforces it
             await user_message.output_channel.send_text_message(
                 user_message.sender_id, message_text("mensaje_muy_largo", largo=length, maximo=limit)

@@ -57,6 +57,11 @@ class Project:
         return self.root / "mensajes.yml"
 
     @property
+    def routines(self) -> Path:
+        """Protheus routines and their modules, for pasted error logs."""
+        return self.root / "rutinas.yml"
+
+    @property
     def endpoints_template(self) -> Path:
         return self.root / "endpoints.yml"
 

@@ -20,6 +20,8 @@ DEFAULT_PORTAL_URL = "https://centraldeatendimento.totvs.com/"
 DEFAULT_RASA_PORT, DEFAULT_ACTION_PORT, DEFAULT_WEB_PORT = 5005, 5055, 8080
 LOOPBACK = "127.0.0.1"
 DEFAULT_MAX_MESSAGE_CHARS = 2000
+# A pasted error.log is longer than any sentence: it has its own limit, and a hard cap.
+DEFAULT_MAX_LOG_CHARS, HARD_MAX_LOG_CHARS = 20_000, 100_000
 DEFAULT_MODEL_F1_TOLERANCE = 0.01
 # Rasa runs our tracker store in its own process: the launcher passes the status file's path.
 TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
@@ -140,6 +142,11 @@ def tracker_status_file(rasa_port: int | None = None) -> Path:
 def max_message_chars() -> int:
     """Longest customer message accepted (MAX_MESSAGE_CHARS); the page limits it too."""
     return _int("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)
+
+
+def max_log_chars() -> int:
+    """Longest message accepted when it holds a pasted error log (MAX_LOG_CHARS; at most 100 000)."""
+    return min(HARD_MAX_LOG_CHARS, max(max_message_chars(), _int("MAX_LOG_CHARS", DEFAULT_MAX_LOG_CHARS)))
 
 
 def model_f1_tolerance() -> float:

@@ -23,7 +23,7 @@ from protheus.settings import (
     console_timezone,
     database_url,
     local_rasa_url,
-    max_message_chars,
+    max_log_chars,
     portal_url,
     ports,
     rasa_public_url,
@@ -61,7 +61,9 @@ def page_config(request: web.Request, rasa_port: int) -> dict:
     """What the page needs: where Rasa is, the length limit, the hand-off card texts. No token."""
     return {
         "socketUrl": socket_url(request, rasa_port),
-        "maxMessageChars": max_message_chars(),
+        # The page cannot tell a pasted error log from text: it allows the log limit and the
+        # server refuses longer text that is not a log.
+        "maxMessageChars": max_log_chars(),
         "portalUrl": portal_url(),
         "handoffCard": handoff_card(),
     }

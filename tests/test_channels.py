@@ -69,3 +69,40 @@ def test_stock_socketio_output_cannot_emit_the_payload():
 
     with pytest.raises(TypeError):
         asyncio.run(SocketIOOutput(RecordingSio(), "bot_uttered").send_custom_json("s", {"handoff": {}}))
+
+
+class RecordingOutput:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send_text_message(self, recipient_id, text, **kwargs) -> None:
+        self.sent.append(text)
+
+
+def _through_the_guard(text: str) -> tuple[list[str], list[str]]:
+    import asyncio
+
+    from rasa.core.channels.channel import UserMessage
+
+    from protheus.channels import guarded
+
+    handled: list[str] = []
+
+    async def on_new_message(message):
+        handled.append(message.text)
+
+    output = RecordingOutput()
+    asyncio.run(guarded(on_new_message)(UserMessage(text, output, "prueba")))
+    return handled, output.sent
+
+
+def test_long_text_is_refused_but_a_long_pasted_log_goes_through(monkeypatch):
+    monkeypatch.delenv("MAX_MESSAGE_CHARS", raising=False)
+    monkeypatch.delenv("MAX_LOG_CHARS", raising=False)
+    handled, sent = _through_the_guard("no graba " * 300)
+    assert handled == [] and "Su mensaje es muy largo (2699 caracteres; el máximo es 2000)" in sent[0]
+    log = "me sale esto al grabar:\n" + "variable does not exist C5_XTIPO on MATA410(MATA410.PRW) line : 2345\n" * 80
+    handled, sent = _through_the_guard(log)
+    assert handled == [log.strip()] and len(log) > 5000
+    handled, sent = _through_the_guard("x" + log * 5)  # beyond MAX_LOG_CHARS (20 000)
+    assert handled == [] and "el máximo es 20000" in sent[0]

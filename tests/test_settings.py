@@ -78,3 +78,13 @@ def test_settings_is_the_only_reader_of_the_environment():
         if reads.search(line)
     ]
     assert offenders == []
+
+
+def test_pasted_logs_have_their_own_limit_with_a_hard_cap(monkeypatch):
+    monkeypatch.delenv("MAX_LOG_CHARS", raising=False)
+    monkeypatch.delenv("MAX_MESSAGE_CHARS", raising=False)
+    assert settings.max_log_chars() == 20_000
+    monkeypatch.setenv("MAX_LOG_CHARS", "10000000")
+    assert settings.max_log_chars() == 100_000
+    monkeypatch.setenv("MAX_LOG_CHARS", "10")
+    assert settings.max_log_chars() == settings.max_message_chars()  # never below the text limit

@@ -22,6 +22,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from protheus.nlu.error_log import classification_text
+
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 64
@@ -68,7 +70,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         todo = [m for m in messages if m.get(TEXT) is not None and m.get(TOKENS_NAMES[TEXT])]
         for start in range(0, len(todo), BATCH_SIZE):
             batch = todo[start : start + BATCH_SIZE]
-            vectors = self._encode([m.get(TEXT) for m in batch])
+            vectors = self._encode([classification_text(m.get(TEXT)) for m in batch])
             for message, vector in zip(batch, vectors, strict=True):
                 message.add_features(
                     Features(

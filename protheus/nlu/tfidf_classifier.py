@@ -26,6 +26,8 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from protheus.nlu.error_log import classification_text
+
 logger = logging.getLogger(__name__)
 
 
@@ -87,7 +89,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         return csr_matrix(matrix * self._config["dense_weight"])
 
     def _features(self, messages: list[Message]) -> csr_matrix:
-        texts = [m.get(TEXT) or "" for m in messages]
+        texts = [classification_text(m.get(TEXT) or "") for m in messages]
         parts = [v.transform(texts) for v in self._vectorizers.values()]
         dense = self._dense(messages)
         if dense is not None:
@@ -100,7 +102,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         if not examples:
             logger.debug("No intent examples: the classifier is not trained.")
             return self._resource
-        texts = [m.get(TEXT) for m in examples]
+        texts = [classification_text(m.get(TEXT)) for m in examples]
         for vectorizer in self._vectorizers.values():
             vectorizer.fit(texts)
         self._classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])

@@ -42,7 +42,7 @@ class TrainingFiles:
         self.project = project
 
     def _files(self, folder: Path) -> list[Path]:
-        return sorted(folder.glob("*.yml")) if folder.is_dir() else []
+        return sorted(folder.rglob("*.yml")) if folder.is_dir() else []  # the test split has subfolders
 
     def _intent_blocks(self, folder: Path) -> Iterable[tuple[Path, str, str]]:
         # Reading needs no round trip: the C safe loader is about ten times faster than ruamel's.

@@ -101,3 +101,39 @@ def test_unknown_customer_code_is_asked_again(customers, dispatcher):
         "codigo_cliente": None
     }
     assert "No encuentro el código de cliente «XX999»" in dispatcher.messages[0]["text"]
+
+
+PASTED_LOG = (
+    "THREAD ERROR ([4412], jlopez, SRV01)   12/03/2024   10:22:13\n"
+    "variable does not exist C5_XTIPO on MATA410(MATA410.PRW) 12/03/2024 line : 2345"
+)
+
+
+def test_a_pasted_log_alone_is_the_description_and_names_the_module(dispatcher):
+    tracker = make_tracker("reportar_error", text=PASTED_LOG)
+    form = ValidateErrorForm()
+    assert asyncio.run(form.extract_descripcion_error(dispatcher, tracker, {})) == {"descripcion_error": PASTED_LOG}
+    assert asyncio.run(form.extract_modulo(dispatcher, tracker, {})) == {"modulo": "SIGAFAT"}
+
+
+def test_no_log_no_module_from_it(dispatcher):
+    tracker = make_tracker("reportar_error", text="al grabar el pedido me sale un error raro")
+    assert asyncio.run(ValidateErrorForm().extract_modulo(dispatcher, tracker, {})) == {}
+    asked = make_tracker("afirmar", text=PASTED_LOG, slots={"requested_slot": "codigo_cliente"})
+    assert asyncio.run(ValidateErrorForm().extract_modulo(dispatcher, asked, {})) == {}  # another question
+
+
+def test_a_whole_error_log_is_kept_up_to_the_log_limit(dispatcher, monkeypatch):
+    monkeypatch.delenv("MAX_LOG_CHARS", raising=False)
+    long_log = "me falla el pedido:\n" + "\n".join([PASTED_LOG] * 40)  # about 5 000 characters
+    kept = ValidateErrorForm().validate_descripcion_error(long_log, dispatcher, make_tracker("reportar_error"), {})
+    assert kept == {"descripcion_error": long_log.strip()} and len(long_log) > 2000
+    words = "no graba " * 400
+    assert (
+        len(
+            ValidateErrorForm().validate_descripcion_error(words, dispatcher, make_tracker("x"), {})[
+                "descripcion_error"
+            ]
+        )
+        == 2000
+    )

@@ -197,3 +197,21 @@ def test_cancel_resets_the_triage(dispatcher):
     events = run(ActionCancelRequest(), make_tracker("cancelar", slots=ERROR_SLOTS), dispatcher)
     assert "no registré nada" in dispatcher.messages[0]["text"]
     assert SlotSet("modulo", None) in events and SlotSet("descripcion_error", None) in events
+
+
+def test_a_pasted_log_reaches_the_agent_as_its_fields(seeded, dispatcher):
+    log = (
+        "no puedo grabar pedidos\nTHREAD ERROR ([4412], jlopez, SRV01) 12/03/2024 10:22:13\n"
+        "variable does not exist C5_XTIPO on MATA410(MATA410.PRW) 12/03/2024 line : 2345"
+    )
+    slots = {
+        **ERROR_SLOTS,
+        "descripcion_error": log,
+        "reproduce_en_estandar": True,
+        "solo_registros_especificos": False,
+    }
+    run(action(seeded), make_tracker("afirmar", slots=slots, history=["reportar_error"]), dispatcher)
+    summary = handoff_of(dispatcher)["custom"]["handoff"]["resumen"]
+    assert "descripcion error: no puedo grabar pedidos [log] error: variable does not exist C5_XTIPO" in summary
+    assert "rutina: MATA410; fuente: MATA410.PRW; línea: 2345; tabla: SC5; campo: C5_XTIPO" in summary
+    assert "THREAD ERROR" not in summary

@@ -1,0 +1,175 @@
+"""Pasted Protheus error logs: found in the message, read into fields, kept out of the intent."""
+
+import pytest
+
+from protheus.nlu.error_log import LOG_PLACEHOLDER, classification_text, looks_like_log, module_of, parse, split_log
+
+# (message as customers paste it, expected fields)
+SAMPLES = [
+    (
+        "buenas, al grabar el pedido me sale esto:\nTHREAD ERROR ([4412], jlopez, SRV01)   12/03/2024   10:22:13\n"
+        "variable does not exist C5_XTIPO on MATA410(MATA410.PRW) 12/03/2024 line : 2345",
+        dict(
+            error="variable does not exist C5_XTIPO",
+            routine="MATA410",
+            source="MATA410.PRW",
+            line=2345,
+            field="C5_XTIPO",
+            table="SC5",
+            module="SIGAFAT",
+        ),
+    ),
+    (
+        "array out of bounds ( 3 of 2 )  on A410GRAVA(MATA410.PRX) 06/05/2023 15:22:11 line : 1234",
+        dict(
+            error="array out of bounds ( 3 of 2 )", routine="MATA410", function="A410GRAVA", line=1234, module="SIGAFAT"
+        ),
+    ),
+    (
+        "al incluir el título en finanzas: type mismatch on + on FA050GRV(FINA050.PRX) 02/02/2024 line : 567",
+        dict(
+            error="type mismatch on +",
+            routine="FINA050",
+            function="FA050GRV",
+            source="FINA050.PRX",
+            line=567,
+            module="SIGAFIN",
+        ),
+    ),
+    (
+        "Error : 102 (42000) (RC=-1) - [Microsoft][ODBC SQL Server Driver][SQL Server]Incorrect syntax near 'AND'. "
+        "( From tMSSQLConnection::ExecuteQuery )",
+        dict(error="Error 102 - Incorrect syntax near 'AND'"),
+    ),
+    (
+        "me sale en la nota de entrada: Error : -19 - TOPCONN - Invalid column name 'D1_XLOTE' on "
+        "A103GRAVA(MATA103.PRW) line : 880",
+        dict(routine="MATA103", field="D1_XLOTE", table="SD1", module="SIGACOM", line=880),
+    ),
+    (
+        "THREAD ERROR ([7788], admin, PRODUCCION) 01/04/2024 08:01:55\n"
+        "Alias does not exist SZ1 on U_XFATR01(XFATR01.PRW) 01/04/2024 line : 45",
+        dict(error="Alias does not exist SZ1", table="SZ1", routine="XFATR01", function="U_XFATR01", line=45),
+    ),
+    (
+        "argument #0 error, expected N->C, function substr on CTBA102(CTBA102.PRW) line : 3321",
+        dict(routine="CTBA102", line=3321, module="SIGACTB"),
+    ),
+    (
+        "al calcular la nómina: variable is not an object on GPEM020(GPEM020.PRX) 28/02/2024 line : 910",
+        dict(error="variable is not an object", routine="GPEM020", module="SIGAGPE", line=910),
+    ),
+    (
+        "Invalid ReadMSInt in file C:\\TOTVS\\Protheus_Data\\system\\sx3010.dtc on MATA010(MATA010.PRW) line : 77",
+        dict(routine="MATA010", module="SIGAEST", line=77),
+    ),
+    (
+        "Called from A410GRAVA(MATA410.PRW) 12/03/2024 10:22:13 line : 2345\n"
+        "Called from MATA410(MATA410.PRW) line : 88",
+        dict(routine="MATA410", function="A410GRAVA", line=2345),
+    ),
+    (
+        "[BUILD: 7.00.210324P-20230928] [RPO Release 12.1.2310]\n"
+        "variable does not exist NX on ATFA050(ATFA050.PRW) line : 12",
+        dict(release="12.1.2310", build="7.00.210324P-20230928", routine="ATFA050", module="SIGAATF"),
+    ),
+    (
+        "Open empty work area on MATA330(MATA330.PRW) line : 1502",
+        dict(error="Open empty work area", routine="MATA330", module="SIGAEST"),
+    ),
+    (
+        "cannot find method FWFORMVIEW:ADDFIELD on MATA261(MATA261.PRW) line : 290",
+        dict(routine="MATA261", module="SIGAEST", line=290),
+    ),
+    (
+        "Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'. Cannot insert duplicate key",
+        dict(error="Error 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'"),
+    ),
+    (
+        "ORA-00942: table or view does not exist on FINA040(FINA040.PRW) line : 1001",
+        dict(routine="FINA040", module="SIGAFIN", line=1001),
+    ),
+    (
+        "Stack overflow on LOJA701(LOJA701.PRW) line : 50",
+        dict(error="Stack overflow", routine="LOJA701", module="SIGALOJA"),
+    ),
+    (
+        "Work area not in use on MATA460(MATA460.PRX) line : 4410",
+        dict(error="Work area not in use", routine="MATA460", module="SIGAFAT"),
+    ),
+    (
+        "invalid macro source on PONM010(PONM010.PRW) line : 66",
+        dict(error="invalid macro source", routine="PONM010", module="SIGAPON"),
+    ),
+    (
+        "desde el patch de la 12.1.2210 al timbrar:\n"
+        "variable does not exist cXmlCFDI on FISA110(FISA110.PRW) line : 210",
+        dict(release="12.1.2210", routine="FISA110", module="SIGAFIS", line=210),
+    ),
+    (
+        "bad index on MNTA420(MNTA420.PRW) line : 33",
+        dict(error="bad index", routine="MNTA420", module="SIGAMNT"),
+    ),
+    (
+        "THREAD ERROR ([1020], maria, SRV02) 10/10/2024 17:00:00\n"
+        "type mismatch on > on MATA120(MATA120.PRX) 10/10/2024 line : 1789\n"
+        "[TOTVS Build 7.00.240223P]",
+        dict(error="type mismatch on >", routine="MATA120", module="SIGACOM", build="7.00.240223P"),
+    ),
+    (
+        "en compras me aparece deadlock detected on MATA094(MATA094.PRW) line : 55",
+        dict(routine="MATA094", module="SIGACOM", line=55),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SAMPLES)
+def test_each_log_shape_is_read(text, expected):
+    found = parse(text)
+    assert found is not None
+    for name, value in expected.items():
+        assert getattr(found, name) == value, (name, getattr(found, name))
+
+
+def test_at_least_twenty_shapes():
+    assert len(SAMPLES) >= 20
+
+
+def test_the_customers_words_are_kept_apart_from_the_log():
+    words, log = split_log(SAMPLES[0][0])
+    assert words == "buenas, al grabar el pedido me sale esto:"
+    assert log.startswith("THREAD ERROR") and "MATA410" not in words
+    assert classification_text(SAMPLES[0][0]) == f"buenas, al grabar el pedido me sale esto: {LOG_PLACEHOLDER}"
+
+
+def test_a_log_on_the_same_line_as_the_words():
+    words, log = split_log(SAMPLES[2][0])
+    assert words == "al incluir el título en finanzas:" and log.startswith("type mismatch")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quiero reportar un error en facturación",
+        "¿cómo funciona el parámetro MV_ESTNEG?",
+        "el pedido MATA410 no graba y no sé por qué",
+        "me sale un error log al grabar el pedido",
+        "el reporte no cuadra on line con el banco",
+        "¿me ayudan a instalar el DBAccess en el servidor nuevo?",
+        "actualicé el RPO y el TOPCONN ya no conecta",
+    ],
+)
+def test_ordinary_messages_are_not_logs(text):
+    assert not looks_like_log(text) and classification_text(text) == text and parse(text) is None
+
+
+def test_the_summary_names_the_fields_in_spanish():
+    summary = parse(SAMPLES[0][0]).summary()
+    assert summary.startswith("error: variable does not exist C5_XTIPO; rutina: MATA410; fuente: MATA410.PRW")
+    assert "línea: 2345" in summary and "tabla: SC5" in summary and "módulo: SIGAFAT" in summary
+
+
+def test_modules_come_from_the_data_file():
+    assert module_of("MATA410") == "SIGAFAT" and module_of("MATA103") == "SIGACOM"
+    assert module_of("FINA050") == "SIGAFIN" and module_of("mata410") == "SIGAFAT"
+    assert module_of("XFATR01") is None and module_of(None) is None
