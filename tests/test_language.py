@@ -30,7 +30,7 @@ def test_wholly_foreign_messages(text, language):
         "ok",
         "sí",
         "chamado aberto",
-        "quiero reportar un error\nTHREAD ERROR (4412, jlopez, SRV01) variable does not exist on MATA410(MATA410.PRW) line : 9",
+        "quiero reportar un error\nTHREAD ERROR (4412) variable does not exist on MATA410(MATA410.PRW) line : 9",
     ],
 )
 def test_spanish_with_portuguese_words_short_answers_and_logs_are_spanish(text):
