@@ -64,6 +64,7 @@ bench: setup
 	@$(PY) -m protheus.trainer preparar
 	@$(PY) bench/server_startup.py
 	@$(PY) bench/console_queries.py --postgres
+	@$(PY) bench/scrubber_names.py
 
 db: setup
 	@$(PY) -m protheus.db migrate

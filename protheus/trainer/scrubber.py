@@ -1,11 +1,18 @@
 """Nothing private enters the training data: e-mails, phone numbers, tax ids, customer
-codes and names are replaced by placeholders before an example is written."""
+codes and names are replaced by placeholders before an example is written.
+
+Names are found by rules (self-introductions, signatures, the customers table) and by
+spaCy's named-entity recogniser (es_core_news_sm, PER), which also finds a bare name in
+the middle of a sentence («ayer María González cargó mal las facturas»).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from protheus.text import EMAIL, PHONE, fold
 
@@ -56,15 +63,46 @@ NOT_NAMES = {
     "consultor",
     "consultora",
     "gerente",
+    "buenos",
+    "buenas",
+    "hola",
+    "saludos",
+    "gracias",
 }
+
+
+SPACY_MODEL = "es_core_news_sm"
+
+
+@lru_cache(maxsize=1)
+def _recogniser() -> Any:
+    """spaCy's Spanish pipeline with only what the named-entity recogniser needs."""
+    import spacy
+
+    return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler"])
+
+
+def person_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the people the recogniser finds (capitalised, not support words)."""
+    spans = []
+    for entity in _recogniser()(text).ents:
+        words = entity.text.split()
+        if entity.label_ != "PER" or not words[0][:1].isupper() or "<" in entity.text:
+            continue
+        if any(fold(word) in NOT_NAMES or word.isupper() for word in words):
+            continue
+        spans.append((entity.start_char, entity.end_char))
+    return spans
 
 
 @dataclass
 class Scrubber:
-    """Known customer codes and names (from the customers table) are replaced wherever they appear."""
+    """Known customer codes and names (from the customers table) are replaced wherever they appear;
+    with `recognise_names`, so are the names spaCy recognises."""
 
     customer_codes: Iterable[str] = field(default_factory=list)
     names: Iterable[str] = field(default_factory=list)
+    recognise_names: bool = True
 
     def __post_init__(self) -> None:
         codes = sorted({c.strip() for c in self.customer_codes if c and c.strip()}, key=len, reverse=True)
@@ -83,7 +121,14 @@ class Scrubber:
             text = self._codes.sub(CODE_TOKEN, text)
         text = INTRODUCTION.sub(self._introduction, text)
         text = SIGNATURE.sub(lambda m: f"{m.group(1)}{m.group(2)}{NAME_TOKEN}", text)
-        return self._known_names(text)
+        text = self._known_names(text)
+        return self._recognised_names(text) if self.recognise_names else text
+
+    @staticmethod
+    def _recognised_names(text: str) -> str:
+        for start, end in reversed(person_spans(text)):
+            text = text[:start] + NAME_TOKEN + text[end:]
+        return text
 
     @staticmethod
     def _introduction(match: re.Match) -> str:

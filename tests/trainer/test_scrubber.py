@@ -59,3 +59,27 @@ def test_support_vocabulary_stays(text):
 def test_dedupe_key_ignores_case_accents_and_spaces():
     assert dedupe_key("  ¿Qué es el  SOPORTE prime? ") == dedupe_key("¿que es el soporte Prime?")
     assert dedupe_key("error al facturar") != dedupe_key("error al compras")
+
+
+def _names():
+    import yaml
+
+    from protheus.paths import PROJECT
+
+    return yaml.safe_load((PROJECT.root / "tests" / "data" / "nombres_sueltos.yml").read_text(encoding="utf-8"))
+
+
+def test_bare_names_are_found_by_the_recogniser():
+    scrubber = Scrubber()
+    data = _names()
+    for sentence, name in data["con_nombre"]:
+        scrubbed = scrubber.scrub(sentence)
+        assert name not in scrubbed and "<nombre>" in scrubbed, scrubbed
+    for sentence in data["sin_nombre"]:
+        assert scrubber.scrub(sentence) == sentence
+
+
+def test_without_the_recogniser_bare_names_pass():
+    rules_only = Scrubber(recognise_names=False)
+    passed = [name for sentence, name in _names()["con_nombre"] if name in rules_only.scrub(sentence)]
+    assert len(passed) == len(_names()["con_nombre"])  # what the recogniser adds
