@@ -3,7 +3,8 @@ the customer's own words.
 
 A pasted `error.log` is hundreds of characters of English the classifier never learnt from;
 the intent is in what the customer wrote around it. `split_log` separates the two (the NLU
-components classify the words, with a placeholder where the log was), and `parse` reads the
+components classify the words, with a placeholder where the log was: protheus.nlu.customer_words),
+and `parse` reads the
 log into the fields an agent needs: error, routine and source, line, table and field,
 release and build. The routine's module comes from rutinas.yml (data).
 """
@@ -19,8 +20,10 @@ import yaml
 
 from protheus.paths import PROJECT
 
-# What the classifier reads where a log was: the words customers use for it.
+# What the classifier reads where a log was: the words customers use for it. An error in the
+# customer's own code (U_ functions, X/Z sources) is not a product error: it reads differently.
 LOG_PLACEHOLDER = "error log"
+CUSTOM_LOG_PLACEHOLDER = "error log en fuente personalizado"
 
 # Error messages of the AdvPL runtime, DBAccess/TopConnect and the AppServer (lower case).
 KNOWN_ERRORS = [
@@ -133,12 +136,18 @@ def split_log(text: str) -> tuple[str, str]:
     return " ".join(w.strip() for w in words if w.strip()), "\n".join(log).strip()
 
 
-def classification_text(text: str) -> str:
-    """What the intent classifier reads: the customer's words, the log as a placeholder."""
-    words, log = split_log(text)
-    if not log:
-        return text or ""
-    return f"{words} {LOG_PLACEHOLDER}".strip()
+def is_protheus_error(text: str) -> bool:
+    """The text names an error message of the AdvPL runtime or DBAccess."""
+    return bool(_KNOWN.search(text or ""))
+
+
+def placeholder(log: str) -> str:
+    """What the classifier reads for this log: a custom-code log reads as one."""
+    found = parse(log)
+    custom = found is not None and (
+        (found.function or "").startswith("U_") or (found.routine or "")[:1] in ("X", "Z", "U")
+    )
+    return CUSTOM_LOG_PLACEHOLDER if custom else LOG_PLACEHOLDER
 
 
 def looks_like_log(text: str) -> bool:

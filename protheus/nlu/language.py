@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from protheus.nlu.error_log import split_log
+from protheus.nlu.error_log import ROUTINE, is_protheus_error, split_log
 from protheus.text import fold
 
 MIN_WORDS = 3
@@ -38,6 +38,8 @@ def _detector() -> Any:
 def foreign_language(text: str) -> str | None:
     """ "pt" or "en" when the customer's words (a pasted log aside) are wholly in that language."""
     words_text = split_log(text or "")[0]
+    if ROUTINE.search(words_text) or is_protheus_error(words_text):
+        return None  # «type mismatch CTBA102»: a Protheus telegram, not an English message
     words = [fold(w) for w in WORD.findall(words_text)]
     if len(words) < MIN_WORDS or any(w in SPANISH_ONLY for w in words):
         return None

@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from protheus.nlu.error_log import classification_text
+from protheus.nlu.customer_words import classification_text
 
 logger = logging.getLogger(__name__)
 

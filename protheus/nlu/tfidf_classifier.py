@@ -26,17 +26,24 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from protheus.nlu.error_log import classification_text
+from protheus.nlu.customer_words import classification_text
+from protheus.nlu.lemmas import lemmatize
 
 logger = logging.getLogger(__name__)
 
 
 def _vectorizers(config: dict[str, Any]) -> dict[str, TfidfVectorizer]:
     common = dict(sublinear_tf=True, strip_accents="unicode", lowercase=True)
-    return {
+    found = {
         "char": TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngram"]), **common),
         "word": TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngram"]), **common),
     }
+    if config["lemma_weight"] > 0:  # word n-grams of spaCy's lemmas
+        found[LEMMA] = TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngram"]), **common)
+    return found
+
+
+LEMMA = "lemma"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -48,6 +55,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "char_ngram": [2, 5],
             "word_ngram": [1, 2],
             "dense_weight": 1.0,  # scale of the dense sentence features next to the TF-IDF ones
+            "lemma_weight": 0.0,  # scale of the lemma n-grams (0: not used)
             "max_iter": 3000,
             "ranking_length": 10,
         }
@@ -88,9 +96,15 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         matrix = np.vstack([r if r is not None else np.zeros(width, dtype=np.float32) for r in rows])
         return csr_matrix(matrix * self._config["dense_weight"])
 
+    def _inputs(self, texts: list[str]) -> dict[str, list[str]]:
+        """What each vectorizer reads: the text, or its lemmas."""
+        lemmas = lemmatize(texts) if LEMMA in self._vectorizers else []
+        return {name: lemmas if name == LEMMA else texts for name in self._vectorizers}
+
     def _features(self, messages: list[Message]) -> csr_matrix:
-        texts = [classification_text(m.get(TEXT) or "") for m in messages]
-        parts = [v.transform(texts) for v in self._vectorizers.values()]
+        inputs = self._inputs([classification_text(m.get(TEXT) or "") for m in messages])
+        weights = {LEMMA: self._config["lemma_weight"]}
+        parts = [v.transform(inputs[name]) * weights.get(name, 1.0) for name, v in self._vectorizers.items()]
         dense = self._dense(messages)
         if dense is not None:
             parts.append(dense)
@@ -102,9 +116,9 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         if not examples:
             logger.debug("No intent examples: the classifier is not trained.")
             return self._resource
-        texts = [classification_text(m.get(TEXT)) for m in examples]
-        for vectorizer in self._vectorizers.values():
-            vectorizer.fit(texts)
+        inputs = self._inputs([classification_text(m.get(TEXT)) for m in examples])
+        for name, vectorizer in self._vectorizers.items():
+            vectorizer.fit(inputs[name])
         self._classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
         self._classifier.fit(self._features(examples), [m.get(INTENT) for m in examples])
         self.persist()

@@ -1,0 +1,52 @@
+"""What the intent classifiers read of a message: the customer's request, without what
+surrounds it.
+
+A greeting before the request («hola, buenas tardes, ...»), thanks before a new question
+(«gracias, y otra cosa: ...») and a closing or a signature after it («Saludos cordiales,
+Patricia Gómez, Tesorería») are not the request; a pasted error log is replaced by a
+placeholder (protheus.nlu.error_log). When nothing of substance would remain, the message
+is kept whole: then the greeting or the thanks is the request.
+"""
+
+from __future__ import annotations
+
+import re
+
+from protheus.nlu.error_log import placeholder, split_log
+
+MIN_REQUEST_WORDS = 5  # fewer, and the greeting is likely the point («hola, soy Rodrigo»)
+_GREETING = (
+    r"(?:hola+|holi|ola|buen[oa]?s?(?:\s+(?:d[ií]as?|tardes|noches))?|buen\s+d[ií]a|qu[eé]\s+tal|estimad[oa]s?"
+    r"|qu[eé]\s+onda|saludos)"
+)
+_THEN = r"(?:y\s+)?(?:otra\s+cosa|otra\s+pregunta|una\s+consulta(?:\s+m[aá]s)?|aprovecho\s+para\s+preguntar)"
+# A greeting before the request; thanks only when a new question follows («gracias, y otra cosa: ...»).
+LEADING = re.compile(
+    rf"^\s*(?:{_GREETING}[\s,.;:!¡-]*)*(?:(?:muchas\s+|mil\s+)?gracias[\s,.;:!-]*{_THEN}[\s,.;:!-]*)?",
+    re.IGNORECASE,
+)
+CLOSING = re.compile(
+    r"(?:^|(?<=[.!?\n])|(?<=[.!?]\s))\s*(?:un\s+)?(?:saludos(?:\s+cordiales)?|atte\.?|atentamente|cordialmente"
+    r"|quedo\s+atent[oa]|gracias\s+de\s+antemano|desde\s+ya\s+gracias|(?:muchas\s+)?gracias|slds)\b[^?¿]*$",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def request_text(text: str) -> str:
+    """The message without the greeting, thanks or signature around the request."""
+    trimmed = LEADING.sub("", text, count=1).strip()
+    trimmed = CLOSING.sub("", trimmed).strip()
+    return trimmed if _words(trimmed) >= MIN_REQUEST_WORDS else text
+
+
+def classification_text(text: str) -> str:
+    """What the intent classifiers read: the request in the customer's words, a pasted log
+    as a placeholder."""
+    words, log = split_log(text or "")
+    if not log:
+        return request_text(text or "")
+    return f"{request_text(words)} {placeholder(log)}".strip() if words else placeholder(log)
