@@ -25,7 +25,10 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from sanic import Blueprint, Sanic
 
+from actions.fallback import NOT_OFFERED
+from actions.routing import routing_table
 from protheus.messages import message
+from protheus.nlu.customer_words import OTHER_REQUEST
 from protheus.nlu.error_log import looks_like_log
 from protheus.settings import max_log_chars, max_message_chars
 
@@ -70,17 +73,26 @@ def _remote_actions(agent: Any) -> set[str]:
     return custom | set(domain.form_names)
 
 
-async def check_turn(message: UserMessage, agent: Any) -> None:
+async def check_turn(message: UserMessage, agent: Any, tracker: Any) -> None:
     """Tell the customer when this turn needed the action server and it is down."""
-    if agent is None or agent.action_endpoint is None:
-        return
-    tracker = await agent.tracker_store.retrieve(message.sender_id)
-    if tracker is None or tracker.is_paused():
+    if agent.action_endpoint is None:
         return
     needed = set(actions_of_last_turn(tracker.events)) & _remote_actions(agent)
     if needed and not await action_server_answers(agent.action_endpoint.url):
         logger.error("Action server unreachable while running %s for %s", sorted(needed), message.sender_id)
         await message.output_channel.send_text_message(message.sender_id, message_text("servicio_no_disponible"))
+
+
+def other_request_offer(tracker: Any) -> dict[str, Any] | None:
+    """The button for the second request of the customer's last message, if it had one the bot
+    can take up (not while a form asks its questions: the answer would go to the form)."""
+    parse = getattr(tracker.latest_message, "parse_data", None) or {}
+    other = (parse.get(OTHER_REQUEST) or {}).get("name")
+    answered = (parse.get("intent") or {}).get("name")
+    if not other or other == answered or other in NOT_OFFERED or tracker.active_loop_name:
+        return None
+    label = routing_table().label(other)
+    return message("otra_consulta", etiqueta=label, intencion=other) if label else None
 
 
 def message_text(key: str, **values: Any) -> str:
@@ -99,7 +111,15 @@ def guarded(on_new_message: Handler) -> Handler:
         await on_new_message(user_message)
         try:
             agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None)
-            await check_turn(user_message, agent)
+            tracker = await agent.tracker_store.retrieve(user_message.sender_id) if agent is not None else None
+            if tracker is None or tracker.is_paused():
+                return
+            await check_turn(user_message, agent, tracker)
+            offer = other_request_offer(tracker)
+            if offer is not None:
+                await user_message.output_channel.send_text_with_buttons(
+                    user_message.sender_id, offer["text"], offer["buttons"]
+                )
         except Exception:  # the guard must never break the conversation it protects
             logger.exception("Could not check the turn of %s", user_message.sender_id)
 

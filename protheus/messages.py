@@ -32,7 +32,7 @@ def render(section: str, key: str, **values: Any) -> dict[str, Any]:
     values = {"correo_soporte": support_contact(), **values}
     message: dict[str, Any] = {"text": _fill(entry["text"], values)}
     if entry.get("buttons"):
-        message["buttons"] = [dict(b) for b in entry["buttons"]]
+        message["buttons"] = [{k: _fill(str(v), values) for k, v in b.items()} for b in entry["buttons"]]
     return message
 
 

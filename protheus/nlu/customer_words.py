@@ -50,3 +50,19 @@ def classification_text(text: str) -> str:
     if not log:
         return request_text(text or "")
     return f"{request_text(words)} {placeholder(log)}".strip() if words else placeholder(log)
+
+
+# Where a second request starts: after a question, a sentence, or a linking phrase.
+_BOUNDARY = re.compile(
+    r"(?<=\?)\s+|(?<=[.!])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])|[,;]?\s+(?:y\s+)?(?:adem[aá]s|aparte|tambi[eé]n\s+quer[ií]a|otra\s+cosa)[,:]?\s+",
+    re.IGNORECASE,
+)
+MIN_PART_WORDS = 3
+# Where the classifier reports a second request of a message (parse data; protheus.channels offers it).
+OTHER_REQUEST = "otra_consulta"
+
+
+def request_parts(text: str) -> list[str]:
+    """The request split where a second one may begin (parts of a few words at least)."""
+    parts = [part.strip(" ,;:") for part in _BOUNDARY.split(text or "")]
+    return [part for part in parts if _words(part) >= MIN_PART_WORDS]

@@ -26,7 +26,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from protheus.nlu.customer_words import classification_text
+from protheus.nlu.customer_words import OTHER_REQUEST, classification_text, request_parts
 from protheus.nlu.lemmas import lemmatize
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "word_ngram": [1, 2],
             "dense_weight": 1.0,  # scale of the dense sentence features next to the TF-IDF ones
             "lemma_weight": 0.0,  # scale of the lemma n-grams (0: not used)
+            "read_request": True,  # classify the request (protheus.nlu.customer_words), not the raw text
+            "second_request_confidence": 0.5,  # a second request is reported from this confidence on
             "max_iter": 3000,
             "ranking_length": 10,
         }
@@ -96,15 +98,23 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         matrix = np.vstack([r if r is not None else np.zeros(width, dtype=np.float32) for r in rows])
         return csr_matrix(matrix * self._config["dense_weight"])
 
+    def _text(self, message: Message) -> str:
+        text = message.get(TEXT) or ""
+        return classification_text(text) if self._config["read_request"] else text
+
     def _inputs(self, texts: list[str]) -> dict[str, list[str]]:
         """What each vectorizer reads: the text, or its lemmas."""
         lemmas = lemmatize(texts) if LEMMA in self._vectorizers else []
         return {name: lemmas if name == LEMMA else texts for name in self._vectorizers}
 
-    def _features(self, messages: list[Message]) -> csr_matrix:
-        inputs = self._inputs([classification_text(m.get(TEXT) or "") for m in messages])
+    def _sparse(self, texts: list[str]) -> list[csr_matrix]:
+        """The TF-IDF blocks: character and word n-grams, and lemma n-grams with their weight."""
+        inputs = self._inputs(texts)
         weights = {LEMMA: self._config["lemma_weight"]}
-        parts = [v.transform(inputs[name]) * weights.get(name, 1.0) for name, v in self._vectorizers.items()]
+        return [v.transform(inputs[name]) * weights.get(name, 1.0) for name, v in self._vectorizers.items()]
+
+    def _features(self, messages: list[Message]) -> csr_matrix:
+        parts = self._sparse([self._text(m) for m in messages])
         dense = self._dense(messages)
         if dense is not None:
             parts.append(dense)
@@ -116,7 +126,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         if not examples:
             logger.debug("No intent examples: the classifier is not trained.")
             return self._resource
-        inputs = self._inputs([classification_text(m.get(TEXT)) for m in examples])
+        inputs = self._inputs([self._text(m) for m in examples])
         for name, vectorizer in self._vectorizers.items():
             vectorizer.fit(inputs[name])
         self._classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
@@ -145,7 +155,35 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            other = self._other_request(message, str(names[order[0]]))
+            if other is not None:
+                message.set(OTHER_REQUEST, other, add_to_output=True)
         return messages
+
+    def _other_request(self, message: Message, answered: str) -> dict[str, Any] | None:
+        """A confident request in another part of the message with another intent than the
+        one answered («¿qué es prime? y además necesito una capacitación»). The parts are read
+        without the sentence embedding (it belongs to the whole message)."""
+        parts = request_parts(self._text(message)) if self._config["read_request"] else []
+        if len(parts) < 2 or self._classifier is None:
+            return None
+        probabilities = self._classifier.predict_proba(self._part_features(parts))
+        names = self._classifier.classes_
+        found = [(str(names[row.argmax()]), float(row.max())) for row in probabilities]
+        confident = [
+            (name, confidence)
+            for name, confidence in found
+            if confidence >= self._config["second_request_confidence"] and name != answered
+        ]
+        return {"name": confident[0][0], "confidence": confident[0][1]} if confident else None
+
+    def _part_features(self, texts: list[str]) -> csr_matrix:
+        parts = self._sparse(texts)
+        assert self._classifier is not None
+        missing = self._classifier.coef_.shape[1] - sum(part.shape[1] for part in parts)
+        if missing > 0:  # the dense columns, empty
+            parts.append(csr_matrix((len(texts), missing)))
+        return hstack(parts).tocsr()
 
     # --- persistence (arrays and JSON, no pickle) ---------------------------
     def persist(self) -> None:

@@ -2,7 +2,17 @@
 model with the active one on the fixed test split (tests/nlu) that a registered model carries.
 
 `make eval DATA=<file>` (python -m protheus.trainer evaluar) prints `summary` and then the
-metrics as one JSON line.
+metrics as one JSON line. What they mean:
+
+- `macro_f1`, `accuracy`: of the classifier's best intent, whether or not the bot then asks
+  for clarification (the fallback is ignored).
+- `fallback_rate`: share of messages that get the clarification question instead of an answer.
+- `accuracy_when_answered`: among the messages the bot answers, the share it answers right.
+- `accuracy_counting_fallback_as_error`: right answers over all messages (a clarification is
+  not a right answer); never above `accuracy`.
+- `macro_f1_counting_fallback_as_error`: macro-F1 with a clarification as its own label. It
+  may come out *above* `macro_f1`: a clarification on a wrong guess removes a false positive
+  from the intent that was guessed, so that intent's precision rises.
 """
 
 from __future__ import annotations
@@ -120,6 +130,7 @@ def metrics(examples: list[Example], predictions: list[Prediction], known: set[s
             float(f1_score(truth, guess_with_fallback, labels=labels, average="macro", zero_division=0)), 4
         ),
         "accuracy_when_answered": round(sum(t == g for t, g in answered) / len(answered), 4) if answered else None,
+        "accuracy_counting_fallback_as_error": round(sum(t == g for t, g in answered) / len(truth), 4),
         "unknown_intents": dict(unknown),
     }
 
@@ -149,6 +160,9 @@ def evaluate_examples(examples: list[Example], model: Path) -> dict:
     predictions, known, times = asyncio.run(predict(model, [e.text for e in examples]))
     result = metrics(examples, predictions, known)
     result["median_parse_ms"] = round(statistics.median(times), 2)
+    result["p95_parse_ms"] = (
+        round(statistics.quantiles(times, n=20)[-1], 2) if len(times) > 1 else result["median_parse_ms"]
+    )
     return result
 
 

@@ -137,3 +137,22 @@ def test_action_server_down_is_never_silent(bot, sender):
     finally:
         bot.services[0] = start_action_server(TEST_PORTS, bot.env)
         wait_until_ready([bot.services[0]], timeout=120)
+
+
+def test_a_whole_pasted_error_log_fills_the_form_and_reaches_the_agent(bot, sender):
+    frame = "Called from A410GRAVA(MATA410.PRW) 12/03/2024 10:22:13 line : {n}\n"
+    log = (
+        "no puedo grabar ningún pedido, me sale esto:\n"
+        "THREAD ERROR ([4412], jlopez, SRV01)   12/03/2024   10:22:13\n"
+        "variable does not exist C5_XTIPO on MATA410(MATA410.PRW) 12/03/2024 line : 2345\n"
+        + "".join(frame.format(n=n) for n in range(120))
+    )
+    assert len(log) > 6000  # three times the limit for text that is not a log
+    bot.replies(sender, log)
+    slots = bot.tracker(sender)["slots"]
+    assert slots["modulo"] == "SIGAFAT" and slots["descripcion_error"].startswith("no puedo grabar")
+    assert slots["requested_slot"] == "reproduce_en_estandar"
+    replies = converse(bot, sender, "sí", {"reproduce_en_estandar": "sí", "solo_registros_especificos": "no"})
+    [handoff] = handoffs(replies)
+    assert handoff["canal"] == "soporte_estandar"
+    assert "[log] error: variable does not exist C5_XTIPO; rutina: MATA410" in handoff["resumen"]

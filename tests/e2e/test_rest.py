@@ -131,3 +131,32 @@ def test_support_contact_is_filled_in_the_reply(bot, sender):
 def test_entities_are_extracted(bot, text, entity, value):
     found = {(e["entity"], str(e["value"]).upper()) for e in bot.parse(text)["entities"]}
     assert (entity, value.upper()) in found, found
+
+
+def test_greetings_thanks_and_signatures_around_a_request_are_not_the_request(bot, sender, domain):
+    thanks = normalise(domain.responses["utter_agradecimiento"][0]["text"])
+    text = joined(bot.replies(sender, "gracias, y otra cosa: ¿el soporte prime atiende también los fines de semana?"))
+    assert "Lunes a viernes 8am-6pm" in text and thanks not in normalise(text)
+    text = joined(
+        bot.replies(sender + "-b", "Hola, buenas tardes. ¿Qué es el soporte prime? Saludos, Juan Pérez - Tesorería")
+    )
+    assert "PRIME es un servicio de atención especializada" in text
+
+
+def test_two_requests_answer_one_and_offer_the_other(bot, sender):
+    replies = bot.replies(
+        sender, "¿qué es el soporte prime? y además necesito una capacitación para el equipo de compras"
+    )
+    assert "PRIME es un servicio de atención especializada" in joined(replies)
+    [offer] = [r for r in replies if r.get("buttons")]
+    assert "también veo otra consulta" in offer["text"] and offer["buttons"][0]["payload"] == "/solicitar_capacitacion"
+    answer = joined(bot.replies(sender, offer["buttons"][0]["payload"]))
+    assert "Capacitación" in answer or "capacitación" in answer
+
+
+def test_a_message_wholly_in_portuguese_gets_the_notice_and_the_chat_goes_on(bot, sender, domain):
+    [notice] = bot.replies(sender, "Olá, estou com um erro na rotina de pedido de venda, podem me ajudar?")
+    assert notice["text"] == domain.responses["utter_idioma_no_soportado"][0]["text"]
+    assert any("Lunes a viernes 8am-6pm" in r.get("text", "") for r in bot.replies(sender, "¿en qué horario atienden?"))
+    spanish = bot.replies(sender + "-b", "el chamado de la nota fiscal no avanza y la rotina de facturación da error")
+    assert all(r.get("text") != notice["text"] for r in spanish)

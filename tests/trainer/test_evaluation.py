@@ -31,6 +31,9 @@ def test_metrics_per_intent_and_confusions():
     assert result["top_confusions"][0]["count"] == 1
     assert result["unknown_intents"] == {"raro": 1}
     assert result["fallback_rate"] == 0.25
+    # "b" asked for clarification; of the three answered, two are right.
+    assert result["accuracy_when_answered"] == round(2 / 3, 4)
+    assert result["accuracy_counting_fallback_as_error"] == 0.5 <= result["accuracy"]
 
 
 def test_prediction_ignores_the_fallback_label():
