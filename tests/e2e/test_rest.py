@@ -75,7 +75,18 @@ def test_wordless_input_asks_for_words(bot, sender, domain):
     assert normalise(reply["text"]) == normalise(domain.responses["utter_entrada_no_valida"][0]["text"])
 
 
-VAGUE_MESSAGES = ["consultoría", "prime", "ayuda", "tengo una consulta", "el sistema", "soporte", "costo"]
+VAGUE_MESSAGES = [
+    "consultoría",
+    "prime",
+    "ayuda",
+    "el sistema",
+    "soporte",
+    "costo",
+    "información",
+    "una pregunta",
+    "necesito algo",
+    "el tema",
+]
 
 
 def _first_vague(bot) -> str:
