@@ -60,11 +60,13 @@ fmt: setup
 
 bench: setup
 	@$(PY) bench/compare_pipelines.py
+	@$(PY) bench/nlu_baselines.py
 	@$(PY) bench/train_time.py
 	@$(PY) -m protheus.trainer preparar
 	@$(PY) bench/server_startup.py
 	@$(PY) bench/console_queries.py --postgres
 	@$(PY) bench/scrubber_names.py
+	@$(PY) bench/second_request.py
 
 db: setup
 	@$(PY) -m protheus.db migrate
