@@ -1,10 +1,11 @@
 """Rasa's REST and socket.io channels, with a guard against silent failures.
 
-When the action server is down, Rasa logs the error and carries on: the
+When the action server is down or hung, Rasa logs the error and carries on: the
 customer sees the guideline but nothing tells them their request was not
-registered. After each message, the guard looks at the turn: if it ran an
-action that lives on the action server and that server does not answer, the
-customer gets a Spanish message saying so and how to reach Support.
+registered. Every custom action call is cut at ACTION_TIMEOUT seconds (Rasa's
+own limit is five minutes) and a failed call is noted where it fails; after the
+turn, the guard tells the customer in Spanish what was not registered and how
+to reach Support. A second request in the message is offered as a button.
 Messages longer than MAX_MESSAGE_CHARS are refused with a Spanish message.
 
 Rasa 3.6's socket.io output passes a custom payload to `sio.emit` as keyword
@@ -15,14 +16,13 @@ would never reach the web chat. Our output emits the payload itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiohttp
+import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from rasa.shared.core.events import ActionExecuted, UserUttered
 from sanic import Blueprint, Sanic
 
 from actions.fallback import NOT_OFFERED
@@ -30,57 +30,49 @@ from actions.routing import routing_table
 from protheus.messages import message
 from protheus.nlu.customer_words import OTHER_REQUEST
 from protheus.nlu.error_log import looks_like_log
-from protheus.settings import max_log_chars, max_message_chars
+from protheus.settings import action_timeout, max_log_chars, max_message_chars
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 RASA_APP = "rasa_server"
-HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
+
+# Rasa 3.6 waits DEFAULT_REQUEST_TIMEOUT (300 s) for every custom action and offers no setting:
+# a hung action server held the customer's turn for five minutes. This module is loaded in
+# Rasa's process (credentials.yml) before any action runs, so the limit set here is the one used.
+rasa_actions.DEFAULT_REQUEST_TIMEOUT = action_timeout()
+
+# Conversations whose last turn had an action the action server did not run (not reachable,
+# failed or too slow): noted where the call fails, read by the guard once the turn is over.
+_FAILED_ACTIONS: dict[str, str] = {}
+_remote_run = rasa_actions.RemoteAction.run
 
 
-def actions_of_last_turn(events: Iterable[Any]) -> list[str]:
-    """Names of the actions run for the customer's last message: those after it, and
-    those between it and the previous wait for input (a session start, for instance)."""
-    names: list[str] = []
-    seen_user = False
-    for event in reversed(list(events)):
-        if isinstance(event, UserUttered):
-            if seen_user:
-                break
-            seen_user = True
-        elif isinstance(event, ActionExecuted) and event.action_name:
-            if seen_user and event.action_name == "action_listen":
-                break
-            names.append(event.action_name)
-    return names
-
-
-async def action_server_answers(webhook_url: str) -> bool:
-    health = webhook_url.rsplit("/", 1)[0] + "/health"
+async def _run_or_note_failure(
+    self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any, *args: Any, **kwargs: Any
+) -> list[Any]:
+    """RemoteAction.run, noting a failure for the guard. A session start that the action server
+    could not run is done as Rasa's own, so that the conversation's rules still apply."""
     try:
-        async with aiohttp.ClientSession(timeout=HEALTH_TIMEOUT) as session:
-            async with session.get(health) as response:
-                return response.status == 200
-    except (aiohttp.ClientError, TimeoutError, OSError):
-        return False
+        if tracker.sender_id in _FAILED_ACTIONS:  # failed once this turn: do not wait again
+            raise RuntimeError(f"action server failed earlier in this turn ({_FAILED_ACTIONS[tracker.sender_id]})")
+        return await _remote_run(self, output_channel, nlg, tracker, domain, *args, **kwargs)
+    except rasa_actions.ActionExecutionRejection:
+        raise  # a form refusing a value: not a failure
+    except Exception:
+        _FAILED_ACTIONS.setdefault(tracker.sender_id, self.name())
+        logger.error("The action server did not run %s for %s", self.name(), tracker.sender_id)
+        if self.name() == rasa_actions.ACTION_SESSION_START_NAME:
+            return await rasa_actions.ActionSessionStart().run(output_channel, nlg, tracker, domain)
+        raise
 
 
-def _remote_actions(agent: Any) -> set[str]:
-    """Actions the action server runs: custom actions and the forms (their validation)."""
-    domain = agent.domain
-    custom = {a for a in domain.user_actions if not a.startswith("utter_")}
-    return custom | set(domain.form_names)
+rasa_actions.RemoteAction.run = _run_or_note_failure
 
 
-async def check_turn(message: UserMessage, agent: Any, tracker: Any) -> None:
-    """Tell the customer when this turn needed the action server and it is down."""
-    if agent.action_endpoint is None:
-        return
-    needed = set(actions_of_last_turn(tracker.events)) & _remote_actions(agent)
-    if needed and not await action_server_answers(agent.action_endpoint.url):
-        logger.error("Action server unreachable while running %s for %s", sorted(needed), message.sender_id)
-        await message.output_channel.send_text_message(message.sender_id, message_text("servicio_no_disponible"))
+def failed_action(sender_id: str) -> str | None:
+    """The action the action server did not run in this conversation's last turn (forgotten once read)."""
+    return _FAILED_ACTIONS.pop(sender_id, None)
 
 
 def other_request_offer(tracker: Any) -> dict[str, Any] | None:
@@ -108,13 +100,17 @@ def guarded(on_new_message: Handler) -> Handler:
                 user_message.sender_id, message_text("mensaje_muy_largo", largo=length, maximo=limit)
             )
             return
+        failed_action(user_message.sender_id)  # a failure of an earlier turn is not this one's
         await on_new_message(user_message)
         try:
+            if failed_action(user_message.sender_id):
+                await user_message.output_channel.send_text_message(
+                    user_message.sender_id, message_text("servicio_no_disponible")
+                )
             agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None)
             tracker = await agent.tracker_store.retrieve(user_message.sender_id) if agent is not None else None
             if tracker is None or tracker.is_paused():
                 return
-            await check_turn(user_message, agent, tracker)
             offer = other_request_offer(tracker)
             if offer is not None:
                 await user_message.output_channel.send_text_with_buttons(

@@ -23,6 +23,7 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 # A pasted error.log is longer than any sentence: it has its own limit, and a hard cap.
 DEFAULT_MAX_LOG_CHARS, HARD_MAX_LOG_CHARS = 20_000, 100_000
 DEFAULT_MODEL_F1_TOLERANCE = 0.01
+DEFAULT_ACTION_TIMEOUT = 5.0
 # Rasa runs our tracker store in its own process: the launcher passes the status file's path.
 TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
 
@@ -147,6 +148,15 @@ def max_message_chars() -> int:
 def max_log_chars() -> int:
     """Longest message accepted when it holds a pasted error log (MAX_LOG_CHARS; at most 100 000)."""
     return min(HARD_MAX_LOG_CHARS, max(max_message_chars(), _int("MAX_LOG_CHARS", DEFAULT_MAX_LOG_CHARS)))
+
+
+def action_timeout() -> float:
+    """Seconds Rasa waits for the action server before giving up on the action (ACTION_TIMEOUT;
+    Rasa's own default is 300). The customer is then told in Spanish what was not registered."""
+    try:
+        return min(60.0, max(0.5, float(_text("ACTION_TIMEOUT") or DEFAULT_ACTION_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_ACTION_TIMEOUT
 
 
 def model_f1_tolerance() -> float:

@@ -1,40 +1,37 @@
-"""The guard finds the actions of the customer's last turn, session start included."""
+"""The guard: failed action calls noted where they fail, the socket.io payload, message limits."""
 
-from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+import asyncio
 
-from protheus.channels import actions_of_last_turn
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
 
+from protheus.channels import failed_action
 
-def test_actions_after_the_last_message():
-    events = [
-        ActionExecuted("action_listen"),
-        UserUttered("hola"),
-        ActionExecuted("utter_saludo"),
-        ActionExecuted("action_listen"),
-        UserUttered("backup"),
-        ActionExecuted("utter_recuperar_backup"),
-        ActionExecuted("action_derivar"),
-    ]
-    assert actions_of_last_turn(events) == ["action_derivar", "utter_recuperar_backup"]
+CLOSED_PORT = "http://127.0.0.1:9/webhook"  # nothing listens there
 
 
-def test_session_start_before_the_first_message_counts():
-    events = [ActionExecuted("action_session_start"), UserUttered("hola"), ActionExecuted("utter_saludo")]
-    assert actions_of_last_turn(events) == ["utter_saludo", "action_session_start"]
+def _run(action: RemoteAction, sender: str):
+    tracker = DialogueStateTracker(sender, slots=[])
+    return asyncio.run(action.run(CollectingOutputChannel(), None, tracker, Domain.empty()))
 
 
-def test_earlier_turns_do_not_count():
-    events = [
-        ActionExecuted("action_session_start"),
-        SessionStarted(),
-        ActionExecuted("action_listen"),
-        UserUttered("hola"),
-        ActionExecuted("action_derivar"),
-        ActionExecuted("action_listen"),
-        UserUttered("gracias"),
-        ActionExecuted("utter_agradecimiento"),
-    ]
-    assert actions_of_last_turn(events) == ["utter_agradecimiento"]
+def test_a_custom_action_that_cannot_run_is_noted_for_the_guard():
+    with pytest.raises(RasaException):
+        _run(RemoteAction("action_derivar", EndpointConfig(CLOSED_PORT)), "cliente-1")
+    assert failed_action("cliente-1") == "action_derivar"
+    assert failed_action("cliente-1") is None  # read once
+
+
+def test_a_session_start_the_action_server_cannot_run_is_rasas_own():
+    events = _run(RemoteAction("action_session_start", EndpointConfig(CLOSED_PORT)), "cliente-2")
+    assert isinstance(events[0], SessionStarted) and events[-1] == ActionExecuted("action_listen")
+    assert failed_action("cliente-2") == "action_session_start"
 
 
 class RecordingSio:

@@ -88,3 +88,14 @@ def test_pasted_logs_have_their_own_limit_with_a_hard_cap(monkeypatch):
     assert settings.max_log_chars() == 100_000
     monkeypatch.setenv("MAX_LOG_CHARS", "10")
     assert settings.max_log_chars() == settings.max_message_chars()  # never below the text limit
+
+
+def test_action_timeout_is_seconds_within_bounds(monkeypatch):
+    monkeypatch.delenv("ACTION_TIMEOUT", raising=False)
+    assert settings.action_timeout() == 5.0
+    monkeypatch.setenv("ACTION_TIMEOUT", "2.5")
+    assert settings.action_timeout() == 2.5
+    monkeypatch.setenv("ACTION_TIMEOUT", "3000")
+    assert settings.action_timeout() == 60.0
+    monkeypatch.setenv("ACTION_TIMEOUT", "pronto")
+    assert settings.action_timeout() == 5.0

@@ -156,3 +156,23 @@ def test_a_whole_pasted_error_log_fills_the_form_and_reaches_the_agent(bot, send
     [handoff] = handoffs(replies)
     assert handoff["canal"] == "soporte_estandar"
     assert "[log] error: variable does not exist C5_XTIPO; rutina: MATA410" in handoff["resumen"]
+
+
+def test_a_hung_action_server_is_answered_within_seconds(bot, sender):
+    """Alive but not answering (SIGSTOP): Rasa's own limit is 300 s; ACTION_TIMEOUT is 5 s."""
+    import os
+    import signal
+    import time
+
+    actions = bot.services[0].process
+    os.killpg(actions.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        replies = bot.replies(sender, "necesito un query que me traiga las ventas por vendedor")
+        waited = time.monotonic() - started
+        text = " ".join(r.get("text", "") for r in replies)
+        assert "uno de nuestros servicios no responde" in text and "no quedó registrada" in text
+        assert handoffs(replies) == [] and "sigo sin entender" not in text
+        assert waited < 9, waited  # cut at 5 s; the turn's later actions do not wait again
+    finally:
+        os.killpg(actions.pid, signal.SIGCONT)
