@@ -101,7 +101,14 @@ def guarded(on_new_message: Handler) -> Handler:
             )
             return
         failed_action(user_message.sender_id)  # a failure of an earlier turn is not this one's
-        await on_new_message(user_message)
+        try:
+            await on_new_message(user_message)
+        except Exception:  # Rasa's REST channel would answer 200 with no reply at all
+            logger.exception("The turn of %s could not be processed", user_message.sender_id)
+            await user_message.output_channel.send_text_message(
+                user_message.sender_id, message_text("mensaje_no_procesado")
+            )
+            return
         try:
             if failed_action(user_message.sender_id):
                 await user_message.output_channel.send_text_message(

@@ -15,10 +15,12 @@ from protheus.services import (
     endpoints_file,
     port_in_use,
     start_action_server,
+    start_balancer,
     start_rasa_server,
     start_web_server,
     wait_until_ready,
 )
+from protheus.serving import Profile, endpoint_entries, problem, profile, replica_ports
 from protheus.settings import (
     TOKEN_FILE,
     Ports,
@@ -46,8 +48,12 @@ def _stop_all(services: list[Service]) -> None:
         service.stop()
 
 
-def _banner(ports: Ports, token: str) -> str:
+def _banner(ports: Ports, token: str, found: Profile) -> str:
     rest = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
+    replicas = replica_ports(ports, found.replicas) if found.balanced else [ports]
+    actions = ", ".join(f"http://127.0.0.1:{r.actions}" for r in replicas)
+    if found.balanced:
+        actions += f"; {found.replicas} réplicas de Rasa detrás de nginx en el puerto {ports.rasa}"
     token_hint = (
         "variable RASA_TOKEN" if rasa_token_from_environment() else f"archivo {TOKEN_FILE.relative_to(PROJECT.root)}"
     )
@@ -59,7 +65,7 @@ El asistente está listo.
   Bot (REST):        {rest}
   Bot (socket.io):   http://127.0.0.1:{ports.rasa}/socket.io/
   API HTTP de Rasa:  http://127.0.0.1:{ports.rasa}/  (token en el {token_hint})
-  Servidor de acciones: http://127.0.0.1:{ports.actions} (solo local)
+  Servidor de acciones: {actions} (solo local)
   Contacto de soporte mostrado: {support_contact()}
 
 Pruébelo:
@@ -106,8 +112,47 @@ def _storage_warnings(ports: Ports) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def _start(ports: Ports, model: Path, token: str, found: Profile) -> list[Service]:
+    """The embedded default, or N replicas with their action servers behind nginx."""
+    extra = endpoint_entries(found)
+    if not found.balanced:
+        return [start_action_server(ports), start_rasa_server(model, token, ports, extra_endpoints=extra)]
+    replicas = replica_ports(ports, found.replicas)
+    _check_ports(ports, *[r.rasa for r in replicas], *[r.actions for r in replicas])
+    status = tracker_status_file(ports.rasa)  # one status file: the web app reads it
+    services = [start_action_server(r) for r in replicas]
+    services += [start_rasa_server(model, token, r, extra_endpoints=extra, status_file=status) for r in replicas]
+    return [*services, start_balancer(ports, replicas)]
+
+
+def _watch(services: list[Service]) -> Service:
+    """Until a service the customers cannot do without stops; a lost replica only warns while
+    another one still answers (nginx sends its traffic there)."""
+    warned: set[int] = set()
+    while True:
+        stopped = [s for s in services if s.process.poll() is not None]
+        essential = [s for s in stopped if s.name in ("web", "nginx")]
+        rasa_left = [s for s in services if s.name == "rasa" and s.process.poll() is None]
+        if essential or not rasa_left or (stopped and not any(s.name == "nginx" for s in services)):
+            return (essential or stopped)[0]
+        for service in stopped:
+            if id(service) not in warned:
+                warned.add(id(service))
+                print(
+                    f"¡ATENCIÓN! Se detuvo el servicio '{service.name}' ({service.log}); las demás réplicas "
+                    "siguen atendiendo.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        time.sleep(1)
+
+
 def run() -> None:
     ports = configured_ports()
+    found = profile()
+    refusal = problem(found)
+    if refusal:
+        sys.exit(refusal)
     _check_ports(ports, ports.rasa, ports.actions, ports.web)
     model = prepare_database_and_model()
     token = rasa_token()
@@ -121,17 +166,15 @@ def run() -> None:
         signal.signal(signum, handle_signal)
     try:
         started = time.monotonic()
-        print("Iniciando el servidor de acciones y el servidor Rasa...", flush=True)
-        services.append(start_action_server(ports))
-        services.append(start_rasa_server(model, token, ports))
+        what = f"{found.replicas} réplicas de Rasa detrás de nginx" if found.balanced else "el servidor Rasa"
+        print(f"Iniciando los servidores de acciones y {what}...", flush=True)
+        services += _start(ports, model, token, found)
         services.append(start_web_server(ports))
         wait_until_ready(services)
         print(f"(listo en {time.monotonic() - started:.1f} s)")
-        print(_banner(ports, token), flush=True)
+        print(_banner(ports, token, found), flush=True)
         print(_storage_warnings(ports), end="", flush=True)
-        while all(s.process.poll() is None for s in services):
-            time.sleep(1)
-        dead = next(s for s in services if s.process.poll() is not None)
+        dead = _watch(services)
         print(f"El servicio '{dead.name}' se detuvo. Últimas líneas:\n{dead.log_tail()}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:

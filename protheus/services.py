@@ -51,12 +51,14 @@ class Service:
             self.process.wait()
 
 
-def endpoints_file(ports: Ports, db_url: str) -> Path:
-    """endpoints.yml with the action server's port and the tracker store on DATABASE_URL.
-    Written under .state (git-ignored, owner-only): the URL may hold a password."""
+def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None) -> Path:
+    """endpoints.yml with the action server's port, the tracker store on DATABASE_URL and the
+    serving profile's lock store and event broker (`extra`). Written under .state (git-ignored,
+    owner-only): the URLs may hold passwords."""
     config = yaml.safe_load(PROJECT.endpoints_template.read_text(encoding="utf-8")) or {}
     config["action_endpoint"] = {"url": f"http://127.0.0.1:{ports.actions}/webhook"}
     config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": db_url}
+    config.update(extra or {})
     PROJECT.state.mkdir(parents=True, exist_ok=True)
     path = PROJECT.state / f"endpoints-{ports.rasa}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -102,10 +104,19 @@ def start_web_server(ports: Ports, env: dict | None = None) -> Service:
     return _spawn("web", ports.web, command, f"http://127.0.0.1:{ports.web}/", env)
 
 
-def start_rasa_server(model: Path, token: str, ports: Ports, env: dict | None = None) -> Service:
+def start_rasa_server(
+    model: Path,
+    token: str,
+    ports: Ports,
+    env: dict | None = None,
+    extra_endpoints: dict | None = None,
+    status_file: Path | None = None,
+) -> Service:
+    """One Rasa server; replicas share `status_file` (the web app reads one) and the profile's
+    lock store and broker (`extra_endpoints`)."""
     env = dict(env or {})
     db_url = env.get("DATABASE_URL") or database_url()
-    status = tracker_status_file(ports.rasa)
+    status = status_file or tracker_status_file(ports.rasa)
     status.unlink(missing_ok=True)  # only a store that really started writes it again
     env.setdefault(TRACKER_STATUS_ENV, str(status))
     command = [
@@ -125,9 +136,33 @@ def start_rasa_server(model: Path, token: str, ports: Ports, env: dict | None = 
         "--credentials",
         str(PROJECT.credentials),
         "--endpoints",
-        str(endpoints_file(ports, db_url)),
+        str(endpoints_file(ports, db_url, extra_endpoints)),
     ]
     return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}", env)
+
+
+def start_balancer(public: Ports, replicas: list[Ports]) -> Service:
+    """nginx on the public Rasa port in front of the replicas (protheus.serving.nginx_config)."""
+    from protheus.serving import nginx_config
+
+    prefix = PROJECT.state / "nginx"
+    prefix.mkdir(parents=True, exist_ok=True)
+    config = prefix / "nginx.conf"
+    config.write_text(nginx_config(public, replicas, str(prefix)), encoding="utf-8")
+    command = [nginx_executable(), "-c", str(config), "-p", str(prefix), "-g", "daemon off;"]
+    return _spawn("nginx", public.rasa, command, f"http://127.0.0.1:{public.rasa}/version")
+
+
+def nginx_executable() -> str:
+    import shutil
+
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        raise RuntimeError(
+            "Falta nginx, necesario con RASA_REPLICAS de 2 o más: instálelo (apt-get install nginx) "
+            "o ejecute `make run`, que lo instala."
+        )
+    return found
 
 
 def _answers(url: str) -> dict | None:

@@ -150,6 +150,21 @@ def max_log_chars() -> int:
     return min(HARD_MAX_LOG_CHARS, max(max_message_chars(), _int("MAX_LOG_CHARS", DEFAULT_MAX_LOG_CHARS)))
 
 
+def lock_store_url() -> str:
+    """LOCK_STORE_URL (redis://host:6379/1): the lock store all replicas share; empty: in memory."""
+    return _text("LOCK_STORE_URL")
+
+
+def event_broker_url() -> str:
+    """EVENT_BROKER_URL (amqp://user:password@host:5672/): where the replicas publish their events."""
+    return _text("EVENT_BROKER_URL")
+
+
+def rasa_replicas() -> int:
+    """RASA_REPLICAS: how many Rasa servers `make run` starts behind nginx (1: no balancer)."""
+    return _int("RASA_REPLICAS", 1)
+
+
 def action_timeout() -> float:
     """Seconds Rasa waits for the action server before giving up on the action (ACTION_TIMEOUT;
     Rasa's own default is 300). The customer is then told in Spanish what was not registered."""

@@ -54,6 +54,17 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# nginx balances the Rasa replicas of the production profile (RASA_REPLICAS >= 2).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Instalando nginx para el perfil con réplicas (apt-get)..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light || \
+       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) >/dev/null
+  else
+    echo "AVISO: falta nginx (apt-get install nginx); RASA_REPLICAS de 2 o más no podrá iniciarse." >&2
+  fi
+fi
+
 # Front-end dependencies of the support page (rasa-webchat), pinned in package-lock.json.
 web_stamp="node_modules/.installed-$(cat package-lock.json | sha256sum | cut -c1-16)"
 if [ ! -f "$web_stamp" ]; then

@@ -11,6 +11,7 @@ import yaml
 
 from protheus.paths import CATALOGUE_FILE, GUIDELINE_FILE, PROJECT, Project
 from tests.database_fixture import db  # noqa: F401,E402 - shared fixture (SQLite and PostgreSQL)
+from tests.redis_fixture import redis_url  # noqa: F401,E402 - shared fixture (a Redis database)
 from tests.server_fixture import bot, sender  # noqa: F401,E402 - one bot for e2e and browser tests
 
 TESTS_DIR = Path(__file__).parent

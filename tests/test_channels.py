@@ -103,3 +103,19 @@ def test_long_text_is_refused_but_a_long_pasted_log_goes_through(monkeypatch):
     assert handled == [log.strip()] and len(log) > 5000
     handled, sent = _through_the_guard("x" + log * 5)  # beyond MAX_LOG_CHARS (20 000)
     assert handled == [] and "el máximo es 20000" in sent[0]
+
+
+def test_a_turn_that_fails_altogether_is_answered_in_spanish():
+    import asyncio
+
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.lock_store import LockError
+
+    from protheus.channels import guarded
+
+    async def on_new_message(message):
+        raise LockError("El almacén de bloqueos (Redis) no responde")
+
+    output = RecordingOutput()
+    asyncio.run(guarded(on_new_message)(UserMessage("hola", output, "prueba")))
+    assert len(output.sent) == 1 and "No pude procesar su último mensaje" in output.sent[0]
