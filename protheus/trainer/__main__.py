@@ -130,6 +130,16 @@ def rollback(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def print_active_model(args: argparse.Namespace, project: Project) -> int:
+    """The active model's file, for a container that starts Rasa with it (deploy/)."""
+    model = ModelLifecycle(database(), project).active_model()
+    if model is None:
+        print("ERROR: no hay un modelo activo: ejecute `python -m protheus.trainer preparar`.", file=sys.stderr)
+        return USAGE_ERROR
+    print(model)
+    return 0
+
+
 def prepare_model(args: argparse.Namespace, project: Project) -> int:
     quiet_logs()
     ModelLifecycle(database(), project, echo=True).prepare(f"make ({who()})", always_activate=args.siempre)
@@ -178,6 +188,7 @@ def parser() -> argparse.ArgumentParser:
     activation.add_argument("nombre")
     activation.add_argument("--confirmar", action="store_true")
     command("revertir", rollback, help="volver al modelo anterior")
+    command("modelo-activo", print_active_model, help="la ruta del modelo activo")
     command("preparar", prepare_model, help="entrenar si los datos cambiaron y dejar un modelo activo").add_argument(
         "--siempre", action="store_true", help="activar el modelo de los datos actuales aunque empeore (make test)"
     )
