@@ -10,7 +10,6 @@ import aiohttp
 
 logger = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
-MODEL_TIMEOUT = aiohttp.ClientTimeout(total=300)  # loading a model takes seconds
 
 
 class RasaUnavailable(RuntimeError):
@@ -58,10 +57,6 @@ class RasaClient:
         await self.append_events(
             sender_id, [{"event": "bot", "text": text, "metadata": {"agente": agent}}], deliver=True
         )
-
-    async def load_model(self, model_file: str) -> None:
-        """Hot-swap the served model (PUT /model); conversations stay in the tracker store."""
-        await self._request("PUT", "/model", body={"model_file": model_file}, timeout=MODEL_TIMEOUT)
 
     async def resume(self, sender_id: str) -> None:
         await self.append_events(sender_id, [{"event": "resume"}])

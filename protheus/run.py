@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from protheus.model_server import model_server_endpoint
 from protheus.paths import PROJECT, rasa_executable
 from protheus.services import (
     Service,
@@ -26,6 +27,7 @@ from protheus.settings import (
     Ports,
     console_timezone,
     database_url,
+    model_pull_seconds,
     rasa_token,
     rasa_token_from_environment,
     support_contact,
@@ -114,7 +116,8 @@ def _storage_warnings(ports: Ports) -> str:
 
 def _start(ports: Ports, model: Path, token: str, found: Profile) -> list[Service]:
     """The embedded default, or N replicas with their action servers behind nginx."""
-    extra = endpoint_entries(found)
+    # Every replica pulls the active model from the web app (protheus/model_server.py).
+    extra = {**endpoint_entries(found), "models": model_server_endpoint(ports.web, token, model_pull_seconds())}
     if not found.balanced:
         return [start_action_server(ports), start_rasa_server(model, token, ports, extra_endpoints=extra)]
     replicas = replica_ports(ports, found.replicas)
@@ -168,8 +171,9 @@ def run() -> None:
         started = time.monotonic()
         what = f"{found.replicas} réplicas de Rasa detrás de nginx" if found.balanced else "el servidor Rasa"
         print(f"Iniciando los servidores de acciones y {what}...", flush=True)
+        services.append(start_web_server(ports))  # first: it serves the model to the replicas
+        wait_until_ready(services)
         services += _start(ports, model, token, found)
-        services.append(start_web_server(ports))
         wait_until_ready(services)
         print(f"(listo en {time.monotonic() - started:.1f} s)")
         print(_banner(ports, token, found), flush=True)

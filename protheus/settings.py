@@ -165,6 +165,11 @@ def rasa_replicas() -> int:
     return _int("RASA_REPLICAS", 1)
 
 
+def model_pull_seconds() -> int:
+    """How often each Rasa replica asks the web app for the active model (MODEL_PULL_SECONDS)."""
+    return _int("MODEL_PULL_SECONDS", 5)
+
+
 def action_timeout() -> float:
     """Seconds Rasa waits for the action server before giving up on the action (ACTION_TIMEOUT;
     Rasa's own default is 300). The customer is then told in Spanish what was not registered."""

@@ -14,6 +14,7 @@ import logging
 
 from aiohttp import web
 
+from protheus import model_server
 from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.routes import setup as setup_console
 from protheus.messages import handoff_card
@@ -127,6 +128,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
     app.router.add_get("/", index)
     app.router.add_get("/config.js", config_js)
     app.router.add_get("/vendor/{name}", vendor)
+    app.router.add_get(model_server.ROUTE, model_server.active_model)
     app.router.add_static("/static/", WEB_DIR, show_index=False)
     return app
 

@@ -12,9 +12,13 @@ import requests
 
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.services import port_in_use, start_action_server, start_rasa_server, wait_until_ready
-from protheus.settings import Ports
+from protheus.model_server import model_server_endpoint
+from protheus.paths import PROJECT
+from protheus.services import port_in_use, start_action_server, start_rasa_server, start_web_server, wait_until_ready
+from protheus.settings import Ports, model_pull_seconds
 from protheus.trainer.lifecycle import ModelLifecycle
+from protheus.trainer.rasa_train import data_hash
+from protheus.trainer.registry import ModelRegistry
 
 # Ports apart from `make run`'s, so the tests can run while the bot is up.
 TEST_PORTS = Ports(
@@ -31,6 +35,9 @@ class Bot:
     token: str
     services: list
     env: dict
+
+    def service_index(self, name: str) -> int:
+        return next(i for i, service in enumerate(self.services) if service.name == name)
 
     def send(self, sender: str, text: str) -> requests.Response:
         return requests.post(f"{self.base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
@@ -66,15 +73,26 @@ def served_model() -> Path:
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory):
     model = served_model()
-    busy = [p for p in (TEST_PORTS.rasa, TEST_PORTS.actions) if port_in_use(p)]
+    busy = [p for p in (TEST_PORTS.rasa, TEST_PORTS.actions, TEST_PORTS.web) if port_in_use(p)]
     if busy:
-        pytest.fail(f"Puertos de prueba ocupados: {busy} (cambie TEST_RASA_PORT / TEST_ACTION_PORT).")
+        pytest.fail(f"Puertos de prueba ocupados: {busy} (cambie TEST_RASA_PORT / TEST_ACTION_PORT / TEST_WEB_PORT).")
     token = uuid.uuid4().hex
     # Its own database, so the tests neither see nor leave rows in the developer's one.
     env = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'protheus.db'}", "RASA_TOKEN": token}
-    prepare(Database(env["DATABASE_URL"]))  # as `make run` does, before any service starts
-    services = [start_action_server(TEST_PORTS, env), start_rasa_server(model, token, TEST_PORTS, env=env)]
+    db = Database(env["DATABASE_URL"])
+    prepare(db)  # as `make run` does, before any service starts
+    registry = ModelRegistry(db)  # the model `make test` serves, active in this database too
+    registry.register(model.name, data_hash(PROJECT), "pruebas", {}, {})
+    registry.activate(model.name, "pruebas")
+    # As `make run`: the web app first, which serves the active model to Rasa.
+    services = [start_web_server(TEST_PORTS, env)]
+    models = {"models": model_server_endpoint(TEST_PORTS.web, token, model_pull_seconds())}
     try:
+        wait_until_ready(services, timeout=60)
+        services += [
+            start_action_server(TEST_PORTS, env),
+            start_rasa_server(model, token, TEST_PORTS, env=env, extra_endpoints=models),
+        ]
         wait_until_ready(services, timeout=180)
         yield Bot(f"http://127.0.0.1:{TEST_PORTS.rasa}", token, services, env)
     finally:

@@ -11,7 +11,6 @@ from protheus.console.context import CONSOLE
 from protheus.console.permissions import Permission
 from protheus.console.security import requires
 from protheus.console.views import error_page, notice, page_notices, render, run
-from protheus.rasa_client import RasaUnavailable
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
 from protheus.trainer.runs import TrainingRuns
 
@@ -19,8 +18,8 @@ NOTICES = page_notices(
     "modelos",
     {
         "entrenando": "Entrenamiento iniciado: el progreso se ve abajo.",
-        "activado": "Modelo activado en el asistente, sin cortar las conversaciones.",
-        "revertido": "Se volvió al modelo anterior.",
+        "activado": "Modelo activado: el asistente lo carga en unos segundos, sin cortar las conversaciones.",
+        "revertido": "Se volvió al modelo anterior: cada réplica lo carga en unos segundos.",
     },
 )
 
@@ -66,11 +65,9 @@ async def activate_model(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     user = request["session"].user.username
     try:
-        await ModelRegistry(ctx.db, ctx.project).activate(name, user, ctx.rasa, confirm=form.get("confirmar") == "1")
+        await run(ModelRegistry(ctx.db, ctx.project).activate, name, user, form.get("confirmar") == "1")
     except ActivationRefused as error:
         raise _back_with_error(error) from error
-    except RasaUnavailable as error:
-        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no se activó.")) from error
     await run(ctx.accounts.audit, user, "activar_modelo", modelo=name)
     raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['activado']}")
 
@@ -80,11 +77,9 @@ async def rollback_model(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     user = request["session"].user.username
     try:
-        model = await ModelRegistry(ctx.db, ctx.project).rollback(user, ctx.rasa)
+        model = await run(ModelRegistry(ctx.db, ctx.project).rollback, user)
     except ActivationRefused as error:
         raise _back_with_error(error) from error
-    except RasaUnavailable as error:
-        raise _back_with_error(RuntimeError("Rasa no respondió: el modelo no cambió.")) from error
     await run(ctx.accounts.audit, user, "revertir_modelo", modelo=model.name)
     raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['revertido']}")
 

@@ -12,7 +12,6 @@ python -m protheus.trainer evaluar ARCHIVO [--modelo M] (make eval)
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 import sys
@@ -23,8 +22,6 @@ from protheus.db import prepare
 from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
 from protheus.paths import PROJECT, Project
-from protheus.rasa_client import RasaClient
-from protheus.settings import local_rasa_url, rasa_token
 from protheus.trainer.evaluation import EvaluationError, evaluate_examples, load_examples, quiet_logs, summary
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.lifecycle import LifecycleError, ModelLifecycle
@@ -36,12 +33,6 @@ USAGE_ERROR = 2
 
 def who() -> str:
     return f"terminal:{getpass.getuser()}"
-
-
-def running_rasa() -> RasaClient | None:
-    """The Rasa of `make run`, if it is up: activation then hot-swaps the model into it."""
-    client = RasaClient(local_rasa_url(), rasa_token())
-    return client if asyncio.run(client.status()) else None
 
 
 def database() -> Database:
@@ -86,7 +77,7 @@ def train(args: argparse.Namespace, project: Project) -> int:
     active = lifecycle.registry.active()
     if active is None or active.name != name:
         try:
-            asyncio.run(lifecycle.registry.activate(name, who(), running_rasa()))
+            lifecycle.registry.activate(name, who())
         except ActivationRefused as error:
             print(
                 f"No se activó: {error}\nPara activarlo igualmente: "
@@ -116,7 +107,7 @@ def list_models(args: argparse.Namespace, project: Project) -> int:
 
 def activate(args: argparse.Namespace, project: Project) -> int:
     db = database()
-    asyncio.run(ModelRegistry(db, project).activate(args.nombre, who(), running_rasa(), confirm=args.confirmar))
+    ModelRegistry(db, project).activate(args.nombre, who(), confirm=args.confirmar)
     AccountStore(db).audit(who(), "activar_modelo", modelo=args.nombre)
     print(f"Modelo activo: {args.nombre}")
     return 0
@@ -124,7 +115,7 @@ def activate(args: argparse.Namespace, project: Project) -> int:
 
 def rollback(args: argparse.Namespace, project: Project) -> int:
     db = database()
-    model = asyncio.run(ModelRegistry(db, project).rollback(who(), running_rasa()))
+    model = ModelRegistry(db, project).rollback(who())
     AccountStore(db).audit(who(), "revertir_modelo", modelo=model.name)
     print(f"Modelo activo otra vez: {model.name}")
     return 0

@@ -6,7 +6,6 @@ console (`build`, then the registry's activate and rollback), `make eval` and th
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +66,7 @@ class ModelLifecycle:
         note = ""
         if active is None or (active.name != name and (trained or always_activate)):
             try:
-                asyncio.run(self.registry.activate(name, by, None, confirm=always_activate or active is None))
+                self.registry.activate(name, by, confirm=always_activate or active is None)
             except ActivationRefused as refusal:
                 kept = active.name if active else "—"
                 note = f"{refusal} Sigue activo {kept}: python -m protheus.trainer activar {name} --confirmar"

@@ -1,6 +1,7 @@
 """The model registry: every trained model with its metadata, and the one record of which
 model is active (`model_registry.active`), which every entry point serves and evaluates.
-Activation hot-swaps the model into the running Rasa (its HTTP API), with a rollback."""
+Activating (or rolling back) only changes that record: the web app serves the active model
+(protheus/web.py, /modelos/activo, with its name as ETag) and every Rasa replica pulls it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from sqlalchemy import select, update
 from protheus.db.database import Database
 from protheus.db.models import ModelRecord
 from protheus.paths import PROJECT, Project
-from protheus.rasa_client import RasaClient
 from protheus.settings import model_f1_tolerance
 
 
@@ -98,12 +98,10 @@ class ModelRegistry:
             if previous and previous != name:
                 row.previous_name = previous
 
-    async def activate(
-        self, name: str, by: str, rasa: RasaClient | None, confirm: bool = False, tolerance: float | None = None
-    ) -> ModelInfo:
-        """Load the model into the running Rasa (conversations are in the tracker store and
-        go on), then record it as active. Refused when macro-F1 drops by more than
-        `tolerance` unless confirmed."""
+    def activate(self, name: str, by: str, confirm: bool = False, tolerance: float | None = None) -> ModelInfo:
+        """Record the model as active: every Rasa replica pulls it from the web app's model
+        server within MODEL_PULL_SECONDS (conversations are in the tracker store and go on).
+        Refused when macro-F1 drops by more than `tolerance` unless confirmed."""
         tolerance = model_f1_tolerance() if tolerance is None else tolerance
         new = self.get(name)
         path = self.project.models / name
@@ -119,18 +117,16 @@ class ModelRegistry:
                     f"El modelo nuevo tiene macro-F1 {new.macro_f1:.3f}, {drop:.3f} menos que el activo "
                     f"({current.macro_f1:.3f}); la tolerancia es {tolerance:.3f}. Confirme para activarlo igualmente."
                 )
-        if rasa is not None:
-            await rasa.load_model(str(path.resolve()))
         self._mark_active(name, by, current.name if current else None)
         return self._existing(name)
 
-    async def rollback(self, by: str, rasa: RasaClient | None) -> ModelInfo:
+    def rollback(self, by: str) -> ModelInfo:
         current = self.active()
         if current is None or not current.previous_name:
             raise ActivationRefused("No hay un modelo anterior al que volver.")
         previous = current.previous_name
         older = self._existing(previous).previous_name
-        await self.activate(previous, by, rasa, confirm=True)
+        self.activate(previous, by, confirm=True)
         with self.db.session() as session:  # going back keeps the restored model's own predecessor
             session.get(ModelRecord, previous).previous_name = older
         return self._existing(previous)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from protheus.services import start_web_server, wait_until_ready
 from tests.server_fixture import TEST_PORTS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -27,12 +26,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def page_url(bot):
-    web = start_web_server(TEST_PORTS, bot.env)
-    try:
-        wait_until_ready([web], timeout=60)
-        yield f"http://localhost:{TEST_PORTS.web}/"
-    finally:
-        web.stop()
+    """The bot's web app (it also serves the model to Rasa)."""
+    return f"http://localhost:{TEST_PORTS.web}/"
 
 
 # Module scope: Playwright's sync API keeps an event loop running while it is open,

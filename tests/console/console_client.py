@@ -26,7 +26,6 @@ class FakeRasa:
 
     def __init__(self) -> None:
         self.posted: list[tuple[str, dict, list]] = []
-        self.loaded: list[str] = []
         self.up = True
 
     def app(self) -> web.Application:
@@ -43,11 +42,6 @@ class FakeRasa:
             self.posted.append((request.match_info["sender"], dict(request.query), await request.json()))
             return web.json_response({})
 
-        async def load_model(request: web.Request) -> web.Response:
-            self.loaded.append((await request.json())["model_file"])
-            return web.Response(status=204)
-
-        app.router.add_put("/model", load_model)
         app.router.add_get("/status", status)
         app.router.add_post("/conversations/{sender}/tracker/events", events)
         return app

@@ -20,7 +20,7 @@ def project(tmp_path) -> Project:
 def test_models_page_and_refused_activation(db, status_file, project):
     registry = ModelRegistry(db, project)
     for name, f1 in (("viejo.tar.gz", 0.98), ("nuevo.tar.gz", 0.90)):
-        (project.models / name).write_bytes(b"modelo")
+        (project.models / name).write_bytes(b"modelo " + name.encode())
         registry.register(
             name,
             "abc123",
@@ -32,7 +32,7 @@ def test_models_page_and_refused_activation(db, status_file, project):
                 "cambios": [{"texto": "<script>x</script>", "esperada": "a", "antes": "a", "despues": "b"}],
             },
         )
-    asyncio.run(registry.activate("viejo.tar.gz", "tere", None))
+    registry.activate("viejo.tar.gz", "tere")
 
     async def scenario():
         async with console(db, status_file, {"tere": "entrenador"}, project) as c:
@@ -47,7 +47,17 @@ def test_models_page_and_refused_activation(db, status_file, project):
             response = await c.post("/consola/entrenamiento/modelos/nuevo.tar.gz/activar", {"confirmar": "1"})
             assert "aviso=modelos.activado" in response.headers["Location"]
             assert registry.active().name == "nuevo.tar.gz"
-            assert c.rasa.loaded == [str((project.models / "nuevo.tar.gz").resolve())]
+            # Every replica pulls the active model: the model server now gives the new file.
+            served = await c.client.get(
+                "/modelos/activo", params={"token": "token-de-prueba"}, headers={"If-None-Match": "viejo.tar.gz"}
+            )
+            assert served.status == 200 and served.headers["ETag"] == "nuevo.tar.gz"
+            assert await served.read() == (project.models / "nuevo.tar.gz").read_bytes()
+            same = await c.client.get(
+                "/modelos/activo", params={"token": "token-de-prueba"}, headers={"If-None-Match": "nuevo.tar.gz"}
+            )
+            assert same.status == 304
+            assert (await c.client.get("/modelos/activo", params={"token": "otro"})).status == 401
             response = await c.post("/consola/entrenamiento/revertir")
             assert (
                 "aviso=modelos.revertido" in response.headers["Location"] and registry.active().name == "viejo.tar.gz"

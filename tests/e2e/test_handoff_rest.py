@@ -123,8 +123,8 @@ def test_same_message_twice_gives_one_handoff(bot, sender):
 
 def test_action_server_down_is_never_silent(bot, sender):
     bot.replies(sender, "hola")
-    actions = bot.services[0]
-    actions.stop()
+    index = bot.service_index("actions")
+    bot.services[index].stop()
     try:
         replies = bot.replies(sender, "se borraron las facturas de marzo, ¿pueden recuperarlas?")
         text = " ".join(r.get("text", "") for r in replies)
@@ -135,8 +135,8 @@ def test_action_server_down_is_never_silent(bot, sender):
         first = bot.replies(sender + "-nuevo", "necesito un query que me traiga las ventas por vendedor")
         assert "uno de nuestros servicios no responde" in " ".join(r.get("text", "") for r in first)
     finally:
-        bot.services[0] = start_action_server(TEST_PORTS, bot.env)
-        wait_until_ready([bot.services[0]], timeout=120)
+        bot.services[index] = start_action_server(TEST_PORTS, bot.env)
+        wait_until_ready([bot.services[index]], timeout=120)
 
 
 def test_a_whole_pasted_error_log_fills_the_form_and_reaches_the_agent(bot, sender):
@@ -164,7 +164,7 @@ def test_a_hung_action_server_is_answered_within_seconds(bot, sender):
     import signal
     import time
 
-    actions = bot.services[0].process
+    actions = bot.services[bot.service_index("actions")].process
     os.killpg(actions.pid, signal.SIGSTOP)
     try:
         started = time.monotonic()

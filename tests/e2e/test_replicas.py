@@ -13,14 +13,17 @@ from sqlalchemy import create_engine, text
 
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.services import start_action_server, start_rasa_server, wait_until_ready
+from protheus.model_server import model_server_endpoint
+from protheus.services import start_action_server, start_rasa_server, start_web_server, wait_until_ready
 from protheus.serving import Profile, endpoint_entries
 from protheus.settings import Ports
+from protheus.trainer.registry import ModelRegistry
 from tests.database_fixture import _postgres_database
 from tests.server_fixture import served_model
 
 pytestmark = pytest.mark.server
-REPLICAS = [Ports(rasa=25105 + i, actions=25155 + i, web=28080, host="127.0.0.1") for i in range(2)]
+WEB = Ports(rasa=25105, actions=25155, web=25180, host="127.0.0.1")  # the web app serves the model
+REPLICAS = [Ports(rasa=25105 + i, actions=25155 + i, web=WEB.web, host="127.0.0.1") for i in range(2)]
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +39,24 @@ def replicas(tmp_path_factory):
     except redis.exceptions.ConnectionError as error:
         message = f"Redis no está disponible en {lock_url}: {error.__class__.__name__}"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    prepare(Database(url))
-    env = {"DATABASE_URL": url, "RASA_TOKEN": uuid.uuid4().hex}
-    extra = endpoint_entries(Profile(2, url, lock_url, ""))
-    status = tmp_path_factory.mktemp("replicas") / "estado.json"
+    db = Database(url)
+    prepare(db)
     model = served_model()
-    services = [start_action_server(r, env) for r in REPLICAS]
-    services += [start_rasa_server(model, env["RASA_TOKEN"], r, env, extra, status) for r in REPLICAS]
+    ModelRegistry(db).register(model.name, "pruebas", "pruebas", {}, {})
+    ModelRegistry(db).activate(model.name, "pruebas")
+    env = {"DATABASE_URL": url, "RASA_TOKEN": uuid.uuid4().hex, "MODEL_PULL_SECONDS": "2"}
+    extra = {
+        **endpoint_entries(Profile(2, url, lock_url, "")),
+        "models": model_server_endpoint(WEB.web, env["RASA_TOKEN"], 2),
+    }
+    status = tmp_path_factory.mktemp("replicas") / "estado.json"
+    services = [start_web_server(WEB, env)]
     try:
+        wait_until_ready(services, timeout=60)
+        services += [start_action_server(r, env) for r in REPLICAS]
+        services += [start_rasa_server(model, env["RASA_TOKEN"], r, env, extra, status) for r in REPLICAS]
         wait_until_ready(services, timeout=240)
-        yield url
+        yield url, db, env["RASA_TOKEN"]
     finally:
         for service in reversed(services):
             service.stop()
@@ -76,6 +87,7 @@ async def _conversation(session, sender: str, burst: int, lines: int) -> list[st
 
 @pytest.mark.parametrize("burst", [2, 4])
 def test_bursts_across_replicas_lose_nothing_and_keep_turns_whole(replicas, burst):
+    url = replicas[0]
     conversations, lines = 25, 8
 
     async def run() -> dict[str, list[list[str]]]:
@@ -85,7 +97,7 @@ def test_bursts_across_replicas_lose_nothing_and_keep_turns_whole(replicas, burs
             return dict(zip(senders, groups, strict=True))
 
     sent = asyncio.run(run())
-    engine = create_engine(replicas)
+    engine = create_engine(url)
     with engine.connect() as connection:
         for sender, groups in sent.items():
             rows = connection.execute(
@@ -105,3 +117,36 @@ def test_bursts_across_replicas_lose_nothing_and_keep_turns_whole(replicas, burs
                     following = kinds[index + 1 : kinds.index("user", index + 1)]
                     assert "action" in following, sender
     engine.dispose()
+
+
+def test_a_model_activated_in_the_registry_reaches_every_replica(replicas):
+    import shutil
+    import time
+
+    import requests
+
+    from protheus.paths import PROJECT
+
+    _, db, token = replicas
+    current = served_model()
+    renamed = PROJECT.models / f"protheus-replicas-{uuid.uuid4().hex[:8]}.tar.gz"
+    shutil.copy(current, renamed)  # another model, as far as the registry and the replicas know
+    registry = ModelRegistry(db)
+    try:
+        registry.register(renamed.name, "pruebas", "pruebas", {}, {})
+        registry.activate(renamed.name, "tere", confirm=True)
+        deadline = time.monotonic() + 60
+        while True:
+            served = [
+                requests.get(f"http://127.0.0.1:{r.rasa}/status", params={"token": token}, timeout=10).json()[
+                    "model_file"
+                ]
+                for r in REPLICAS
+            ]
+            if all(path.endswith(renamed.name) for path in served):
+                break
+            assert time.monotonic() < deadline, served
+            time.sleep(1)
+        registry.rollback("tere")  # and back, everywhere
+    finally:
+        renamed.unlink(missing_ok=True)

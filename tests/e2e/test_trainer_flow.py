@@ -2,7 +2,6 @@
 in the inbox (scrubbed, no duplicates), written into the data, retrained, evaluated,
 activated into the running Rasa while another conversation is open, and rolled back."""
 
-import asyncio
 import shutil
 import subprocess
 
@@ -11,7 +10,7 @@ import requests
 
 from protheus.db.database import Database
 from protheus.paths import PROJECT, rasa_executable
-from protheus.rasa_client import RasaClient
+from protheus.settings import model_pull_seconds
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.lifecycle import ModelLifecycle
 from protheus.trainer.nlu_files import TrainingFiles
@@ -33,17 +32,26 @@ def project(tmp_path):
     return copy
 
 
+def wait_until_served(bot, name: str) -> None:
+    """Every replica pulls the active model within MODEL_PULL_SECONDS, then loads it."""
+    import time
+
+    deadline = time.monotonic() + model_pull_seconds() + 60
+    while not served_model(bot).endswith(name):
+        assert time.monotonic() < deadline, f"Rasa no cargó {name}"
+        time.sleep(1)
+
+
 def served_model(bot) -> str:
     return requests.get(f"{bot.base}/status", params={"token": bot.token}, timeout=30).json()["model_file"]
 
 
 def test_from_conversation_to_active_model_and_back(bot, sender, project):
     db = Database(bot.env["DATABASE_URL"])
-    rasa = RasaClient(bot.base, bot.token)
     registry = ModelRegistry(db, project)
     original = model_of_make_test().name
     registry.register(original, data_hash(PROJECT), "make run", {}, {})
-    asyncio.run(registry.activate(original, "make run", None))
+    assert registry.active().name == original  # the bot serves it (tests/server_fixture.py)
 
     # 1. Two customers write the new phrasing (the second one must not become a duplicate example).
     bot.replies(sender, PHRASING)
@@ -96,14 +104,19 @@ def test_from_conversation_to_active_model_and_back(bot, sender, project):
     open_chat = sender + "-abierta"
     bot.replies(open_chat, "al grabar el pedido de venta en facturación me sale un error de índice duplicado")
     assert bot.tracker(open_chat)["slots"]["requested_slot"] == "reproduce_en_estandar"
-    asyncio.run(registry.activate(name, "tere", rasa, confirm=True))
-    assert served_model(bot).endswith(name)
+    # The bot's web app serves models from the repository's models/: the new one goes there for the test.
+    shutil.copy(project.models / name, PROJECT.models / name)
+    try:
+        registry.activate(name, "tere", confirm=True)
+        wait_until_served(bot, name)
+    finally:
+        (PROJECT.models / name).unlink(missing_ok=True)
     bot.replies(open_chat, "sí")
     assert bot.tracker(open_chat)["slots"]["requested_slot"] == "solo_registros_especificos"
     assert bot.parse(PHRASING)["intent"]["name"] == "horario_atencion"
 
     # 5. Rolled back in one step.
-    restored = asyncio.run(registry.rollback("tere", rasa))
+    restored = registry.rollback("tere")
     assert restored.name == original and registry.active().name == original
-    assert served_model(bot).endswith(original)
+    wait_until_served(bot, original)
     assert ModelLifecycle(db, project).active_model() == project.models / original  # the one record

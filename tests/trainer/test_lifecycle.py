@@ -3,8 +3,6 @@
 Training and evaluation are replaced by a stand-in that registers a model file with the
 given macro-F1 (the real ones run in tests/e2e/test_trainer_flow.py and in `make test`)."""
 
-import asyncio
-
 import pytest
 
 from protheus.trainer.lifecycle import LifecycleError, ModelLifecycle
@@ -37,7 +35,7 @@ def register(lifecycle, name: str, f1: float, active: bool = False) -> None:
     (lifecycle.project.models / name).write_bytes(b"modelo")
     lifecycle.registry.register(name, "hash", "tere", {"macro_f1": f1}, {})
     if active:
-        asyncio.run(lifecycle.registry.activate(name, "tere", None, confirm=True))
+        lifecycle.registry.activate(name, "tere", confirm=True)
 
 
 def change_data(project) -> None:
@@ -87,7 +85,7 @@ def test_a_trainers_rollback_survives_a_restart(db, project, monkeypatch):
     lifecycle = lifecycle_scoring(db, project, monkeypatch, 0.97)
     register(lifecycle, "protheus-anterior.tar.gz", 0.96, active=True)
     lifecycle.prepare("make run")
-    asyncio.run(lifecycle.registry.rollback("tere", None))
+    lifecycle.registry.rollback("tere")
     prepared = lifecycle.prepare("make run")
     assert prepared.active.name == "protheus-anterior.tar.gz" and "el que marca el registro" in prepared.note
 
