@@ -79,16 +79,28 @@ def verdict(rasa_up: bool, db_up: bool, store: dict | None, tz: str) -> Health:
         warnings.append(
             f"Las conversaciones no se están guardando desde {_clock(store['desde'], tz)} "
             f"({store.get('fallos', 0)} fallos; último error: {store.get('ultimo_error')}). "
-            "Rasa las guarda solo en memoria: se perderán al reiniciar."
+            f"{store.get('retenidas', 0)} conversaciones quedan retenidas en la memoria de Rasa y se escribirán "
+            "cuando la base responda; si Rasa se reinicia antes, se pierden."
         )
     else:
         stored = True
-        if store.get("fallos"):
-            warnings.append(
-                f"Hubo {store['fallos']} fallos al guardar conversaciones (el último el "
-                f"{_clock(store['ultimo_fallo'], tz)}): esos turnos quedaron solo en memoria."
-            )
+        warnings += _past_failures(store, tz)
     return Health(rasa_up, db_up, stored, warnings)
+
+
+def _past_failures(store: dict, tz: str) -> list[str]:
+    """What an outage that is over left: what was held, and whether it was all written."""
+    if not store.get("fallos"):
+        return []
+    said = f"Hubo {store['fallos']} fallos al guardar conversaciones (el último el {_clock(store['ultimo_fallo'], tz)})"
+    if store.get("retenidas"):
+        return [f"{said}: {store['retenidas']} conversaciones siguen retenidas en memoria, por escribir."]
+    if store.get("escritas"):
+        return [
+            f"{said}: las {store['escritas']} conversaciones retenidas se escribieron en la base el "
+            f"{_clock(store['ultima_escritura'], tz)}."
+        ]
+    return [f"{said}: esos turnos quedaron solo en memoria."]
 
 
 class HealthMonitor:

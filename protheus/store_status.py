@@ -35,6 +35,9 @@ class StatusFile:
             "fallos": 0,
             "ultimo_fallo": None,
             "ultimo_error": None,
+            "retenidas": 0,  # conversations held in memory, to be written when the database answers
+            "escritas": 0,  # held conversations written back since the start
+            "ultima_escritura": None,
             "pid": os.getpid(),
         }
 
@@ -52,7 +55,19 @@ class StatusFile:
             self.state.update(estado=OK, desde=time.time())
             self.write()
 
-    def failed(self, sender_id: str, error: Exception) -> None:
+    def written(self, sender_id: str, still_held: int) -> None:
+        """A held conversation reached the database."""
+        self.state["escritas"] += 1
+        self.state["retenidas"] = still_held
+        self.state["ultima_escritura"] = time.time()
+        logger.warning(
+            "Conversación %s retenida durante la caída: ya está en la base de datos (quedan %d).", sender_id, still_held
+        )
+        self.write()
+
+    def failed(self, sender_id: str, error: Exception, held: int | None = None) -> None:
+        if held is not None:
+            self.state["retenidas"] = held
         self.state["fallos"] += 1
         self.state["ultimo_fallo"] = time.time()
         self.state["ultimo_error"] = f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"
@@ -60,9 +75,11 @@ class StatusFile:
             self.state.update(estado=FAILING, desde=time.time())
         logger.critical(
             "¡CONVERSACIONES SIN GUARDAR! No se pudo guardar la conversación %s en la base de datos (%s). "
-            "Rasa la guarda solo en memoria: se perderá al reiniciar. Fallos desde el inicio: %d.",
+            "Queda retenida en la memoria de este servidor y se escribirá cuando la base responda; si el "
+            "servidor se reinicia antes, se pierde. Retenidas: %d. Fallos desde el inicio: %d.",
             sender_id,
             self.state["ultimo_error"],
+            self.state["retenidas"],
             self.state["fallos"],
         )
         self.write()

@@ -1,15 +1,24 @@
-"""Rasa's SQL tracker store, watched: every failure to store a conversation is reported.
+"""Rasa's SQL tracker store, watched, and patient through a database outage.
 
-When the database fails, Rasa logs one line and keeps the conversation in memory
-(FailSafeTrackerStore), where it is lost on restart. This subclass records the
-state of the store in a small JSON file (the web app's /salud and the console
-read it), logs the loss loudly in Spanish, and re-raises so Rasa behaves as before.
-If Rasa could not create this store at all, the file is missing: the launcher
-deletes it before Rasa starts, so a running Rasa with no file means "in memory".
+When the database fails, Rasa's FailSafeTrackerStore answers a failed read with a new,
+empty conversation: a form in progress is forgotten at every turn, and the turns of the
+outage are kept only in a memory nobody reads again. This store instead:
+
+- keeps every conversation it served recently in memory, so a turn during the outage
+  continues the conversation it belongs to;
+- holds each conversation it could not write (an outbox) and writes it back, in order and
+  before anything newer, as soon as the database answers again;
+- records the store's state in a small JSON file (the web app's /salud and the console read
+  it): failures, how many conversations are held, when the held ones were written.
+
+If Rasa could not create this store at all, the file is missing: the launcher deletes it
+before Rasa starts, so a running Rasa with no file means "in memory".
 """
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -19,6 +28,8 @@ from sqlalchemy import text
 from protheus.settings import tracker_status_override
 from protheus.store_status import StatusFile
 
+RECENT_CONVERSATIONS = 2000  # kept in memory for a turn that comes while the database is down
+
 
 class ObservedSQLTrackerStore(SQLTrackerStore):
     """endpoints: tracker_store: {type: protheus.tracker_store.ObservedSQLTrackerStore, url: ...}."""
@@ -27,23 +38,49 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.status = StatusFile(tracker_status_override())
         self.status.write()
+        self._held: OrderedDict[str, DialogueStateTracker] = OrderedDict()  # not in the database yet
+        self._recent: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         try:  # Rasa's constructor swallows a database that does not answer
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as error:  # noqa: BLE001 - any driver error means the same for the customer
             self.status.failed("(inicio)", error)
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        try:
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        self._recent[tracker.sender_id] = copy.deepcopy(tracker)
+        self._recent.move_to_end(tracker.sender_id)
+        while len(self._recent) > RECENT_CONVERSATIONS:
+            self._recent.popitem(last=False)
+
+    async def _write_held(self) -> None:
+        """Write the held conversations back, oldest first; stops at the first failure (raises)."""
+        while self._held:
+            sender_id, tracker = next(iter(self._held.items()))
             await super().save(tracker)
-        except Exception as error:
-            self.status.failed(tracker.sender_id, error)
-            raise
+            self._held.pop(sender_id)
+            self.status.written(sender_id, len(self._held))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        self._remember(tracker)
+        try:
+            await self._write_held()
+            await super().save(tracker)
+        except Exception as error:  # noqa: BLE001 - any driver error: hold the conversation
+            self._held[tracker.sender_id] = copy.deepcopy(tracker)
+            self._held.move_to_end(tracker.sender_id)
+            self.status.failed(tracker.sender_id, error, held=len(self._held))
+            return  # not raised: the conversation is kept here, and written back later
         self.status.succeeded()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        if sender_id in self._held:  # newer than what the database has
+            return copy.deepcopy(self._held[sender_id])
         try:
-            return await super().retrieve(sender_id)
-        except Exception as error:
-            self.status.failed(sender_id, error)
-            raise
+            found = await super().retrieve(sender_id)
+        except Exception as error:  # noqa: BLE001
+            self.status.failed(sender_id, error, held=len(self._held))
+            recent = self._recent.get(sender_id)
+            return copy.deepcopy(recent) if recent is not None else None
+        if found is not None:
+            self._remember(found)
+        return found

@@ -1,6 +1,7 @@
 """Rasa's SQL tracker store, watched: failures to store a conversation are recorded and logged."""
 
 import asyncio
+import json
 import logging
 
 import pytest
@@ -44,11 +45,11 @@ def test_unreachable_database_is_recorded_and_logged_loudly(status_file, caplog)
     assert status["estado"] == "fallo" and "OperationalError" in status["ultimo_error"]
     assert any("CONVERSACIONES SIN GUARDAR" in r.getMessage() for r in caplog.records)
 
-    # Inside Rasa's wrapper the conversation goes on in memory, as before; now it is on record.
+    # Inside Rasa's wrapper the conversation goes on: the store holds it and gives it back.
     failsafe = FailSafeTrackerStore(store)
     asyncio.run(failsafe.save(tracker("cliente-2")))
-    assert asyncio.run(failsafe.fallback_tracker_store.retrieve("cliente-2")) is not None
-    assert read_status(status_file)["fallos"] == 2
+    assert asyncio.run(failsafe.retrieve("cliente-2")).events[-1].text == "hola"
+    assert read_status(status_file)["fallos"] == 2 and read_status(status_file)["retenidas"] == 1
 
 
 def test_recovery_is_recorded(tmp_path, status_file):
@@ -81,3 +82,72 @@ def test_conversations_from_the_real_store_reach_the_console_index(db, status_fi
     [row], total = index.page(ConversationFilter(text="timbrar"))
     assert total == 1 and row.sender_id == "cliente-pg" and row.channel == "socketio"
     assert row.intents == ["reportar_error"] and read_status(status_file)["estado"] == "ok"
+
+
+class Outage:
+    """The database stops answering Rasa's SQL store, then comes back."""
+
+    def __init__(self, monkeypatch) -> None:
+        from rasa.core.tracker_store import SQLTrackerStore
+        from sqlalchemy.exc import OperationalError
+
+        self.down = False
+        save, retrieve = SQLTrackerStore.save, SQLTrackerStore.retrieve
+
+        async def failing_save(store, tracker):
+            if self.down:
+                raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+            await save(store, tracker)
+
+        async def failing_retrieve(store, sender_id):
+            if self.down:
+                raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+            return await retrieve(store, sender_id)
+
+        monkeypatch.setattr(SQLTrackerStore, "save", failing_save)
+        monkeypatch.setattr(SQLTrackerStore, "retrieve", failing_retrieve)
+
+
+def test_through_an_outage_the_conversation_goes_on_and_every_turn_is_written_after(tmp_path, status_file, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    store = ObservedSQLTrackerStore(domain=Domain.empty(), host=url)
+    outage = Outage(monkeypatch)
+
+    def turn(sender: str, text: str) -> None:
+        current = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(sender, slots=[])
+        current.update(UserUttered(text))
+        asyncio.run(store.save(current))
+
+    turn("cliente-1", "necesito que capaciten a mis usuarios en compras")  # before the outage
+    outage.down = True
+    turn("cliente-1", "sí, acepto")
+    turn("cliente-1", "STD01")
+    turn("cliente-2", "hola")  # a conversation that started during the outage
+    held = read_status(status_file)
+    assert held["estado"] == "fallo" and held["retenidas"] == 2
+    seen = [e.text for e in asyncio.run(store.retrieve("cliente-1")).events if isinstance(e, UserUttered)]
+    assert seen == ["necesito que capaciten a mis usuarios en compras", "sí, acepto", "STD01"]  # context kept
+
+    outage.down = False
+    turn("cliente-3", "¿qué es el soporte prime?")  # the next write sends the held ones first
+    after = read_status(status_file)
+    assert after["estado"] == "ok" and after["retenidas"] == 0 and after["escritas"] == 2
+    with create_engine(url).connect() as connection:
+        rows = connection.execute(text("SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id"))
+        stored = [(sender, json.loads(data)["text"]) for sender, data in rows]
+    assert stored == [
+        ("cliente-1", "necesito que capaciten a mis usuarios en compras"),
+        ("cliente-1", "sí, acepto"),
+        ("cliente-1", "STD01"),
+        ("cliente-2", "hola"),
+        ("cliente-3", "¿qué es el soporte prime?"),
+    ]
+
+
+def test_a_conversation_from_before_the_outage_is_continued_from_memory(tmp_path, status_file, monkeypatch):
+    store = ObservedSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{tmp_path / 'rasa.db'}")
+    outage = Outage(monkeypatch)
+    asyncio.run(store.save(tracker("cliente-1")))
+    outage.down = True
+    assert asyncio.run(store.retrieve("cliente-1")).events[-1].text == "hola"
+    assert asyncio.run(store.retrieve("nadie")) is None
