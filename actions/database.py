@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+from actions.outbox import HandoffOutbox
 from protheus.db import prepare
 from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
@@ -28,3 +29,9 @@ def customers() -> CustomerStore:
 
 def handoffs() -> HandoffStore:
     return HandoffStore(database())
+
+
+@lru_cache(maxsize=1)
+def handoff_outbox() -> HandoffOutbox:
+    """The action server's hand-offs waiting for the database (one per process)."""
+    return HandoffOutbox(handoffs)

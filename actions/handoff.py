@@ -17,7 +17,8 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotS
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.database import customers, handoffs
+from actions.database import customers, handoff_outbox, handoffs
+from actions.outbox import HandoffOutbox
 from actions.routing import routing_table
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.handoffs import HandoffStore
@@ -106,9 +107,11 @@ class ActionHandOff(Action):
         customers: Callable[[], CustomerStore] = customers,
         handoffs: Callable[[], HandoffStore] = handoffs,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        outbox: Callable[[], HandoffOutbox] = handoff_outbox,
     ) -> None:
         self._customers = customers
         self._handoffs = handoffs
+        self._outbox = outbox
         self._clock = clock
 
     def name(self) -> str:
@@ -143,14 +146,15 @@ class ActionHandOff(Action):
                 return _reset_triage()
 
         text = summary(intent, slots)
+        request = dict(sender_id=tracker.sender_id, channel=channel, intent=intent, slots=slots, summary=text)
         try:
-            handoff, _ = self._handoffs().create(
-                sender_id=tracker.sender_id, channel=channel, intent=intent, slots=slots, summary=text
-            )
+            self._outbox().flush()  # hand-offs kept during an outage go first
+            handoff, _ = self._handoffs().create(**request)
         except SQLAlchemyError:
             logger.exception("Could not register the hand-off of %s", tracker.sender_id)
-            dispatcher.utter_message(**message("derivacion_fallida"))
-            return []
+            kept = self._outbox().hold(**request)
+            dispatcher.utter_message(**message("derivacion_pendiente", handoff_id=kept))
+            return [SlotSet("handoff_id", kept), *_reset_triage()]
 
         payload = {"handoff": {"canal": channel.value, "id": handoff.id, "intent": intent, "resumen": text}}
         key, extra = f"derivacion_{channel}", {}

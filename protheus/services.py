@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from protheus.db.database import with_timeouts
 from protheus.paths import PROJECT, rasa_executable
 from protheus.settings import TRACKER_STATUS_ENV, Ports, database_url, extra_cors_origins, tracker_status_file
 
@@ -57,7 +58,7 @@ def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None) -> Path
     owner-only): the URLs may hold passwords."""
     config = yaml.safe_load(PROJECT.endpoints_template.read_text(encoding="utf-8")) or {}
     config["action_endpoint"] = {"url": f"http://127.0.0.1:{ports.actions}/webhook"}
-    config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": db_url}
+    config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": with_timeouts(db_url)}
     config.update(extra or {})
     PROJECT.state.mkdir(parents=True, exist_ok=True)
     path = PROJECT.state / f"endpoints-{ports.rasa}.yml"

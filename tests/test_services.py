@@ -13,7 +13,7 @@ def test_endpoints_put_the_tracker_store_on_the_database_and_stay_private():
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert config["tracker_store"] == {
         "type": "protheus.tracker_store.ObservedSQLTrackerStore",
-        "url": "postgresql://soporte:secreto@db/protheus",
+        "url": "postgresql://soporte:secreto@db/protheus?connect_timeout=5&options=-c+statement_timeout%3D15000",
     }
     assert config["action_endpoint"]["url"] == "http://127.0.0.1:19055/webhook"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # the URL may carry a password

@@ -11,12 +11,26 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from protheus.settings import database_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# A database that does not answer must not hold a customer's turn: PostgreSQL connections give
+# up after CONNECT_TIMEOUT seconds and statements after STATEMENT_TIMEOUT_MS.
+CONNECT_TIMEOUT = 5
+STATEMENT_TIMEOUT_MS = 15_000
+
+
+def with_timeouts(url: str) -> str:
+    """The URL with PostgreSQL's connect and statement time limits (other databases unchanged)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        return url
+    limits = {"connect_timeout": str(CONNECT_TIMEOUT), "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}
+    query = {**limits, **dict(parsed.query)}  # what the URL already says wins
+    return parsed.set(query=query).render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -31,7 +45,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 class Database:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
-        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        self.engine: Engine = create_engine(with_timeouts(self.url), future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)

@@ -70,10 +70,11 @@ class HandoffStore:
         self.db = db
 
     def create(
-        self, *, sender_id: str, channel: Channel, intent: str, slots: dict, summary: str
+        self, *, sender_id: str, channel: Channel, intent: str, slots: dict, summary: str, handoff_id: str | None = None
     ) -> tuple[HandoffInfo, bool]:
         """Register a hand-off, or return the open one for the same conversation, channel
         and intent (a client retry must not create a second). Returns (info, created).
+        `handoff_id`: the number already given to the customer (a hand-off written late).
         Rasa handles one message per conversation at a time, so check-then-insert is safe."""
         channel_value = Channel(channel).value
         with self.db.session() as session:
@@ -92,7 +93,7 @@ class HandoffStore:
             if existing is not None:
                 return _info(existing), False
             row = Handoff(
-                id=new_handoff_id(),
+                id=handoff_id or new_handoff_id(),
                 sender_id=sender_id,
                 channel=channel_value,
                 intent=intent,

@@ -179,13 +179,21 @@ class FailingStore:
         raise OperationalError("insert", {}, Exception("database is down"))
 
 
-def test_database_failure_claims_no_registration(dispatcher):
-    events = run(
-        ActionHandOff(customers=FailingStore, handoffs=FailingStore), make_tracker("consulta_funcional"), dispatcher
-    )
+def test_a_handoff_the_database_cannot_take_is_kept_with_its_number_and_written_later(seeded, dispatcher):
+    from actions.outbox import HandoffOutbox
+
+    outbox = HandoffOutbox(FailingStore, retry_seconds=3600)
+    action = ActionHandOff(customers=FailingStore, handoffs=FailingStore, outbox=lambda: outbox)
+    events = run(action, make_tracker("consulta_funcional", sender_id="caida"), dispatcher)
     [message] = dispatcher.messages
-    assert "No pude registrar su solicitud" in message["text"] and not message.get("custom")
-    assert events == []
+    kept = next(e["value"] for e in events if e["name"] == "handoff_id")
+    assert "No pude registrar su solicitud en este momento" in message["text"] and kept in message["text"]
+    assert not message.get("custom") and outbox.pending() == 1  # no card: not registered yet
+    assert outbox.flush() == 0 and outbox.pending() == 1  # the database still does not answer
+    outbox.store = lambda: seeded  # it answers again
+    assert outbox.flush() == 1 and outbox.pending() == 0
+    [written] = seeded.of_conversation("caida")
+    assert written.id == kept and written.intent == "consulta_funcional"
 
 
 def test_no_routable_intent_does_nothing(seeded, dispatcher):
