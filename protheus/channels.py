@@ -28,7 +28,7 @@ from sanic import Blueprint, Sanic
 from actions.fallback import NOT_OFFERED
 from actions.routing import routing_table
 from protheus.messages import message
-from protheus.nlu.customer_words import OTHER_REQUEST
+from protheus.nlu.customer_words import OTHER_REQUEST, request_parts
 from protheus.nlu.error_log import looks_like_log
 from protheus.settings import action_timeout, max_log_chars, max_message_chars
 
@@ -114,6 +114,8 @@ def guarded(on_new_message: Handler) -> Handler:
                 await user_message.output_channel.send_text_message(
                     user_message.sender_id, message_text("servicio_no_disponible")
                 )
+            if len(request_parts(text)) < 2:
+                return  # one request: nothing to offer, and no second read of the tracker
             agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None)
             tracker = await agent.tracker_store.retrieve(user_message.sender_id) if agent is not None else None
             if tracker is None or tracker.is_paused():

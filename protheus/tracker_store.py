@@ -47,7 +47,9 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             self.status.failed("(inicio)", error)
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
-        self._recent[tracker.sender_id] = copy.deepcopy(tracker)
+        # A reference, not a copy: Rasa reads a fresh tracker every turn, and a copy is made
+        # only when this one is handed out during an outage (a copy per turn cost milliseconds).
+        self._recent[tracker.sender_id] = tracker
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > RECENT_CONVERSATIONS:
             self._recent.popitem(last=False)
