@@ -119,7 +119,9 @@ http {{
 {servers}    }}
     server {{
         listen {public.host}:{public.rasa};
-        proxy_next_upstream error timeout http_502 http_503;
+        # A POST in flight on a replica that dies is sent to another (the customer gets a reply; a
+        # turn the dead replica had already stored would run twice, which is rarer than a lost one).
+        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
         proxy_read_timeout 60s;
         location /socket.io/ {{
             proxy_pass http://rasa_socketio;

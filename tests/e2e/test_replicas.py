@@ -14,7 +14,13 @@ from sqlalchemy import create_engine, text
 from protheus.db import prepare
 from protheus.db.database import Database
 from protheus.model_server import model_server_endpoint
-from protheus.services import start_action_server, start_rasa_server, start_web_server, wait_until_ready
+from protheus.services import (
+    start_action_server,
+    start_balancer,
+    start_rasa_server,
+    start_web_server,
+    wait_until_ready,
+)
 from protheus.serving import Profile, endpoint_entries
 from protheus.settings import Ports
 from protheus.trainer.registry import ModelRegistry
@@ -22,7 +28,7 @@ from tests.database_fixture import _postgres_database
 from tests.server_fixture import served_model
 
 pytestmark = pytest.mark.server
-WEB = Ports(rasa=25105, actions=25155, web=25180, host="127.0.0.1")  # the web app serves the model
+WEB = Ports(rasa=25100, actions=25155, web=25180, host="127.0.0.1")  # nginx on 25100; the web app serves the model
 REPLICAS = [Ports(rasa=25105 + i, actions=25155 + i, web=WEB.web, host="127.0.0.1") for i in range(2)]
 
 
@@ -55,8 +61,9 @@ def replicas(tmp_path_factory):
         wait_until_ready(services, timeout=60)
         services += [start_action_server(r, env) for r in REPLICAS]
         services += [start_rasa_server(model, env["RASA_TOKEN"], r, env, extra, status) for r in REPLICAS]
+        services.append(start_balancer(WEB, REPLICAS))
         wait_until_ready(services, timeout=240)
-        yield url, db, env["RASA_TOKEN"]
+        yield url, db, env["RASA_TOKEN"], services
     finally:
         for service in reversed(services):
             service.stop()
@@ -127,7 +134,7 @@ def test_a_model_activated_in_the_registry_reaches_every_replica(replicas):
 
     from protheus.paths import PROJECT
 
-    _, db, token = replicas
+    _, db, token, _ = replicas
     current = served_model()
     renamed = PROJECT.models / f"protheus-replicas-{uuid.uuid4().hex[:8]}.tar.gz"
     shutil.copy(current, renamed)  # another model, as far as the registry and the replicas know
@@ -150,3 +157,40 @@ def test_a_model_activated_in_the_registry_reaches_every_replica(replicas):
         registry.rollback("tere")  # and back, everywhere
     finally:
         renamed.unlink(missing_ok=True)
+
+
+def test_a_replica_killed_under_load_leaves_no_customer_without_a_reply(replicas):
+    """Through nginx: one replica dies in the middle; its conversations go on in the other."""
+    url, _, _, services = replicas
+    first = next(s for s in services if s.name == "rasa")
+    lines = ["hola", "¿qué es el soporte prime?", "¿en qué horario atienden?", "gracias"]
+
+    async def conversation(session, sender: str, replies: dict) -> None:
+        for line in lines:
+            async with session.post(
+                f"http://127.0.0.1:{WEB.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": line}
+            ) as response:
+                body = await response.json()
+                replies.setdefault(sender, []).append((response.status, bool(body)))
+            await asyncio.sleep(0.2)
+
+    async def run() -> dict:
+        replies: dict = {}
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+            senders = [f"caida-replica-{uuid.uuid4().hex[:8]}" for _ in range(20)]
+            load = asyncio.gather(*(conversation(session, s, replies) for s in senders))
+            await asyncio.sleep(0.5)
+            first.process.kill()  # the replica dies with turns in flight
+            await load
+        return replies
+
+    replies = asyncio.run(run())
+    assert all(answer == [(200, True)] * len(lines) for answer in replies.values()), replies
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        for sender in replies:
+            stored = connection.execute(
+                text("SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": sender}
+            ).scalar()
+            assert stored == len(lines), sender
+    engine.dispose()
