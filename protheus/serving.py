@@ -57,11 +57,11 @@ def problem(found: Profile) -> str | None:
 
 
 def broker_endpoint(url: str) -> dict[str, Any]:
-    """Rasa's RabbitMQ (pika) broker for EVENT_BROKER_URL; few, short connection attempts so a
-    broker that is down does not hold Rasa's start for minutes."""
+    """RabbitMQ for EVENT_BROKER_URL: Rasa's pika broker made patient (protheus/event_broker.py),
+    with few, short connection attempts so a broker that is down does not hold Rasa's start."""
     parts = urlsplit(url)
     return {
-        "type": "pika",
+        "type": "protheus.event_broker.PatientPikaEventBroker",
         "url": parts.hostname or "127.0.0.1",
         "port": parts.port or 5672,
         "username": parts.username or "guest",
