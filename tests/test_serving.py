@@ -38,7 +38,7 @@ def test_endpoints_of_the_profile():
     }
     broker = entries["event_broker"]
     assert (broker["type"], broker["url"], broker["port"], broker["username"], broker["password"]) == (
-        "pika",
+        "protheus.event_broker.PatientPikaEventBroker",
         "mq",
         5673,
         "user",
