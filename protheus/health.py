@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from protheus.db.database import Database
+from protheus.event_feed import FeedState
 from protheus.rasa_client import RasaClient
 from protheus.store_status import FAILING, read_status
 
@@ -106,14 +107,21 @@ def _past_failures(store: dict, tz: str) -> list[str]:
 class HealthMonitor:
     """Checks on demand and logs loudly when the verdict changes."""
 
-    def __init__(self, db: Database, rasa: RasaClient, status_file: Path, tz: str) -> None:
-        self.db, self.rasa, self.status_file, self.tz = db, rasa, status_file, tz
+    def __init__(
+        self, db: Database, rasa: RasaClient, status_file: Path, tz: str, feed: FeedState | None = None
+    ) -> None:
+        self.db, self.rasa, self.status_file, self.tz, self.feed = db, rasa, status_file, tz, feed
         self._last: tuple | None = None
 
     async def check(self) -> Health:
         rasa_up = await self.rasa.status() is not None
         db_up = await asyncio.to_thread(database_answers, self.db)
         health = verdict(rasa_up, db_up, read_status(self.status_file), self.tz)
+        if self.feed is not None and not self.feed.connected:
+            health.warnings.append(
+                "La consola no recibe los eventos de RabbitMQ: las conversaciones nuevas aparecerán en la "
+                "consola cuando vuelva a responder (los eventos esperan en la cola)."
+            )
         self._log_change(health)
         return health
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlsplit
 
+from protheus import event_stream
+from protheus.event_stream import BrokerAddress
 from protheus.lock_store import lock_store_endpoint
 from protheus.settings import Ports, database_url, event_broker_url, lock_store_url, rasa_replicas
 
-BROKER_QUEUE = "protheus_eventos"
 REPLICA_PORT_OFFSET = 100  # replica i listens on the public port + 100 + i
 
 
@@ -59,14 +59,14 @@ def problem(found: Profile) -> str | None:
 def broker_endpoint(url: str) -> dict[str, Any]:
     """RabbitMQ for EVENT_BROKER_URL: Rasa's pika broker made patient (protheus/event_broker.py),
     with few, short connection attempts so a broker that is down does not hold Rasa's start."""
-    parts = urlsplit(url)
+    address = BrokerAddress.parse(url)
     return {
         "type": "protheus.event_broker.PatientPikaEventBroker",
-        "url": parts.hostname or "127.0.0.1",
-        "port": parts.port or 5672,
-        "username": parts.username or "guest",
-        "password": parts.password or "guest",
-        "queues": [BROKER_QUEUE],
+        "url": address.host,
+        "port": address.port,
+        "username": address.username,
+        "password": address.password,
+        "queues": [event_stream.QUEUE],
         "connection_attempts": 2,
         "retry_delay_in_seconds": 1,
     }

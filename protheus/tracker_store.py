@@ -9,7 +9,11 @@ outage are kept only in a memory nobody reads again. This store instead:
 - holds each conversation it could not write (an outbox) and writes it back, in order and
   before anything newer, as soon as the database answers again;
 - records the store's state in a small JSON file (the web app's /salud and the console read
-  it): failures, how many conversations are held, when the held ones were written.
+  it): failures, how many conversations are held, when the held ones were written;
+- with an event broker, publishes each event after it is written, with its `events` id
+  (key STORE_ID_KEY), so the console's index takes each event once whichever feed brings
+  it. Rasa publishes before writing, and reads the whole conversation again to find out
+  what is new; here the write already knows.
 
 If Rasa could not create this store at all, the file is missing: the launcher deletes it
 before Rasa starts, so a running Rasa with no file means "in memory".
@@ -18,13 +22,16 @@ before Rasa starts, so a running Rasa with no file means "in memory".
 from __future__ import annotations
 
 import copy
+import json
 from collections import OrderedDict
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import text
 
+from protheus.event_stream import STORE_ID_KEY
 from protheus.settings import tracker_status_override
 from protheus.store_status import StatusFile
 
@@ -58,7 +65,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         """Write the held conversations back, oldest first; stops at the first failure (raises)."""
         while self._held:
             sender_id, tracker = next(iter(self._held.items()))
-            await super().save(tracker)
+            self._write(tracker)
             self._held.pop(sender_id)
             self.status.written(sender_id, len(self._held))
 
@@ -66,13 +73,35 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         self._remember(tracker)
         try:
             await self._write_held()
-            await super().save(tracker)
+            self._write(tracker)
         except Exception as error:  # noqa: BLE001 - any driver error: hold the conversation
             self._held[tracker.sender_id] = copy.deepcopy(tracker)
             self._held.move_to_end(tracker.sender_id)
             self.status.failed(tracker.sender_id, error, held=len(self._held))
             return  # not raised: the conversation is kept here, and written back later
         self.status.succeeded()
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's SQLTrackerStore.save, then the new events to the broker with their ids."""
+        with self.session_scope() as session:
+            rows = []
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                row = self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                )
+                session.add(row)
+                rows.append((row, data))
+            session.commit()
+            published = [{"sender_id": tracker.sender_id, **data, STORE_ID_KEY: row.id} for row, data in rows]
+        if self.event_broker is not None:
+            for body in published:
+                self.event_broker.publish(body)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if sender_id in self._held:  # newer than what the database has

@@ -17,12 +17,14 @@ from aiohttp import web
 from protheus import model_server
 from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.routes import setup as setup_console
+from protheus.event_feed import EventFeed
 from protheus.messages import handoff_card
 from protheus.paths import PROJECT
 from protheus.settings import (
     DEFAULT_RASA_PORT,
     console_timezone,
     database_url,
+    event_broker_url,
     local_rasa_url,
     max_log_chars,
     portal_url,
@@ -105,10 +107,17 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
     """The customer page, the agents' console (/consola) and /salud."""
     app = web.Application(middlewares=[security_headers(rasa_port)])
     console = console or ConsoleContext.create(
-        database_url(), local_rasa_url(rasa_port), rasa_token(), tracker_status_file(rasa_port), console_timezone()
+        database_url(),
+        local_rasa_url(rasa_port),
+        rasa_token(),
+        tracker_status_file(rasa_port),
+        console_timezone(),
+        event_broker_url(),
     )
     setup_console(app, console)
     app.cleanup_ctx.append(_watch_health)
+    if console.feed is not None:
+        app.cleanup_ctx.append(_feed_index(console.feed))
 
     async def index(request: web.Request) -> web.FileResponse:
         return web.FileResponse(WEB_DIR / "index.html")
@@ -147,6 +156,17 @@ async def _watch_health(app: web.Application):
     task = asyncio.create_task(loop())
     yield
     task.cancel()
+
+
+def _feed_index(feed: EventFeed):
+    """The console's index from the event stream, for as long as the app runs."""
+
+    async def context(app: web.Application):
+        task = asyncio.create_task(feed.run())
+        yield
+        task.cancel()
+
+    return context
 
 
 def main() -> None:

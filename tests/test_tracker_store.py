@@ -85,27 +85,25 @@ def test_conversations_from_the_real_store_reach_the_console_index(db, status_fi
 
 
 class Outage:
-    """The database stops answering Rasa's SQL store, then comes back."""
+    """The database stops answering Rasa's SQL store (every read and write), then comes back."""
 
     def __init__(self, monkeypatch) -> None:
+        from contextlib import contextmanager
+
         from rasa.core.tracker_store import SQLTrackerStore
         from sqlalchemy.exc import OperationalError
 
         self.down = False
-        save, retrieve = SQLTrackerStore.save, SQLTrackerStore.retrieve
+        session_scope = SQLTrackerStore.session_scope
 
-        async def failing_save(store, tracker):
-            if self.down:
-                raise OperationalError("INSERT", {}, Exception("server closed the connection"))
-            await save(store, tracker)
-
-        async def failing_retrieve(store, sender_id):
+        @contextmanager
+        def failing_scope(store):
             if self.down:
                 raise OperationalError("SELECT", {}, Exception("server closed the connection"))
-            return await retrieve(store, sender_id)
+            with session_scope(store) as session:
+                yield session
 
-        monkeypatch.setattr(SQLTrackerStore, "save", failing_save)
-        monkeypatch.setattr(SQLTrackerStore, "retrieve", failing_retrieve)
+        monkeypatch.setattr(SQLTrackerStore, "session_scope", failing_scope)
 
 
 def test_through_an_outage_the_conversation_goes_on_and_every_turn_is_written_after(tmp_path, status_file, monkeypatch):
@@ -151,3 +149,49 @@ def test_a_conversation_from_before_the_outage_is_continued_from_memory(tmp_path
     outage.down = True
     assert asyncio.run(store.retrieve("cliente-1")).events[-1].text == "hola"
     assert asyncio.run(store.retrieve("nadie")) is None
+
+
+class _Broker:
+    """Rasa's EventBroker interface, keeping what it is given."""
+
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+
+    def publish(self, event: dict) -> None:
+        self.published.append(event)
+
+
+def test_events_are_published_after_they_are_written_with_their_ids(tmp_path, status_file):
+    from protheus.event_stream import STORE_ID_KEY
+
+    url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    broker = _Broker()
+    store = ObservedSQLTrackerStore(domain=Domain.empty(), host=url, event_broker=broker)
+    conversation = tracker("cliente-3")
+    asyncio.run(store.save(conversation))
+    conversation.update(UserUttered("sigue el error"))
+    asyncio.run(store.save(conversation))
+    with create_engine(url).connect() as connection:
+        stored = connection.execute(text("SELECT id, data FROM events WHERE sender_id = 'cliente-3' ORDER BY id")).all()
+    assert [(e[STORE_ID_KEY], e["text"]) for e in broker.published] == [
+        (event_id, json.loads(data)["text"]) for event_id, data in stored
+    ]
+    assert {e["sender_id"] for e in broker.published} == {"cliente-3"}
+
+
+def test_events_held_through_an_outage_are_published_when_written(tmp_path, status_file, monkeypatch):
+    from protheus.event_stream import STORE_ID_KEY
+
+    url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    broker = _Broker()
+    store = ObservedSQLTrackerStore(domain=Domain.empty(), host=url, event_broker=broker)
+    outage = Outage(monkeypatch)
+    outage.down = True
+    asyncio.run(store.save(tracker("cliente-4")))
+    assert broker.published == []  # nothing announced that is not in the database
+    outage.down = False
+    asyncio.run(store.save(tracker("cliente-5")))
+    assert [(e["sender_id"], isinstance(e[STORE_ID_KEY], int)) for e in broker.published] == [
+        ("cliente-4", True),
+        ("cliente-5", True),
+    ]

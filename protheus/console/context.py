@@ -14,6 +14,7 @@ from protheus.db.accounts import AccountStore
 from protheus.db.conversations import ConversationStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
+from protheus.event_feed import EventFeed
 from protheus.health import HealthMonitor
 from protheus.paths import Project
 from protheus.rasa_client import RasaClient
@@ -34,21 +35,31 @@ class ConsoleContext:
     timezone: str
     templates: jinja2.Environment
     project: Project = field(default_factory=Project)
+    feed: EventFeed | None = None  # with an event broker: the index is fed by the event stream
 
     @classmethod
-    def create(cls, db_url: str | None, rasa_url: str, token: str, status_file: Path, timezone: str) -> ConsoleContext:
+    def create(
+        cls, db_url: str | None, rasa_url: str, token: str, status_file: Path, timezone: str, broker_url: str = ""
+    ) -> ConsoleContext:
         db = Database(db_url)
         rasa = RasaClient(rasa_url, token)
+        conversations = ConversationStore(db)
+        feed = EventFeed(broker_url, conversations) if broker_url else None
         return cls(
             db,
             AccountStore(db),
-            ConversationStore(db),
+            conversations,
             HandoffStore(db),
             rasa,
-            HealthMonitor(db, rasa, status_file, timezone),
+            HealthMonitor(db, rasa, status_file, timezone, feed.state if feed else None),
             timezone,
             make_templates(timezone),
+            feed=feed,
         )
+
+    def refresh_index(self) -> int:
+        """Before a page reads the index: the embedded feed runs now; the event feed needs nothing."""
+        return 0 if self.feed is not None else self.conversations.sync()
 
 
 CONSOLE = web.AppKey("console", ConsoleContext)

@@ -74,7 +74,7 @@ def _page(request: web.Request) -> int:
 @requires(Permission.CONVERSATIONS)
 async def conversation_list(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
-    await run(ctx.conversations.sync)
+    await run(ctx.refresh_index)
     values = {name: request.query.get(name, "") for name in FILTER_FIELDS}
     error, rows, total = "", list[ConversationRow](), 0
     page = _page(request)
@@ -150,7 +150,7 @@ async def conversation_export(request: web.Request) -> web.StreamResponse:
         filters = parse_filters(request)
     except FilterError as problem:
         return error_page(request, 400, str(problem))
-    await run(ctx.conversations.sync)
+    await run(ctx.refresh_index)
     mask = masker(request)
     rows = [_masked(row, mask) for row in await run(ctx.conversations.export, filters)]
     when = ctx.templates.filters["fecha"]

@@ -1,10 +1,18 @@
 """Conversations for the console, read from Rasa's tracker store (table `events`).
 
 Listing and filtering 100,000 events on the fly would mean parsing every event's JSON
-on each page view. Instead an incremental index (`sync`) reads only the events added
-since its last run into three small tables: one row per conversation, one per
-(conversation, intent) and one per customer message. Filters then run on indexed
-columns. Transcripts are read straight from `events`, which Rasa indexes by sender.
+on each page view. Instead one indexer (`index`) adds events to three small tables: one
+row per conversation, one per (conversation, intent) and one per customer message.
+Filters then run on indexed columns. Transcripts are read straight from `events`, which
+Rasa indexes by sender.
+
+Two feeds give the indexer its events, and it takes each event once whichever brings it
+(a conversation remembers the last event id it took; one customer's events are written
+in order, under the lock store):
+- `sync` reads the rows added to `events` since its last run (the embedded default: the
+  console runs it on each page view);
+- with an event broker, `protheus.event_feed` reads what the replicas publish after each
+  write (the events carry their `events` id), outside the customer's turn.
 """
 
 from __future__ import annotations
@@ -47,6 +55,9 @@ INDEX_NAME = "events"
 IN_CHUNK = 500
 
 
+EventRow = tuple[int, str, float | None, dict]  # (events id, sender, timestamp, event data)
+
+
 class IndexConflict(Exception):
     """Another process indexed the same events first."""
 
@@ -83,10 +94,14 @@ class _Delta:
     channel: str | None = None
     customer_code: str | None = None
     first_message: str | None = None
+    last_event_id: int = 0
+    events: int = 0
     messages: list[CustomerMessage] = field(default_factory=list)
 
     def see(self, event_id: int, at: float, data: dict) -> None:
         self.started_at, self.last_at = min(self.started_at, at), max(self.last_at, at)
+        self.last_event_id = max(self.last_event_id, event_id)
+        self.events += 1
         kind = data.get("event")
         if kind == "user":
             self._user(event_id, at, data)
@@ -193,8 +208,14 @@ class ConversationStore:
         self.db = db
 
     # --- index -------------------------------------------------------------------
+    def index(self, rows: Iterable[EventRow]) -> int:
+        """The indexer: add (id, sender, timestamp, data) events; returns how many were new.
+        Events a conversation already took are skipped, so a feed may repeat itself."""
+        with self.db.session() as session:
+            return self._index(session, list(rows))
+
     def sync(self, batch: int = 5000) -> int:
-        """Index the events added since the last run; returns how many were read."""
+        """The embedded feed: index the `events` rows added since the last run; returns how many were read."""
         total = 0
         with self._sync_lock:
             while True:
@@ -218,13 +239,27 @@ class ConversationStore:
             ).all()
             if not rows:
                 return 0
-            deltas: dict[str, _Delta] = {}
-            for event_id, sender, at, data in rows:
-                at = at or 0.0
-                deltas.setdefault(sender, _Delta(at, at)).see(event_id, at, parse_data(data))
-            self._apply(session, deltas)
+            self._index(session, [(i, sender, at, parse_data(data)) for i, sender, at, data in rows])
             self._advance(session, state, last, rows[-1][0])
             return len(rows)
+
+    def _index(self, session, rows: list[EventRow]) -> int:
+        senders = list(dict.fromkeys(sender for _, sender, _, _ in rows))
+        existing = {
+            c.sender_id: c
+            for chunk in _chunks(senders)
+            for c in session.execute(select(Conversation).where(Conversation.sender_id.in_(chunk))).scalars()
+        }
+        deltas: dict[str, _Delta] = {}
+        for event_id, sender, at, data in sorted(rows, key=lambda row: row[0]):
+            known = existing.get(sender)
+            if known is not None and event_id <= (known.last_event_id or 0):
+                continue  # taken already, from the other feed or an earlier delivery
+            at = at or 0.0
+            deltas.setdefault(sender, _Delta(at, at)).see(event_id, at, data)
+        if deltas:
+            self._apply(session, deltas, existing)
+        return sum(d.events for d in deltas.values())
 
     @staticmethod
     def _advance(session, state: IndexState | None, last: int, new_last: int) -> None:
@@ -243,13 +278,8 @@ class ConversationStore:
         if moved.rowcount != 1:
             raise IndexConflict()
 
-    def _apply(self, session, deltas: dict[str, _Delta]) -> None:
+    def _apply(self, session, deltas: dict[str, _Delta], existing: dict[str, Conversation]) -> None:
         senders = list(deltas)
-        existing = {
-            c.sender_id: c
-            for chunk in _chunks(senders)
-            for c in session.execute(select(Conversation).where(Conversation.sender_id.in_(chunk))).scalars()
-        }
         known_intents = {
             (s, i)
             for chunk in _chunks(senders)
@@ -269,6 +299,7 @@ class ConversationStore:
                     turns=0,
                     had_fallback=False,
                     intents="",
+                    last_event_id=0,
                 )
                 session.add(row)
             _merge(row, delta)
@@ -414,6 +445,7 @@ def _merge(row: Conversation, delta: _Delta) -> None:
     row.channel = delta.channel or row.channel
     row.customer_code = delta.customer_code or row.customer_code
     row.first_message = row.first_message or delta.first_message
+    row.last_event_id = max(row.last_event_id or 0, delta.last_event_id)
 
 
 def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:

@@ -56,14 +56,14 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
-    def migrate(self) -> None:
-        """Bring the schema to the latest Alembic revision."""
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to the latest Alembic revision (or to `revision`)."""
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
     def display_url(self) -> str:
         """The URL without its password, for messages."""

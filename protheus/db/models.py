@@ -131,6 +131,7 @@ class Conversation(Base):
     had_fallback = Column(Boolean, nullable=False, default=False)
     intents = Column(Text, nullable=False, default="")  # space-separated, in order of first use
     first_message = Column(Text, nullable=True)
+    last_event_id = Column(Integer, nullable=False, default=0)  # the last event indexed (each taken once)
 
     __table_args__ = (
         Index("ix_conversations_last_at", "last_at"),

@@ -1,0 +1,117 @@
+"""The console's index fed by the event stream: what the replicas' tracker store publishes to
+RabbitMQ reaches the index once, and, with RabbitMQ down meanwhile, when it answers again."""
+
+import asyncio
+import uuid
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from protheus import event_broker, event_feed
+from protheus.db.conversations import ConversationFilter, ConversationStore
+from protheus.event_broker import PatientPikaEventBroker
+from protheus.event_feed import EventFeed, event_row
+from protheus.event_stream import STORE_ID_KEY
+from protheus.settings import TRACKER_STATUS_ENV
+from protheus.tracker_store import ObservedSQLTrackerStore
+from tests.tcp_proxy import Proxy
+from tests.test_event_broker import _rabbitmq_or_skip
+
+PROXY_PORT = 26573
+
+
+def test_a_published_event_becomes_an_index_row():
+    body = {"sender_id": "c1", "event": "user", "text": "hola", "timestamp": 5.0, STORE_ID_KEY: 7}
+    assert event_row(body) == (7, "c1", 5.0, {"event": "user", "text": "hola", "timestamp": 5.0})
+    assert event_row({"sender_id": "c1", "event": "user"}) is None  # not written by our store: no id
+
+
+def _config(port: int, queue: str) -> EndpointConfig:
+    return EndpointConfig(
+        url="127.0.0.1",
+        port=port,
+        username="guest",
+        password="guest",
+        queues=[queue],
+        connection_attempts=1,
+        retry_delay_in_seconds=0.1,
+    )
+
+
+async def _wait_for(condition, seconds: float = 15.0) -> bool:
+    for _ in range(int(seconds * 10)):
+        if await asyncio.to_thread(condition):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+def test_the_index_follows_the_stream_and_catches_up_after_rabbitmq_returns(db, tmp_path, monkeypatch):
+    import aio_pika
+
+    _rabbitmq_or_skip()
+    monkeypatch.setenv(TRACKER_STATUS_ENV, str(tmp_path / "estado.json"))
+    monkeypatch.setattr(event_broker, "RECONNECT_SECONDS", 0.5)
+    monkeypatch.setattr(event_feed, "RETRY_SECONDS", 0.5)
+    queue = f"prueba_{uuid.uuid4().hex[:8]}"
+    index = ConversationStore(db)
+    proxy = Proxy(PROXY_PORT, 5672)
+
+    def turns(sender: str) -> int:
+        rows, _ = index.page(ConversationFilter())
+        return next((r.turns for r in rows if r.sender_id == sender), 0)
+
+    async def scenario() -> tuple[int, int, int, bool]:
+        proxy.up()
+        broker = await PatientPikaEventBroker.from_endpoint_config(_config(PROXY_PORT, queue))
+        store = ObservedSQLTrackerStore(domain=Domain.empty(), host=db.url, event_broker=broker)
+        feed = EventFeed(f"amqp://guest:guest@127.0.0.1:{PROXY_PORT}", index, queue=queue)
+        task = asyncio.create_task(feed.run())
+        conversation = DialogueStateTracker.from_events(
+            "cliente-flujo",
+            [UserUttered("necesito un query de ventas", {"name": "consulta_sql", "confidence": 0.9})],
+        )
+        await store.save(conversation)
+        first = await _wait_for(lambda: turns("cliente-flujo") == 1)
+        proxy.down()  # RabbitMQ goes away: the customer's turns are still stored and answered
+        await asyncio.sleep(1.0)
+        conversation.update(ActionExecuted("utter_consulta_sql"))
+        conversation.update(BotUttered("Las consultas SQL a medida…"))
+        conversation.update(UserUttered("gracias", {"name": "agradecimiento", "confidence": 0.99}))
+        await store.save(conversation)
+        while_down = turns("cliente-flujo")
+        disconnected = not feed.state.connected
+        proxy.up()
+        caught_up = await _wait_for(lambda: turns("cliente-flujo") == 2, 30)
+        task.cancel()
+        await broker.close()
+        store.engine.dispose()
+        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
+        async with connection:
+            channel = await connection.channel()
+            await (await channel.declare_queue(queue, durable=True)).delete(if_unused=False, if_empty=False)
+        return first, while_down, caught_up, disconnected
+
+    try:
+        first, while_down, caught_up, disconnected = asyncio.run(scenario())
+    finally:
+        proxy.down()
+    assert first, "the first turn did not reach the index through the stream"
+    assert while_down == 1 and disconnected  # not indexed while RabbitMQ is away, and the feed knows it
+    assert caught_up, "the turn published while RabbitMQ was down did not reach the index"
+    [row], _ = index.page(ConversationFilter(text="gracias"))
+    assert row.sender_id == "cliente-flujo" and row.intents == ["consulta_sql", "agradecimiento"]
+
+
+@pytest.mark.parametrize("broker_url, read", [("", 1), ("amqp://127.0.0.1:5672", 0)])
+def test_a_page_view_reads_the_events_table_only_without_a_stream(db, tmp_path, broker_url, read):
+    from protheus.console.context import ConsoleContext
+    from tests.events import store, user
+
+    store(db, "web-1", [user("hola", "saludo", 0.99)], 1000.0)
+    ctx = ConsoleContext.create(db.url, "http://127.0.0.1:1", "x", tmp_path / "estado.json", "UTC", broker_url)
+    assert (ctx.feed is not None) == bool(broker_url)
+    assert ctx.refresh_index() == read
