@@ -45,7 +45,7 @@ def event_row(body: dict[str, Any]) -> EventRow | None:
 
 
 class EventFeed:
-    def __init__(self, broker_url: str, store: ConversationStore, queue: str = event_stream.QUEUE) -> None:
+    def __init__(self, broker_url: str, queue: str, store: ConversationStore) -> None:
         self.address = BrokerAddress.parse(broker_url)
         self.store = store
         self.queue_name = queue

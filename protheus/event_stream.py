@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-QUEUE = "protheus_eventos"
 EXCHANGE = "rasa-exchange"  # Rasa's PikaEventBroker default; the feed declares it as Rasa does
 STORE_ID_KEY = "protheus_event_id"  # in a published event: its id in the events table
 

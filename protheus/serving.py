@@ -12,10 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from protheus import event_stream
 from protheus.event_stream import BrokerAddress
 from protheus.lock_store import lock_store_endpoint
-from protheus.settings import Ports, database_url, event_broker_url, lock_store_url, rasa_replicas
+from protheus.settings import (
+    DEFAULT_EVENT_QUEUE,
+    Ports,
+    database_url,
+    event_broker_url,
+    event_queue,
+    lock_store_url,
+    rasa_replicas,
+)
 
 REPLICA_PORT_OFFSET = 100  # replica i listens on the public port + 100 + i
 
@@ -26,6 +33,7 @@ class Profile:
     database_url: str
     lock_store_url: str
     event_broker_url: str
+    event_queue: str = DEFAULT_EVENT_QUEUE
 
     @property
     def balanced(self) -> bool:
@@ -33,7 +41,7 @@ class Profile:
 
 
 def profile() -> Profile:
-    return Profile(rasa_replicas(), database_url(), lock_store_url(), event_broker_url())
+    return Profile(rasa_replicas(), database_url(), lock_store_url(), event_broker_url(), event_queue())
 
 
 def problem(found: Profile) -> str | None:
@@ -56,7 +64,7 @@ def problem(found: Profile) -> str | None:
     return f"RASA_REPLICAS={found.replicas} necesita: " + "; ".join(reasons) + "."
 
 
-def broker_endpoint(url: str) -> dict[str, Any]:
+def broker_endpoint(url: str, queue: str = DEFAULT_EVENT_QUEUE) -> dict[str, Any]:
     """RabbitMQ for EVENT_BROKER_URL: Rasa's pika broker made patient (protheus/event_broker.py),
     with few, short connection attempts so a broker that is down does not hold Rasa's start."""
     address = BrokerAddress.parse(url)
@@ -66,7 +74,7 @@ def broker_endpoint(url: str) -> dict[str, Any]:
         "port": address.port,
         "username": address.username,
         "password": address.password,
-        "queues": [event_stream.QUEUE],
+        "queues": [queue],
         "connection_attempts": 2,
         "retry_delay_in_seconds": 1,
     }
@@ -78,7 +86,7 @@ def endpoint_entries(found: Profile) -> dict[str, Any]:
     if found.lock_store_url:
         entries["lock_store"] = lock_store_endpoint(found.lock_store_url)
     if found.event_broker_url:
-        entries["event_broker"] = broker_endpoint(found.event_broker_url)
+        entries["event_broker"] = broker_endpoint(found.event_broker_url, found.event_queue)
     return entries
 
 

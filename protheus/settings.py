@@ -24,6 +24,7 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 DEFAULT_MAX_LOG_CHARS, HARD_MAX_LOG_CHARS = 20_000, 100_000
 DEFAULT_MODEL_F1_TOLERANCE = 0.01
 DEFAULT_ACTION_TIMEOUT = 5.0
+DEFAULT_EVENT_QUEUE = "protheus_eventos"
 # Rasa runs our tracker store in its own process: the launcher passes the status file's path.
 TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
 
@@ -158,6 +159,12 @@ def lock_store_url() -> str:
 def event_broker_url() -> str:
     """EVENT_BROKER_URL (amqp://user:password@host:5672/): where the replicas publish their events."""
     return _text("EVENT_BROKER_URL")
+
+
+def event_queue() -> str:
+    """EVENT_QUEUE: the RabbitMQ queue of this deployment's events (one per database), which the
+    web app reads into the console's index."""
+    return _text("EVENT_QUEUE") or DEFAULT_EVENT_QUEUE
 
 
 def rasa_replicas() -> int:

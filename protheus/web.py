@@ -25,6 +25,7 @@ from protheus.settings import (
     console_timezone,
     database_url,
     event_broker_url,
+    event_queue,
     local_rasa_url,
     max_log_chars,
     portal_url,
@@ -113,6 +114,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
         tracker_status_file(rasa_port),
         console_timezone(),
         event_broker_url(),
+        event_queue(),
     )
     setup_console(app, console)
     app.cleanup_ctx.append(_watch_health)

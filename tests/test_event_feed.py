@@ -68,7 +68,7 @@ def test_the_index_follows_the_stream_and_catches_up_after_rabbitmq_returns(db, 
         proxy.up()
         broker = await PatientPikaEventBroker.from_endpoint_config(_config(PROXY_PORT, queue))
         store = ObservedSQLTrackerStore(domain=Domain.empty(), host=db.url, event_broker=broker)
-        feed = EventFeed(f"amqp://guest:guest@127.0.0.1:{PROXY_PORT}", index, queue=queue)
+        feed = EventFeed(f"amqp://guest:guest@127.0.0.1:{PROXY_PORT}", queue, index)
         task = asyncio.create_task(feed.run())
         conversation = DialogueStateTracker.from_events(
             "cliente-flujo",

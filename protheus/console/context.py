@@ -18,6 +18,7 @@ from protheus.event_feed import EventFeed
 from protheus.health import HealthMonitor
 from protheus.paths import Project
 from protheus.rasa_client import RasaClient
+from protheus.settings import DEFAULT_EVENT_QUEUE
 from protheus.vocabulary import Channel, HandoffStatus, InputChannel, RunStatus, label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,12 +40,19 @@ class ConsoleContext:
 
     @classmethod
     def create(
-        cls, db_url: str | None, rasa_url: str, token: str, status_file: Path, timezone: str, broker_url: str = ""
+        cls,
+        db_url: str | None,
+        rasa_url: str,
+        token: str,
+        status_file: Path,
+        timezone: str,
+        broker_url: str = "",
+        queue: str = DEFAULT_EVENT_QUEUE,
     ) -> ConsoleContext:
         db = Database(db_url)
         rasa = RasaClient(rasa_url, token)
         conversations = ConversationStore(db)
-        feed = EventFeed(broker_url, conversations) if broker_url else None
+        feed = EventFeed(broker_url, queue, conversations) if broker_url else None
         return cls(
             db,
             AccountStore(db),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from itertools import groupby
 
 from aiohttp import web
@@ -45,12 +46,27 @@ async def queue_page(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     order = list(Channel)
     handoffs = sorted(await run(ctx.handoffs.open), key=lambda h: (order.index(h.channel), h.created_at))
+    await run(ctx.refresh_index)
+    since = {h.sender_id: _epoch(h.created_at) for h in handoffs if h.created_at}
+    written = await run(ctx.conversations.written_since, since)
     mask = masker(request)
     groups = [
-        (channel, [(h, mask(h.summary)) for h in items])
+        (channel, [(h, mask(h.summary), _latest(written.get(h.sender_id), mask)) for h in items])
         for channel, items in groupby(handoffs, key=lambda h: h.channel)
     ]
     return render(request, "cola.html", grupos=groups, total=len(handoffs), aviso=notice(request))
+
+
+def _epoch(moment: datetime) -> float:
+    return moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()  # SQLite gives it back naive
+
+
+def _latest(written: tuple | None, mask) -> tuple[int, str] | None:
+    """What the customer wrote after the hand-off (from the conversation index): count, last line."""
+    if written is None:
+        return None
+    count, message = written
+    return count, mask(message.text[:200])
 
 
 async def _workable(request: web.Request) -> HandoffInfo | web.Response:

@@ -369,6 +369,24 @@ class ConversationStore:
             ).all()
         return [{**parse_data(data), "_id": event_id, "timestamp": at} for event_id, at, data in rows]
 
+    def written_since(self, since: dict[str, float]) -> dict[str, tuple[int, CustomerMessage]]:
+        """Per conversation: how many messages the customer wrote after `since[sender]`, and the last."""
+        found: dict[str, tuple[int, CustomerMessage]] = {}
+        if not since:
+            return found
+        with self.db.session() as session:
+            for chunk in _chunks(list(since)):
+                query = (
+                    select(CustomerMessage)
+                    .where(CustomerMessage.sender_id.in_(chunk), CustomerMessage.at > min(since[s] for s in chunk))
+                    .order_by(CustomerMessage.event_id)
+                )
+                for message in session.execute(query).scalars():
+                    if message.at > since[message.sender_id]:
+                        count = found.get(message.sender_id, (0, message))[0]
+                        found[message.sender_id] = (count + 1, message)
+        return found
+
     def messages(self, event_ids: Iterable[int]) -> dict[int, CustomerMessage]:
         """Indexed customer messages by event id."""
         with self.db.session() as session:

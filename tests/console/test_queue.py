@@ -59,3 +59,25 @@ def test_reply_when_rasa_is_down_is_not_lost_silently(db, status_file, chats):
             assert "Rasa no respondió" in body and "Rasa no responde" in body
 
     run(scenario)
+
+
+def test_the_queue_shows_what_the_customer_wrote_after_the_handoff(db, status_file, chats):
+    import time
+
+    from tests.events import store, user
+
+    store(
+        db,
+        "web-agente",
+        [user("hola? hay alguien?", "saludo", 0.6), user("sigo esperando", "saludo", 0.5)],
+        time.time() + 5,
+    )
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            status, body = await c.get("/consola/cola")
+            assert status == 200 and "2 mensajes: «sigo esperando»" in body
+            assert "quiero hablar con una persona" not in body  # written before the hand-off
+
+    run(scenario)

@@ -1,15 +1,17 @@
-"""Two Rasa replicas on one PostgreSQL tracker store and the Redis lock store: a customer's
-lines sent at the same moment to different replicas are all stored, once each, and every
-turn waits for the one before it. (With Rasa's stock RedisLockStore, bursts of 4 lost 18 of
-180 messages here: protheus/lock_store.py.)"""
+"""Two Rasa replicas on one PostgreSQL tracker store, the Redis lock store and RabbitMQ: a
+customer's lines sent at the same moment to different replicas are all stored, once each,
+and every turn waits for the one before it (with Rasa's stock RedisLockStore, bursts of 4
+lost 18 of 180 messages here: protheus/lock_store.py); the console's index, fed by the
+events the replicas publish, takes each of them once."""
 
 import asyncio
 import json
+import time
 import uuid
 
 import aiohttp
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from protheus.db import prepare
 from protheus.db.database import Database
@@ -26,8 +28,10 @@ from protheus.settings import Ports
 from protheus.trainer.registry import ModelRegistry
 from tests.database_fixture import _postgres_database
 from tests.server_fixture import served_model
+from tests.test_event_broker import _rabbitmq_or_skip
 
 pytestmark = pytest.mark.server
+BROKER = "amqp://guest:guest@127.0.0.1:5672"
 WEB = Ports(rasa=25100, actions=25155, web=25180, host="127.0.0.1")  # nginx on 25100; the web app serves the model
 REPLICAS = [Ports(rasa=25105 + i, actions=25155 + i, web=WEB.web, host="127.0.0.1") for i in range(2)]
 
@@ -45,14 +49,22 @@ def replicas(tmp_path_factory):
     except redis.exceptions.ConnectionError as error:
         message = f"Redis no está disponible en {lock_url}: {error.__class__.__name__}"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    _rabbitmq_or_skip()
+    queue = f"prueba_replicas_{uuid.uuid4().hex[:8]}"
     db = Database(url)
     prepare(db)
     model = served_model()
     ModelRegistry(db).register(model.name, "pruebas", "pruebas", {}, {})
     ModelRegistry(db).activate(model.name, "pruebas")
-    env = {"DATABASE_URL": url, "RASA_TOKEN": uuid.uuid4().hex, "MODEL_PULL_SECONDS": "2"}
+    env = {
+        "DATABASE_URL": url,
+        "RASA_TOKEN": uuid.uuid4().hex,
+        "MODEL_PULL_SECONDS": "2",
+        "EVENT_BROKER_URL": BROKER,
+        "EVENT_QUEUE": queue,
+    }
     extra = {
-        **endpoint_entries(Profile(2, url, lock_url, "")),
+        **endpoint_entries(Profile(2, url, lock_url, BROKER, queue)),
         "models": model_server_endpoint(WEB.web, env["RASA_TOKEN"], 2),
     }
     status = tmp_path_factory.mktemp("replicas") / "estado.json"
@@ -67,9 +79,37 @@ def replicas(tmp_path_factory):
     finally:
         for service in reversed(services):
             service.stop()
+        _drop_queue(queue)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _drop_queue(queue: str) -> None:
+    import aio_pika
+
+    async def drop() -> None:
+        async with await aio_pika.connect(BROKER + "/") as connection:
+            await (await connection.channel()).queue_delete(queue)
+
+    asyncio.run(drop())
+
+
+def _indexed_turns(db: Database, senders: list[str], expected: int, wait: float = 20.0) -> dict[str, int]:
+    """Each conversation's turns in the console's index, once the event feed has taken them all."""
+    from protheus.db.models import Conversation
+
+    deadline = time.monotonic() + wait
+    while True:
+        with db.session() as session:
+            found = dict(
+                session.execute(
+                    select(Conversation.sender_id, Conversation.turns).where(Conversation.sender_id.in_(senders))
+                ).all()
+            )
+        if all(found.get(s) == expected for s in senders) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
 
 
 async def _send(session, port: int, sender: str, line: str) -> int:
@@ -94,7 +134,7 @@ async def _conversation(session, sender: str, burst: int, lines: int) -> list[st
 
 @pytest.mark.parametrize("burst", [2, 4])
 def test_bursts_across_replicas_lose_nothing_and_keep_turns_whole(replicas, burst):
-    url = replicas[0]
+    url, db = replicas[0], replicas[1]
     conversations, lines = 25, 8
 
     async def run() -> dict[str, list[list[str]]]:
@@ -124,6 +164,8 @@ def test_bursts_across_replicas_lose_nothing_and_keep_turns_whole(replicas, burs
                     following = kinds[index + 1 : kinds.index("user", index + 1)]
                     assert "action" in following, sender
     engine.dispose()
+    # The console's index, fed by the event stream of both replicas, has every turn once.
+    assert _indexed_turns(db, list(sent), lines) == dict.fromkeys(sent, lines)
 
 
 def test_a_model_activated_in_the_registry_reaches_every_replica(replicas):
