@@ -2,9 +2,9 @@
 
 The replicas' tracker store publishes every event after writing it, with its `events` id
 (protheus.tracker_store). This feed reads them from the broker's queue, in batches, and
-hands them to the one indexer (ConversationStore.index), so the console's lists are kept
-current outside the customer's turn and without reading the events table on each page
-view. A batch is acknowledged only once indexed: with the database or RabbitMQ down, the
+has the one indexer take the conversations they name (ConversationStore.catch_up), so the
+console's lists are kept current outside the customer's turn and without reading the
+events table on each page view. A batch is acknowledged only once indexed: with the database or RabbitMQ down, the
 events wait in RabbitMQ's durable queue and the index catches up when both answer.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from protheus import event_stream
-from protheus.db.conversations import ConversationStore, EventRow
+from protheus.db.conversations import ConversationStore
 from protheus.event_stream import STORE_ID_KEY, BrokerAddress
 
 logger = logging.getLogger(__name__)
@@ -35,13 +35,11 @@ class FeedState:
     last_error: str = ""
 
 
-def event_row(body: dict[str, Any]) -> EventRow | None:
-    """(id, sender, timestamp, event) from a published event; None if it carries no store id."""
-    event_id, sender = body.get(STORE_ID_KEY), body.get("sender_id")
-    if not isinstance(event_id, int) or not isinstance(sender, str):
-        return None
-    data = {k: v for k, v in body.items() if k not in (STORE_ID_KEY, "sender_id")}
-    return event_id, sender, body.get("timestamp"), data
+def written_sender(body: dict[str, Any]) -> str | None:
+    """The conversation of a published event, if the event is in the database already
+    (it carries its id; Rasa's own store publishes before it writes)."""
+    sender = body.get("sender_id")
+    return sender if isinstance(body.get(STORE_ID_KEY), int) and isinstance(sender, str) else None
 
 
 class EventFeed:
@@ -93,9 +91,9 @@ class EventFeed:
                     await self._index(batch)
 
     async def _index(self, batch: list) -> None:
-        rows = [row for message in batch if (row := event_row(_body(message))) is not None]
+        senders = [sender for message in batch if (sender := written_sender(_body(message))) is not None]
         try:
-            taken = await asyncio.to_thread(self.store.index, rows)
+            taken = await asyncio.to_thread(self.store.catch_up, senders)
         except Exception:
             for message in batch:  # kept in RabbitMQ for the next attempt
                 await message.nack(requeue=True)

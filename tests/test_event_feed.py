@@ -13,7 +13,7 @@ from rasa.utils.endpoints import EndpointConfig
 from protheus import event_broker, event_feed
 from protheus.db.conversations import ConversationFilter, ConversationStore
 from protheus.event_broker import PatientPikaEventBroker
-from protheus.event_feed import EventFeed, event_row
+from protheus.event_feed import EventFeed, written_sender
 from protheus.event_stream import STORE_ID_KEY
 from protheus.settings import TRACKER_STATUS_ENV
 from protheus.tracker_store import ObservedSQLTrackerStore
@@ -23,10 +23,9 @@ from tests.test_event_broker import _rabbitmq_or_skip
 PROXY_PORT = 26573
 
 
-def test_a_published_event_becomes_an_index_row():
-    body = {"sender_id": "c1", "event": "user", "text": "hola", "timestamp": 5.0, STORE_ID_KEY: 7}
-    assert event_row(body) == (7, "c1", 5.0, {"event": "user", "text": "hola", "timestamp": 5.0})
-    assert event_row({"sender_id": "c1", "event": "user"}) is None  # not written by our store: no id
+def test_only_events_already_written_name_a_conversation_to_index():
+    assert written_sender({"sender_id": "c1", "event": "user", "text": "hola", STORE_ID_KEY: 7}) == "c1"
+    assert written_sender({"sender_id": "c1", "event": "user"}) is None  # Rasa's store: not written yet
 
 
 def _config(port: int, queue: str) -> EndpointConfig:

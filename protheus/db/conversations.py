@@ -12,7 +12,9 @@ in order, under the lock store):
 - `sync` reads the rows added to `events` since its last run (the embedded default: the
   console runs it on each page view);
 - with an event broker, `protheus.event_feed` reads what the replicas publish after each
-  write (the events carry their `events` id), outside the customer's turn.
+  write, outside the customer's turn, and `catch_up` indexes the conversations named there
+  from their own rows beyond what each took. Two replicas publish on two connections, so
+  one customer's events can arrive out of order; a conversation's rows cannot.
 """
 
 from __future__ import annotations
@@ -213,6 +215,27 @@ class ConversationStore:
         Events a conversation already took are skipped, so a feed may repeat itself."""
         with self.db.session() as session:
             return self._index(session, list(rows))
+
+    def catch_up(self, senders: Iterable[str]) -> int:
+        """The stream feed: index these conversations' events beyond what each took already."""
+        wanted = list(dict.fromkeys(senders))
+        with self.db.session() as session:
+            taken = {
+                sender: last
+                for chunk in _chunks(wanted)
+                for sender, last in session.execute(
+                    select(Conversation.sender_id, Conversation.last_event_id).where(Conversation.sender_id.in_(chunk))
+                ).all()
+            }
+            rows: list[EventRow] = []
+            for chunk in _chunks(wanted):
+                query = (
+                    select(EVENTS.c.id, EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data)
+                    .where(EVENTS.c.sender_id.in_(chunk), EVENTS.c.id > min(taken.get(s) or 0 for s in chunk))
+                    .order_by(EVENTS.c.id)
+                )
+                rows += [(i, sender, at, parse_data(data)) for i, sender, at, data in session.execute(query).all()]
+            return self._index(session, rows)
 
     def sync(self, batch: int = 5000) -> int:
         """The embedded feed: index the `events` rows added since the last run; returns how many were read."""

@@ -158,3 +158,14 @@ def test_stream_indexes_a_conversation_the_table_feed_never_read(db):
     assert index.index(reversed(rows)) == len(rows)  # a batch out of order is put in order
     [row], total = index.page(ConversationFilter(text="capacitación", timezone=TZ))
     assert total == 1 and row.sender_id == "stream-1" and row.intents == ["solicitar_capacitacion"]
+
+
+def test_the_stream_feed_takes_a_conversations_rows_whatever_order_its_events_arrive_in(db):
+    """Two replicas publish on two connections: the later turn's event may come first."""
+    index = ConversationStore(db)
+    store(db, "dos-replicas", session_start() + [user("primera línea", "saludo", 0.9)], NOV_25)
+    store(db, "dos-replicas", [user("segunda línea", "reportar_error", 0.8)], NOV_25 + 60)
+    assert index.catch_up(["dos-replicas"]) == 5  # named by the second turn's event: both turns taken
+    assert index.catch_up(["dos-replicas"]) == 0  # the first turn's event, late: nothing new
+    [row], _ = index.page(ConversationFilter(timezone=TZ))
+    assert row.turns == 2 and row.intents == ["saludo", "reportar_error"]
