@@ -19,7 +19,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -27,52 +26,16 @@ from sanic import Blueprint, Sanic
 
 from actions.fallback import NOT_OFFERED
 from actions.routing import routing_table
+from protheus.action_calls import failed_action
 from protheus.messages import message
 from protheus.nlu.customer_words import OTHER_REQUEST, request_parts
 from protheus.nlu.error_log import looks_like_log
-from protheus.settings import action_timeout, max_log_chars, max_message_chars
+from protheus.settings import max_log_chars, max_message_chars
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 RASA_APP = "rasa_server"
-
-# Rasa 3.6 waits DEFAULT_REQUEST_TIMEOUT (300 s) for every custom action and offers no setting:
-# a hung action server held the customer's turn for five minutes. This module is loaded in
-# Rasa's process (credentials.yml) before any action runs, so the limit set here is the one used.
-rasa_actions.DEFAULT_REQUEST_TIMEOUT = action_timeout()
-
-# Conversations whose last turn had an action the action server did not run (not reachable,
-# failed or too slow): noted where the call fails, read by the guard once the turn is over.
-_FAILED_ACTIONS: dict[str, str] = {}
-_remote_run = rasa_actions.RemoteAction.run
-
-
-async def _run_or_note_failure(
-    self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any, *args: Any, **kwargs: Any
-) -> list[Any]:
-    """RemoteAction.run, noting a failure for the guard. A session start that the action server
-    could not run is done as Rasa's own, so that the conversation's rules still apply."""
-    try:
-        if tracker.sender_id in _FAILED_ACTIONS:  # failed once this turn: do not wait again
-            raise RuntimeError(f"action server failed earlier in this turn ({_FAILED_ACTIONS[tracker.sender_id]})")
-        return await _remote_run(self, output_channel, nlg, tracker, domain, *args, **kwargs)
-    except rasa_actions.ActionExecutionRejection:
-        raise  # a form refusing a value: not a failure
-    except Exception:
-        _FAILED_ACTIONS.setdefault(tracker.sender_id, self.name())
-        logger.error("The action server did not run %s for %s", self.name(), tracker.sender_id)
-        if self.name() == rasa_actions.ACTION_SESSION_START_NAME:
-            return await rasa_actions.ActionSessionStart().run(output_channel, nlg, tracker, domain)
-        raise
-
-
-rasa_actions.RemoteAction.run = _run_or_note_failure
-
-
-def failed_action(sender_id: str) -> str | None:
-    """The action the action server did not run in this conversation's last turn (forgotten once read)."""
-    return _FAILED_ACTIONS.pop(sender_id, None)
 
 
 def other_request_offer(tracker: Any) -> dict[str, Any] | None:

@@ -97,11 +97,13 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
                 )
                 session.add(row)
                 rows.append((row, data))
+            published = []
+            if self.event_broker is not None and rows:
+                session.flush()  # the ids, read before the commit expires the rows (a SELECT each after)
+                published = [{"sender_id": tracker.sender_id, **data, STORE_ID_KEY: row.id} for row, data in rows]
             session.commit()
-            published = [{"sender_id": tracker.sender_id, **data, STORE_ID_KEY: row.id} for row, data in rows]
-        if self.event_broker is not None:
-            for body in published:
-                self.event_broker.publish(body)
+        for body in published:
+            self.event_broker.publish(body)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if sender_id in self._held:  # newer than what the database has

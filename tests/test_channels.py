@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from protheus.channels import failed_action
+from protheus.action_calls import failed_action
 
 CLOSED_PORT = "http://127.0.0.1:9/webhook"  # nothing listens there
 

@@ -6,11 +6,14 @@ token; only its SHA-256 is stored, so a copy of the database cannot be replayed.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import re
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -24,8 +27,14 @@ from protheus.vocabulary import Role
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10
 THROTTLE_WINDOW = 15 * 60  # seconds
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_REMOTE = 20
+FREE_FAILURES = 2  # of one (user, address) before each next attempt waits, longer every time
+MAX_DELAY = THROTTLE_WINDOW
+MAX_FAILURES_PER_REMOTE = 20  # of one address within the window, whatever succeeds meanwhile
+COMMON_PASSWORDS = Path(__file__).parent / "contrasenas_comunes.txt.gz"
+LOCAL_WORDS = frozenset(
+    "protheus totvs microsiga soporte contraseña contrasena password clave bienvenido usuario empresa "
+    "verano invierno primavera otoño mexico colombia argentina chile peru ecuador paraguay uruguay".split()
+)
 SESSION_IDLE = 8 * 3600
 SESSION_MAX = 12 * 3600
 ROLE_ERROR = f"Rol no válido: use {', '.join(r.value for r in Role)}."
@@ -41,9 +50,16 @@ class AccountError(ValueError):
 
 class TooManyAttempts(AccountError):
     def __init__(self, wait_seconds: int) -> None:
-        minutes = max(1, round(wait_seconds / 60))
-        super().__init__(f"Demasiados intentos fallidos. Espere {minutes} min antes de volver a intentarlo.")
+        wait_seconds = max(1, wait_seconds)
+        wait = f"{wait_seconds} s" if wait_seconds < 90 else f"{round(wait_seconds / 60)} min"
+        super().__init__(f"Demasiados intentos fallidos. Espere {wait} antes de volver a intentarlo.")
         self.wait_seconds = wait_seconds
+
+
+def pair_delay(failures: int) -> int:
+    """Seconds one (user, address) waits after `failures` failures in a row: 0, 0, 2, 4, 8, … up to MAX_DELAY.
+    Growing delays, not a lock: whoever guesses from elsewhere cannot lock the owner out."""
+    return 0 if failures <= FREE_FAILURES else min(MAX_DELAY, 2 ** (failures - FREE_FAILURES))
 
 
 @dataclass(frozen=True)
@@ -72,9 +88,25 @@ def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def check_new_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The 20,000 most common passwords (Django's list, from Royce Williams' compilation),
+    plus the words anyone would try first here."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as listed:
+        return frozenset(line.strip().lower() for line in listed) | LOCAL_WORDS
+
+
+def check_new_password(password: str, username: str = "") -> None:
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
         raise AccountError(f"La contraseña debe tener al menos {MIN_PASSWORD} caracteres.")
+    folded = password.lower()
+    bare = re.sub(r"[\d\W_]+$", "", folded)  # «protheus2026!» is «protheus» with a date
+    if folded in common_passwords() or bare in common_passwords():
+        raise AccountError("Esa contraseña es de las más usadas: elija otra, por ejemplo una frase de varias palabras.")
+    name = normalise_username(username)
+    if name and (folded in name or (name in folded if len(name) >= 4 else folded.startswith(name))):
+        raise AccountError("La contraseña no puede contener el nombre de usuario.")
 
 
 class AccountStore:
@@ -88,7 +120,7 @@ class AccountStore:
             raise AccountError("Usuario no válido: de 3 a 64 letras minúsculas, números, punto, guion o guion bajo.")
         if Role.parse(role) is None:
             raise AccountError(ROLE_ERROR)
-        check_new_password(password)
+        check_new_password(password, username)
         with self.db.session() as session:
             if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
                 raise AccountError(f"Ya existe el usuario «{username}».")
@@ -117,12 +149,12 @@ class AccountStore:
         """Change a user's role, state or password; their open sessions end."""
         if role is not None and Role.parse(role) is None:
             raise AccountError(ROLE_ERROR)
-        if password is not None:
-            check_new_password(password)
         with self.db.session() as session:
             row = session.get(User, user_id)
             if row is None:
                 raise AccountError("El usuario no existe.")
+            if password is not None:
+                check_new_password(password, row.username)
             if role is not None:
                 row.role = Role(role).value
             if active is not None:
@@ -133,27 +165,27 @@ class AccountStore:
             return _info(row)
 
     # --- login ----------------------------------------------------------------
-    def _recent_failures(self, session, column, value: str, now: float) -> tuple[int, float]:
-        """Failures since the last success within the window, and the oldest one's time."""
+    def _throttle(self, session, username: str, remote: str, now: float) -> None:
+        """The pair waits longer after each failure (a success ends the run); the address may
+        fail MAX_FAILURES_PER_REMOTE times in the window, and a success does not wipe them."""
+        pair = (LoginAttempt.username == username, LoginAttempt.remote == remote)
         last_success = session.execute(
-            select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(True))
+            select(func.max(LoginAttempt.at)).where(*pair, LoginAttempt.success.is_(True))
         ).scalar_one()
-        since = max(now - THROTTLE_WINDOW, last_success or 0)
-        count, oldest = session.execute(
-            select(func.count(), func.min(LoginAttempt.at)).where(
-                column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since
+        failures, latest = session.execute(
+            select(func.count(), func.max(LoginAttempt.at)).where(
+                *pair, LoginAttempt.success.is_(False), LoginAttempt.at > max(now - THROTTLE_WINDOW, last_success or 0)
             )
         ).one()
-        return count, oldest or now
-
-    def _throttle(self, session, username: str, remote: str, now: float) -> None:
-        for column, value, limit in (
-            (LoginAttempt.username, username, MAX_FAILURES_PER_USER),
-            (LoginAttempt.remote, remote, MAX_FAILURES_PER_REMOTE),
-        ):
-            count, oldest = self._recent_failures(session, column, value, now)
-            if count >= limit:
-                raise TooManyAttempts(int(oldest + THROTTLE_WINDOW - now))
+        if failures and (wait := latest + pair_delay(failures) - now) > 0:
+            raise TooManyAttempts(int(wait) + 1)
+        count, oldest = session.execute(
+            select(func.count(), func.min(LoginAttempt.at)).where(
+                LoginAttempt.remote == remote, LoginAttempt.success.is_(False), LoginAttempt.at > now - THROTTLE_WINDOW
+            )
+        ).one()
+        if count >= MAX_FAILURES_PER_REMOTE:
+            raise TooManyAttempts(int(oldest + THROTTLE_WINDOW - now) + 1)
 
     def authenticate(self, username: str, password: str, remote: str, now: float | None = None) -> UserInfo:
         """The user, or AccountError (wrong credentials) / TooManyAttempts."""

@@ -3,12 +3,14 @@
 import pytest
 
 from protheus.db.accounts import (
-    MAX_FAILURES_PER_USER,
+    FREE_FAILURES,
+    MAX_FAILURES_PER_REMOTE,
     SESSION_IDLE,
     THROTTLE_WINDOW,
     AccountError,
     AccountStore,
     TooManyAttempts,
+    pair_delay,
 )
 from protheus.db.models import User
 
@@ -35,6 +37,11 @@ def test_passwords_are_stored_as_argon2_hashes(db, accounts):
         ("ana smith", "agente", PASSWORD, "Usuario no válido"),
         ("ana", "jefe", PASSWORD, "Rol no válido"),
         ("ana", "agente", "corta", "al menos 10"),
+        ("ana", "agente", "1234567890", "más usadas"),
+        ("ana", "agente", "Protheus2026!", "más usadas"),
+        ("ana", "agente", "Verano2026!", "más usadas"),
+        ("ana", "agente", "ana-la-mejor-99", "nombre de usuario"),
+        ("soporte.mx", "agente", "soporte.mx-2026", "nombre de usuario"),
     ],
 )
 def test_bad_new_users_get_a_spanish_reason(accounts, username, role, password, message):
@@ -57,25 +64,56 @@ def test_login_and_wrong_password(accounts):
         accounts.authenticate("nadie", PASSWORD, "10.0.0.1")
 
 
-def test_repeated_failures_are_throttled_even_with_the_right_password(accounts):
+def test_guessing_slows_the_guesser_down_and_never_locks_the_owner_out(accounts):
     accounts.create_user("ana", "agente", PASSWORD)
     now = 1_000_000.0
-    for attempt in range(MAX_FAILURES_PER_USER):
-        with pytest.raises(AccountError):
-            accounts.authenticate("ana", "mala-clave-000", "10.0.0.1", now=now + attempt)
-    with pytest.raises(TooManyAttempts, match="Demasiados intentos"):
-        accounts.authenticate("ana", PASSWORD, "10.0.0.2", now=now + 10)
-    # After the window the right password works again.
-    assert accounts.authenticate("ana", PASSWORD, "10.0.0.1", now=now + THROTTLE_WINDOW + 10).username == "ana"
+    for attempt in range(FREE_FAILURES + 1):
+        with pytest.raises(AccountError, match="incorrectos"):
+            accounts.authenticate("ana", "mala-clave-000", "10.6.6.6", now=now + attempt)
+    with pytest.raises(TooManyAttempts, match=r"Espere \d+ s"):  # even the right password waits
+        accounts.authenticate("ana", PASSWORD, "10.6.6.6", now=now + FREE_FAILURES + 1)
+    # Ana, from her own address, is not affected by the guesser.
+    assert accounts.authenticate("ana", PASSWORD, "10.0.0.1", now=now + FREE_FAILURES + 1).username == "ana"
+    # The guesser waits longer after every failure.
+    delays = [pair_delay(n) for n in range(1, 8)]
+    assert delays[:FREE_FAILURES] == [0] * FREE_FAILURES and delays[FREE_FAILURES:] == sorted(
+        set(delays[FREE_FAILURES:])
+    )
+    later = now + FREE_FAILURES + pair_delay(FREE_FAILURES + 1) + 1
+    with pytest.raises(AccountError, match="incorrectos"):
+        accounts.authenticate("ana", "mala-clave-001", "10.6.6.6", now=later)
+    with pytest.raises(TooManyAttempts):
+        accounts.authenticate("ana", "mala-clave-002", "10.6.6.6", now=later + pair_delay(FREE_FAILURES + 1))
 
 
 def test_one_address_trying_many_users_is_throttled(accounts):
     now = 2_000_000.0
-    for attempt in range(20):
+    for attempt in range(MAX_FAILURES_PER_REMOTE):
         with pytest.raises(AccountError):
             accounts.authenticate(f"usuario{attempt}", "mala-clave-000", "10.9.9.9", now=now + attempt)
     with pytest.raises(TooManyAttempts):
         accounts.authenticate("otro", "mala-clave-000", "10.9.9.9", now=now + 30)
+    with pytest.raises(AccountError, match="incorrectos"):  # the failures expired: tried again, not refused
+        accounts.authenticate("otro", "mala-clave-000", "10.9.9.9", now=now + THROTTLE_WINDOW + 30)
+
+
+def test_a_success_does_not_wipe_an_addresss_failures(accounts):
+    """Password spraying from one valid account: 12 failures, 1 success, 12 more."""
+    accounts.create_user("sec_weak2", "agente", PASSWORD)
+    now = 3_000_000.0
+    for attempt in range(12):
+        with pytest.raises(AccountError):
+            accounts.authenticate(f"victima{attempt}", "Verano2026!", "10.7.7.7", now=now + attempt)
+    assert accounts.authenticate("sec_weak2", PASSWORD, "10.7.7.7", now=now + 20).username == "sec_weak2"
+    refused = 0
+    for attempt in range(12):
+        try:
+            accounts.authenticate(f"otra{attempt}", "Verano2026!", "10.7.7.7", now=now + 30 + attempt)
+        except TooManyAttempts:
+            refused += 1
+        except AccountError:
+            pass
+    assert refused == 12 - (MAX_FAILURES_PER_REMOTE - 12)
 
 
 def test_sessions_expire_and_end_with_a_password_change(accounts):
@@ -107,3 +145,10 @@ def test_audit_log(accounts):
     assert accounts.has_admin() is False
     accounts.create_user("jefa", "admin", PASSWORD)
     assert accounts.has_admin() is True
+
+
+def test_a_changed_password_follows_the_same_policy(accounts):
+    user = accounts.create_user("ana", "agente", PASSWORD)
+    with pytest.raises(AccountError, match="más usadas"):
+        accounts.update_user(user.id, password="qwertyuiop")
+    assert accounts.update_user(user.id, password="tres palabras largas").username == "ana"
