@@ -15,6 +15,7 @@ would never reach the web chat. Our output emits the payload itself.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 RASA_APP = "rasa_server"
+# nginx (protheus.serving) names each request once, and sends a POST that was in flight on a
+# replica that died to another replica with the same name: the message's metadata keeps it.
+REQUEST_ID_HEADER, REQUEST_ID_KEY = "X-Request-Id", "peticion"
 
 
 def other_request_offer(tracker: Any) -> dict[str, Any] | None:
@@ -65,6 +69,11 @@ def guarded(on_new_message: Handler) -> Handler:
             )
             return
         failed_action(user_message.sender_id)  # a failure of an earlier turn is not this one's
+        replies = await stored_replies(user_message)
+        if replies is not None:  # answered already by a replica that died before replying
+            for reply in replies:
+                await user_message.output_channel.send_response(user_message.sender_id, _response(reply))
+            return
         try:
             await on_new_message(user_message)
         except Exception:  # Rasa's REST channel would answer 200 with no reply at all
@@ -95,12 +104,33 @@ def guarded(on_new_message: Handler) -> Handler:
     return handler
 
 
+async def stored_replies(user_message: UserMessage) -> list[dict[str, Any]] | None:
+    """The stored replies to this very request, if a replica that died had answered it."""
+    request_id = (user_message.metadata or {}).get(REQUEST_ID_KEY)
+    agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None) if request_id else None
+    store = getattr(agent, "tracker_store", None)
+    replies_to = getattr(getattr(store, "_tracker_store", store), "replies_to", None)  # in Rasa's FailSafe store
+    if replies_to is None:
+        return None
+    return await asyncio.to_thread(replies_to, user_message.sender_id, REQUEST_ID_KEY, request_id)
+
+
+def _response(bot_event: dict[str, Any]) -> dict[str, Any]:
+    """A stored BotUttered as Rasa's output channels take it."""
+    data = {k: v for k, v in (bot_event.get("data") or {}).items() if v is not None}
+    return {"text": bot_event.get("text"), **data}
+
+
 class GuardedRestInput(RestInput):
     """POST /webhooks/rest/webhook, as Rasa's REST channel."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def get_metadata(self, request: Any) -> dict[str, Any] | None:
+        request_id = request.headers.get(REQUEST_ID_HEADER)
+        return {REQUEST_ID_KEY: request_id[:64]} if request_id else None
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         return super().blueprint(guarded(on_new_message))

@@ -7,6 +7,10 @@ one tracker update is lost, and a waiter whose ticket vanished polls until the l
 lifetime ends. Measured here with two replicas, bursts of 4 lines of one customer lost 18
 of 180 messages and some turns waited 60 s.
 
+A ticket is a lease of LEASE_SECONDS that its replica renews while the turn waits or runs:
+when a replica dies mid-turn, the customer's next line (or nginx's retry of the same one)
+waits seconds for the lease to lapse, not the lock's whole lifetime (60 s).
+
 Here every change is one atomic Redis operation (Lua scripts): a ticket number from INCR,
 the waiting tickets in a sorted set in ticket order, each with its own expiry. A turn goes
 ahead when its ticket is the lowest live one; finishing removes only its own ticket. When
@@ -36,6 +40,8 @@ POLL_SECONDS = 0.02  # Rasa's store waits a whole second between checks
 # Generous: the read is timed on the wall clock while Rasa's event loop may be busy classifying;
 # a short limit refused turns of a healthy Redis under load.
 SOCKET_TIMEOUT = 10.0
+LEASE_SECONDS = 10.0  # long enough for an event loop busy with other customers' turns
+RENEW_SECONDS = 2.0
 IDLE_KEY_TTL = 24 * 3600  # the ticket counter of a quiet conversation is forgotten after a day
 
 # KEYS: counter, queue (ticket → ticket), expiries (ticket → expiry ms). ARGV: now ms, lifetime ms.
@@ -61,6 +67,14 @@ for _, ticket in ipairs(waiting) do
 end
 return -1
 """
+# KEYS: expiries. ARGV: ticket, now ms, lease ms. Renews a live ticket only.
+RENEW = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1], tonumber(ARGV[2]) + tonumber(ARGV[3]))
+  return 1
+end
+return 0
+"""
 # KEYS: queue, expiries. ARGV: ticket.
 FINISH = """
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -83,6 +97,7 @@ class SequencedRedisLockStore(LockStore):
         self._issue = self._redis.register_script(ISSUE)
         self._served = self._redis.register_script(SERVED)
         self._finish = self._redis.register_script(FINISH)
+        self._renew = self._redis.register_script(RENEW)
         super().__init__()
 
     @staticmethod
@@ -95,21 +110,30 @@ class SequencedRedisLockStore(LockStore):
         self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_SECONDS
     ) -> AsyncGenerator[TicketLock, None]:
         counter, queue, expiries = self._keys(conversation_id)
+        lease = min(lock_lifetime, LEASE_SECONDS)
         try:
             ticket = int(
-                await self._issue(
-                    keys=[counter, queue, expiries], args=[_now_ms(), int(lock_lifetime * 1000), IDLE_KEY_TTL]
-                )
+                await self._issue(keys=[counter, queue, expiries], args=[_now_ms(), int(lease * 1000), IDLE_KEY_TTL])
             )
         except Exception as error:  # noqa: BLE001 - any Redis failure means "no lock"
             raise LockError(f"El almacén de bloqueos (Redis) no responde: {error}") from error
+        renewing = asyncio.create_task(self._keep_alive(expiries, ticket, lease))
         try:
             yield await self._wait_for(conversation_id, ticket, lock_lifetime)
         finally:
+            renewing.cancel()
             try:
                 await self._finish(keys=[queue, expiries], args=[ticket])
             except Exception:  # noqa: BLE001 - an unfinished ticket expires with its lifetime
                 logger.exception("Could not release the lock of %s", conversation_id)
+
+    async def _keep_alive(self, expiries: str, ticket: int, lease: float) -> None:
+        while True:
+            await asyncio.sleep(min(RENEW_SECONDS, lease / 3))
+            try:
+                await self._renew(keys=[expiries], args=[ticket, _now_ms(), int(lease * 1000)])
+            except Exception:  # noqa: BLE001 - the next renewal may reach it; else the lease lapses
+                logger.warning("Could not renew lock ticket %s", ticket)
 
     async def _wait_for(self, conversation_id: str, ticket: int, lock_lifetime: float) -> TicketLock:
         _, queue, expiries = self._keys(conversation_id)

@@ -127,8 +127,8 @@ http {{
 {servers}    }}
     server {{
         listen {public.host}:{public.rasa};
-        # A POST in flight on a replica that dies is sent to another (the customer gets a reply; a
-        # turn the dead replica had already stored would run twice, which is rarer than a lost one).
+        # A POST in flight on a replica that dies is sent to another, with the same X-Request-Id:
+        # a turn the dead replica had already stored is answered from what it stored (channels).
         proxy_next_upstream error timeout http_502 http_503 non_idempotent;
         proxy_read_timeout 60s;
         location /socket.io/ {{
@@ -143,6 +143,7 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $host;
+            proxy_set_header X-Request-Id $request_id;
         }}
     }}
 }}

@@ -105,6 +105,29 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         for body in published:
             self.event_broker.publish(body)
 
+    def replies_to(self, sender_id: str, key: str, value: str) -> list[dict[str, Any]] | None:
+        """The bot's messages after the conversation's last customer message, if that message's
+        metadata has `key` = `value` (a request already answered, sent again); else None."""
+        try:
+            with self.session_scope() as session:
+                last_user = (
+                    session.query(self.SQLEvent)
+                    .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == "user")
+                    .order_by(self.SQLEvent.id.desc())
+                    .first()
+                )
+                if last_user is None or (json.loads(last_user.data).get("metadata") or {}).get(key) != value:
+                    return None
+                after = (
+                    session.query(self.SQLEvent.data)
+                    .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > last_user.id)
+                    .filter(self.SQLEvent.type_name == "bot")
+                    .order_by(self.SQLEvent.id)
+                )
+                return [json.loads(data) for (data,) in after]
+        except Exception:  # noqa: BLE001 - cannot tell: the message is processed as new
+            return None
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if sender_id in self._held:  # newer than what the database has
             return copy.deepcopy(self._held[sender_id])

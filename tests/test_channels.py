@@ -119,3 +119,53 @@ def test_a_turn_that_fails_altogether_is_answered_in_spanish():
     output = RecordingOutput()
     asyncio.run(guarded(on_new_message)(UserMessage("hola", output, "prueba")))
     assert len(output.sent) == 1 and "No pude procesar su último mensaje" in output.sent[0]
+
+
+def test_a_request_a_dead_replica_had_answered_is_answered_from_the_store_not_run_again(monkeypatch):
+    from rasa.core.channels.channel import UserMessage
+
+    from protheus import channels
+    from protheus.channels import REQUEST_ID_KEY, guarded
+
+    stored = {"nginx-1": [{"event": "bot", "text": "PRIME es un servicio…", "data": {"buttons": None}}]}
+
+    async def stored_replies(message):
+        return stored.get((message.metadata or {}).get(REQUEST_ID_KEY))
+
+    monkeypatch.setattr(channels, "stored_replies", stored_replies)
+    handled = []
+
+    async def on_new_message(message):
+        handled.append(message.text)
+
+    for request_id in ("nginx-1", "nginx-2"):
+        output = CollectingOutputChannel()
+        metadata = {REQUEST_ID_KEY: request_id}
+        asyncio.run(guarded(on_new_message)(UserMessage("¿qué es prime?", output, "c1", metadata=metadata)))
+        if request_id == "nginx-1":
+            assert handled == [] and [m["text"] for m in output.messages] == ["PRIME es un servicio…"]
+    assert handled == ["¿qué es prime?"]  # a new request is processed
+
+
+def test_the_store_finds_the_replies_to_a_request_it_stored(tmp_path, monkeypatch):
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    from protheus.settings import TRACKER_STATUS_ENV
+    from protheus.tracker_store import ObservedSQLTrackerStore
+
+    monkeypatch.setenv(TRACKER_STATUS_ENV, str(tmp_path / "estado.json"))
+    store = ObservedSQLTrackerStore(domain=Domain.empty(), host=f"sqlite:///{tmp_path / 'rasa.db'}")
+    tracker = DialogueStateTracker.from_events(
+        "c1",
+        [
+            UserUttered("hola", metadata={"peticion": "r1"}),
+            BotUttered("¡Hola!"),
+            UserUttered("¿qué es prime?", metadata={"peticion": "r2"}),
+            BotUttered("PRIME es…", data={"buttons": [{"title": "Sí", "payload": "/afirmar"}]}),
+        ],
+    )
+    asyncio.run(store.save(tracker))
+    [reply] = store.replies_to("c1", "peticion", "r2")
+    assert reply["text"] == "PRIME es…" and reply["data"]["buttons"][0]["payload"] == "/afirmar"
+    assert store.replies_to("c1", "peticion", "r1") is None  # not the last message: a new request
+    assert store.replies_to("otro", "peticion", "r2") is None

@@ -98,21 +98,6 @@ def test_tickets_are_served_in_the_order_they_were_issued(redis_url):
     assert order == list(range(8))
 
 
-def test_an_expired_ticket_does_not_block_the_next_turn(redis_url):
-    store = SequencedRedisLockStore(url=redis_url)
-
-    async def main() -> float:
-        import time
-
-        stuck = store.lock("caido", lock_lifetime=0.3)
-        await stuck.__aenter__()  # a replica that died holding the lock
-        started = time.monotonic()
-        async with store.lock("caido", lock_lifetime=10):
-            return time.monotonic() - started
-
-    assert asyncio.run(main()) < 2
-
-
 def test_redis_down_refuses_the_turn():
     store = SequencedRedisLockStore(url="redis://127.0.0.1:9/0")
 
@@ -122,3 +107,48 @@ def test_redis_down_refuses_the_turn():
 
     with pytest.raises(LockError, match="no responde"):
         asyncio.run(main())
+
+
+def test_a_replica_that_dies_mid_turn_holds_the_conversation_for_its_lease_not_a_minute(redis_url, monkeypatch):
+    import time
+
+    from protheus import lock_store
+
+    monkeypatch.setattr(lock_store, "LEASE_SECONDS", 0.6)
+    dead, alive = SequencedRedisLockStore(url=redis_url), SequencedRedisLockStore(url=redis_url)
+
+    async def renews_nothing(*args) -> None:  # the replica's process is gone
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(dead, "_keep_alive", renews_nothing)
+
+    async def main() -> float:
+        await dead.lock("muerta").__aenter__()  # lock lifetime: Rasa's 60 s
+        started = time.monotonic()
+        async with alive.lock("muerta"):
+            return time.monotonic() - started
+
+    assert asyncio.run(main()) < 3
+
+
+def test_a_turn_longer_than_the_lease_keeps_its_turn(redis_url, monkeypatch):
+    from protheus import lock_store
+
+    monkeypatch.setattr(lock_store, "LEASE_SECONDS", 0.6)
+    store = SequencedRedisLockStore(url=redis_url)
+    order: list[str] = []
+
+    async def turn(name: str, seconds: float) -> None:
+        async with store.lock("larga"):
+            order.append(f"{name} empieza")
+            await asyncio.sleep(seconds)
+            order.append(f"{name} termina")
+
+    async def main() -> None:
+        first = asyncio.create_task(turn("primero", 2.0))  # three leases long
+        await asyncio.sleep(0.1)
+        await turn("segundo", 0)
+        await first
+
+    asyncio.run(main())
+    assert order == ["primero empieza", "primero termina", "segundo empieza", "segundo termina"]

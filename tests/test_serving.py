@@ -59,6 +59,8 @@ def test_nginx_accepts_the_configuration(tmp_path):
     public = Ports(5005, 5055, 8080, "127.0.0.1")
     text = nginx_config(public, replica_ports(public, 3), str(tmp_path))
     assert text.count("server 127.0.0.1:51") == 6 and "hash $remote_addr$http_user_agent consistent" in text
+    assert "proxy_next_upstream error timeout http_502 http_503 non_idempotent" in text
+    assert "proxy_set_header X-Request-Id $request_id" in text  # a retried POST keeps its name
     config = tmp_path / "nginx.conf"
     config.write_text(text, encoding="utf-8")
     checked = subprocess.run([nginx, "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True)
