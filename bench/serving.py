@@ -130,9 +130,17 @@ def stock_model(work: Path) -> Path:
     return target
 
 
-def start_stock(model: Path, token: str) -> Service:
-    from protheus.services import _spawn
+def start_stock(model: Path, token: str, work: Path) -> Service:
+    """`rasa run` as a stock project has it: Rasa's own REST and socket.io channels, no endpoints.
+    (Run from the repository, Rasa would read this project's credentials.yml: our channels.)"""
+    import os
 
+    from protheus.services import LOG_DIR, Service
+
+    home = work / "stock-run"
+    home.mkdir(exist_ok=True)
+    (home / "credentials.yml").write_text("rest:\nsocketio:\n", encoding="utf-8")
+    (home / "endpoints.yml").write_text("", encoding="utf-8")
     command = [
         rasa_executable(),
         "run",
@@ -145,8 +153,17 @@ def start_stock(model: Path, token: str) -> Service:
         str(STOCK_PORT),
         "--interface",
         "127.0.0.1",
+        "--credentials",
+        str(home / "credentials.yml"),
+        "--endpoints",
+        str(home / "endpoints.yml"),
     ]
-    return _spawn("rasa", STOCK_PORT, command, f"http://127.0.0.1:{STOCK_PORT}/status?token={token}")
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"rasa-estandar-{STOCK_PORT}.log"
+    process = subprocess.Popen(
+        command, cwd=home, stdout=log.open("w"), stderr=subprocess.STDOUT, env=dict(os.environ), start_new_session=True
+    )
+    return Service("rasa", process, log, f"http://127.0.0.1:{STOCK_PORT}/status?token={token}")
 
 
 # --- the client ------------------------------------------------------------------------
@@ -355,7 +372,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         token = uuid.uuid4().hex
-        stock = [start_stock(stock_model(work), token)]
+        stock = [start_stock(stock_model(work), token, work)]
         try:
             wait_until_ready(stock, timeout=240)
             base = f"http://127.0.0.1:{STOCK_PORT}"

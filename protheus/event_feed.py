@@ -84,11 +84,12 @@ class EventFeed:
             raise ConnectionError("RabbitMQ cerró la conexión")
 
     async def _read(self, queue) -> None:
-        async with queue.iterator() as messages:
-            while True:
-                batch = await _next_batch(messages)
-                if batch:
-                    await self._index(batch)
+        # Messages go through a queue of our own: cancelling a wait on aio-pika's queue iterator
+        # closes the iterator (it did, at every pause in the stream).
+        arrived: asyncio.Queue = asyncio.Queue()
+        await queue.consume(arrived.put)
+        while True:
+            await self._index(await _next_batch(arrived))
 
     async def _index(self, batch: list) -> None:
         senders = [sender for message in batch if (sender := written_sender(_body(message))) is not None]
@@ -103,16 +104,16 @@ class EventFeed:
         self.state.last_indexed_at = time.time()
 
 
-async def _next_batch(messages) -> list:
+async def _next_batch(arrived: asyncio.Queue) -> list:
     """Up to BATCH messages: waits for the first, then takes what arrives within FLUSH_SECONDS."""
-    batch = [await messages.__anext__()]
+    batch = [await arrived.get()]
     deadline = asyncio.get_running_loop().time() + FLUSH_SECONDS
     while len(batch) < BATCH:
         remaining = deadline - asyncio.get_running_loop().time()
         if remaining <= 0:
             break
         try:
-            batch.append(await asyncio.wait_for(messages.__anext__(), remaining))
+            batch.append(await asyncio.wait_for(arrived.get(), remaining))
         except asyncio.TimeoutError:
             break
     return batch

@@ -114,3 +114,40 @@ def test_a_page_view_reads_the_events_table_only_without_a_stream(db, tmp_path, 
     ctx = ConsoleContext.create(db.url, "http://127.0.0.1:1", "x", tmp_path / "estado.json", "UTC", broker_url)
     assert (ctx.feed is not None) == bool(broker_url)
     assert ctx.refresh_index() == read
+
+
+def test_a_pause_in_the_stream_keeps_the_feed_connected(db, tmp_path, monkeypatch):
+    """Waiting for the next event must not close the consumer (aio-pika's iterator did)."""
+    _rabbitmq_or_skip()
+    monkeypatch.setenv(TRACKER_STATUS_ENV, str(tmp_path / "estado.json"))
+    queue = f"prueba_{uuid.uuid4().hex[:8]}"
+    index = ConversationStore(db)
+
+    def turns(sender: str) -> int:
+        rows, _ = index.page(ConversationFilter())
+        return next((r.turns for r in rows if r.sender_id == sender), 0)
+
+    async def scenario() -> tuple[bool, bool, str]:
+        import aio_pika
+
+        broker = await PatientPikaEventBroker.from_endpoint_config(_config(5672, queue))
+        store = ObservedSQLTrackerStore(domain=Domain.empty(), host=db.url, event_broker=broker)
+        feed = EventFeed("amqp://guest:guest@127.0.0.1:5672", queue, index)
+        task = asyncio.create_task(feed.run())
+        conversation = DialogueStateTracker.from_events("pausa", [UserUttered("hola")])
+        await store.save(conversation)
+        first = await _wait_for(lambda: turns("pausa") == 1, 5)
+        await asyncio.sleep(event_feed.FLUSH_SECONDS * 5)  # the customer thinks
+        conversation.update(UserUttered("tengo un error al timbrar"))
+        await store.save(conversation)
+        second = await _wait_for(lambda: turns("pausa") == 2, 3)
+        error = feed.state.last_error
+        task.cancel()
+        await broker.close()
+        store.engine.dispose()
+        async with await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/") as connection:
+            await (await connection.channel()).queue_delete(queue)
+        return first, second, error
+
+    first, second, error = asyncio.run(scenario())
+    assert first and second and error == ""
