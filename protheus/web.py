@@ -95,7 +95,14 @@ def content_security_policy(socket: str) -> str:
 def security_headers(rasa_port: int):
     @web.middleware
     async def middleware(request: web.Request, handler):
-        response = await handler(request)
+        try:
+            response = await handler(request)
+        except web.HTTPException as raised:  # redirects and errors carry the headers too
+            raised.headers.update(SECURITY_HEADERS)
+            raised.headers.setdefault(
+                "Content-Security-Policy", content_security_policy(socket_url(request, rasa_port))
+            )
+            raise
         response.headers.update(SECURITY_HEADERS)
         # The console sets its own, stricter policy.
         response.headers.setdefault("Content-Security-Policy", content_security_policy(socket_url(request, rasa_port)))

@@ -16,7 +16,7 @@ from protheus.console.context import CONSOLE
 from protheus.console.permissions import Permission
 from protheus.console.security import requires
 from protheus.console.transcript import lines
-from protheus.console.views import error_page, masker, notice, page_notices, quote_path, render, run
+from protheus.console.views import error_page, masker, notice, page_notices, parse_id, quote_path, render, run
 from protheus.db.conversations import ConversationFilter, ConversationRow
 
 PER_PAGE = 50
@@ -207,10 +207,9 @@ async def transcript(request: web.Request) -> web.Response:
 async def flag_message(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     form = await request.post()
-    try:
-        event_id = int(request.match_info["event_id"])
-    except ValueError:
-        return error_page(request, 404, "Mensaje no encontrado.")
+    event_id = parse_id(request.match_info["event_id"])
+    if event_id is None:
+        return error_page(request, 400, "Mensaje no encontrado.")
     user = request["session"].user.username
     if not await run(ctx.conversations.flag, event_id, user, str(form.get("nota", ""))):
         return error_page(request, 404, "Solo se pueden marcar mensajes del cliente.")

@@ -43,7 +43,6 @@ async def inbox_page(request: web.Request) -> web.Response:
         items=shown,
         intenciones=intents,
         aviso=_notice(request),
-        error=request.query.get("error_texto", "")[:200],
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from aiohttp import web
 
@@ -26,6 +25,11 @@ NOTICES = page_notices(
 
 @requires(Permission.TRAINING)
 async def models_page(request: web.Request) -> web.Response:
+    return await _models(request)
+
+
+async def _models(request: web.Request, error: str = "", status: int = 200) -> web.Response:
+    """The models page; `error` is a refusal said by this server, never text from the URL."""
     ctx = request.app[CONSOLE]
     runs = TrainingRuns(ctx.db, ctx.project)
     busy = await run(runs.running) is not None
@@ -34,11 +38,12 @@ async def models_page(request: web.Request) -> web.Response:
     return render(
         request,
         "modelos.html",
+        status,
         corridas=recent,
         ocupado=busy,
         modelos=models,
         aviso=notice(request),
-        error=request.query.get("error_texto", "")[:300],
+        error=error,
     )
 
 
@@ -54,8 +59,8 @@ async def start_training(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['entrenando']}")
 
 
-def _back_with_error(error: Exception) -> web.HTTPSeeOther:
-    return web.HTTPSeeOther(f"/consola/entrenamiento/modelos?error_texto={quote(str(error))}")
+async def _refused(request: web.Request, error: Exception) -> web.Response:
+    return await _models(request, str(error), status=409)
 
 
 @requires(Permission.TRAINING)
@@ -67,7 +72,7 @@ async def activate_model(request: web.Request) -> web.StreamResponse:
     try:
         await run(ModelRegistry(ctx.db, ctx.project).activate, name, user, form.get("confirmar") == "1")
     except ActivationRefused as error:
-        raise _back_with_error(error) from error
+        return await _refused(request, error)
     await run(ctx.accounts.audit, user, "activar_modelo", modelo=name)
     raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['activado']}")
 
@@ -79,7 +84,7 @@ async def rollback_model(request: web.Request) -> web.StreamResponse:
     try:
         model = await run(ModelRegistry(ctx.db, ctx.project).rollback, user)
     except ActivationRefused as error:
-        raise _back_with_error(error) from error
+        return await _refused(request, error)
     await run(ctx.accounts.audit, user, "revertir_modelo", modelo=model.name)
     raise web.HTTPSeeOther(f"/consola/entrenamiento/modelos?aviso={NOTICES['revertido']}")
 

@@ -87,8 +87,12 @@ async def console_security(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     try:
         response = await _guarded(request, handler)
-    except web.HTTPException:
+    except web.HTTPException as redirect_or_error:
+        redirect_or_error.headers["Content-Security-Policy"] = CONSOLE_CSP
+        redirect_or_error.headers["Cache-Control"] = "no-store"
         raise
+    except UnicodeDecodeError:  # a crafted body; aiohttp decodes forms as UTF-8
+        response = error_page(request, 400, "El formulario llegó con caracteres no válidos: la consola espera UTF-8.")
     except SQLAlchemyError:
         logger.exception("Database error in %s", request.path)
         response = error_page(

@@ -7,7 +7,7 @@ from aiohttp import web
 from protheus.console.context import CONSOLE
 from protheus.console.permissions import Permission
 from protheus.console.security import requires
-from protheus.console.views import render, run
+from protheus.console.views import parse_id, render, run
 from protheus.db.accounts import AccountError
 from protheus.vocabulary import Role
 
@@ -51,10 +51,9 @@ async def update_user(request: web.Request) -> web.Response:
     ctx = request.app[CONSOLE]
     form = await request.post()
     me = request["session"].user
-    try:
-        user_id = int(request.match_info["user_id"])
-    except ValueError:
-        return await _page(request, 404, "El usuario no existe.")
+    user_id = parse_id(request.match_info["user_id"])
+    if user_id is None:
+        return await _page(request, 400, "El usuario no existe.")
     role = str(form.get("rol", "")) or None
     active = {"1": True, "0": False}.get(str(form.get("activo", "")))
     password = str(form.get("clave", "")) or None

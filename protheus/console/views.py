@@ -69,3 +69,11 @@ def page_notices(page: str, texts: dict[str, str]) -> dict[str, str]:
 def notice(request: web.Request, parameter: str = "aviso") -> str:
     """The text of the notice a redirect named in the query ('' when none or unknown)."""
     return _NOTICES.get(request.query.get(parameter, ""), "")
+
+
+MAX_ID = 2**63 - 1  # the databases' BIGINT: a larger number overflowed into a 500
+
+
+def parse_id(text: str) -> int | None:
+    """A row id from the URL: digits within the database's range, else None."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
