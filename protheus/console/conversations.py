@@ -184,8 +184,9 @@ async def transcript(request: web.Request) -> web.Response:
     events = await run(ctx.conversations.events, sender_id)
     if not events:
         return error_page(request, 404, "No hay ninguna conversación con ese identificador.")
-    items, slots = lines(events, masker(request))
-    handoffs = await run(ctx.handoffs.of_conversation, sender_id)
+    mask = masker(request)
+    items, slots = lines(events, mask)
+    handoffs = [(h, mask(h.summary)) for h in await run(ctx.handoffs.of_conversation, sender_id)]
     flagged = await run(ctx.conversations.flagged_event_ids, sender_id)
     pauses = [i["tipo"] for i in items if i["tipo"] in ("pause", "resume")]
     paused = bool(pauses) and pauses[-1] == "pause"

@@ -55,3 +55,24 @@ def test_banners_come_only_from_fixed_keys(db, status_file):
                     assert "evil.example" not in body, (path, parameter)
 
     run(scenario)
+
+
+def test_a_trainer_sees_the_handoff_summary_masked(db, status_file, chats):
+    from protheus.db.handoffs import HandoffStore
+
+    HandoffStore(db).create(
+        sender_id="web-contacto",
+        channel="soporte_estandar",
+        intent="contacto_soporte",
+        slots={},
+        summary="Cliente STD01 · email: juan.perez@example.com · teléfono +52 55 1234 5678",
+    )
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("tere")
+            status, body = await c.get("/consola/conversaciones/web-contacto")
+            assert status == 200 and "Cliente STD01" in body
+            assert "juan.perez@example.com" not in body and "1234 5678" not in body
+
+    run(scenario)
