@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import logging
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -26,6 +27,7 @@ from protheus.settings import (
     database_url,
     event_broker_url,
     event_queue,
+    extra_cors_origins,
     local_rasa_url,
     max_log_chars,
     portal_url,
@@ -56,9 +58,23 @@ SECURITY_HEADERS = {
 }
 
 
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def known_hosts() -> set[str]:
+    """Host names this server answers as: loopback, WEB_HOST and the CORS_ORIGINS hosts."""
+    hosts = set(LOOPBACK_NAMES) | {web_host()}
+    return hosts | {urlsplit(origin).hostname or "" for origin in extra_cors_origins()}
+
+
 def socket_url(request: web.Request, rasa_port: int) -> str:
-    """Rasa's address as the customer's browser reaches it: same host, Rasa's port."""
-    return rasa_public_url() or f"{request.scheme}://{request.host.split(':')[0]}:{rasa_port}"
+    """Rasa's address as the customer's browser reaches it: RASA_PUBLIC_URL, or the same host on
+    Rasa's port when the Host header names a known host; never an arbitrary Host header (it went
+    into the page's CSP and socketUrl)."""
+    if rasa_public_url():
+        return rasa_public_url()
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    return f"{request.scheme}://{host if host in known_hosts() else '127.0.0.1'}:{rasa_port}"
 
 
 def page_config(request: web.Request, rasa_port: int) -> dict:

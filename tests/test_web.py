@@ -31,9 +31,20 @@ def test_page_is_spanish_and_loads_the_chat():
 
 def test_config_points_to_rasa_without_the_token(monkeypatch):
     monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("CORS_ORIGINS", "https://soporte.example.com")
     status, body, _ = get("/config.js", {"Host": "soporte.example.com:8080"})
     assert status == 200 and '"socketUrl": "http://soporte.example.com:5005"' in body
     assert settings.rasa_token() not in body and "token" not in body.lower()
+
+
+def test_an_unknown_host_header_never_reaches_the_page(monkeypatch):
+    monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("CORS_ORIGINS", raising=False)
+    _, body, headers = get("/config.js", {"Host": "evil.example:8080"})
+    assert '"socketUrl": "http://127.0.0.1:5005"' in body and "evil.example" not in headers["Content-Security-Policy"]
+    assert '"socketUrl": "http://localhost:5005"' in get("/config.js", {"Host": "localhost:8080"})[1]
+    monkeypatch.setenv("RASA_PUBLIC_URL", "https://chat.example.com")
+    assert '"socketUrl": "https://chat.example.com"' in get("/config.js", {"Host": "evil.example"})[1]
 
 
 def page_config(body: str) -> dict:
@@ -73,6 +84,7 @@ def test_only_known_vendor_files():
 
 def test_page_only_runs_its_own_scripts_and_talks_only_to_rasa(monkeypatch):
     monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("CORS_ORIGINS", "https://soporte.example.com")
     _, _, headers = get("/", {"Host": "soporte.example.com:8080"})
     policy = dict(part.split(" ", 1) for part in headers["Content-Security-Policy"].split("; "))
     assert policy["script-src"] == "'self'"
