@@ -133,9 +133,7 @@ def stock_model(work: Path) -> Path:
 def start_stock(model: Path, token: str, work: Path) -> Service:
     """`rasa run` as a stock project has it: Rasa's own REST and socket.io channels, no endpoints.
     (Run from the repository, Rasa would read this project's credentials.yml: our channels.)"""
-    import os
-
-    from protheus.services import LOG_DIR, Service
+    from protheus.services import _spawn
 
     home = work / "stock-run"
     home.mkdir(exist_ok=True)
@@ -158,12 +156,7 @@ def start_stock(model: Path, token: str, work: Path) -> Service:
         "--endpoints",
         str(home / "endpoints.yml"),
     ]
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = LOG_DIR / f"rasa-estandar-{STOCK_PORT}.log"
-    process = subprocess.Popen(
-        command, cwd=home, stdout=log.open("w"), stderr=subprocess.STDOUT, env=dict(os.environ), start_new_session=True
-    )
-    return Service("rasa", process, log, f"http://127.0.0.1:{STOCK_PORT}/status?token={token}")
+    return _spawn("rasa", STOCK_PORT, command, f"http://127.0.0.1:{STOCK_PORT}/status?token={token}", cwd=home)
 
 
 # --- the client ------------------------------------------------------------------------

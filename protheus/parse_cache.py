@@ -26,13 +26,12 @@ _parse = MessageProcessor._parse_message_with_graph
 class ParseCache:
     def __init__(self, size: int) -> None:
         self.size = size
-        self.hits = self.misses = 0
+        self.hits = 0
         self._results: OrderedDict[tuple[str, str, bool], dict[str, Any]] = OrderedDict()
 
     def get(self, key: tuple[str, str, bool]) -> dict[str, Any] | None:
         found = self._results.get(key)
         if found is None:
-            self.misses += 1
             return None
         self.hits += 1
         self._results.move_to_end(key)

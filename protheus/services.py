@@ -67,13 +67,15 @@ def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None) -> Path
     return path
 
 
-def _spawn(name: str, port: int, command: list[str], health_url: str, env: dict | None = None) -> Service:
+def _spawn(
+    name: str, port: int, command: list[str], health_url: str, env: dict | None = None, cwd: Path = PROJECT.root
+) -> Service:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = LOG_DIR / f"{name}-{port}.log"
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
         command,
-        cwd=PROJECT.root,
+        cwd=cwd,
         stdout=handle,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

@@ -8,7 +8,6 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.utils.endpoints import EndpointConfig
 
 from protheus import event_broker, event_feed
 from protheus.db.conversations import ConversationFilter, ConversationStore
@@ -17,8 +16,8 @@ from protheus.event_feed import EventFeed, written_sender
 from protheus.event_stream import STORE_ID_KEY
 from protheus.settings import TRACKER_STATUS_ENV
 from protheus.tracker_store import ObservedSQLTrackerStore
+from tests.rabbitmq_fixture import BROKER_URL, broker_config, delete_queue, rabbitmq_or_skip
 from tests.tcp_proxy import Proxy
-from tests.test_event_broker import _rabbitmq_or_skip
 
 PROXY_PORT = 26573
 
@@ -26,18 +25,6 @@ PROXY_PORT = 26573
 def test_only_events_already_written_name_a_conversation_to_index():
     assert written_sender({"sender_id": "c1", "event": "user", "text": "hola", STORE_ID_KEY: 7}) == "c1"
     assert written_sender({"sender_id": "c1", "event": "user"}) is None  # Rasa's store: not written yet
-
-
-def _config(port: int, queue: str) -> EndpointConfig:
-    return EndpointConfig(
-        url="127.0.0.1",
-        port=port,
-        username="guest",
-        password="guest",
-        queues=[queue],
-        connection_attempts=1,
-        retry_delay_in_seconds=0.1,
-    )
 
 
 async def _wait_for(condition, seconds: float = 15.0) -> bool:
@@ -49,9 +36,8 @@ async def _wait_for(condition, seconds: float = 15.0) -> bool:
 
 
 def test_the_index_follows_the_stream_and_catches_up_after_rabbitmq_returns(db, tmp_path, monkeypatch):
-    import aio_pika
 
-    _rabbitmq_or_skip()
+    rabbitmq_or_skip()
     monkeypatch.setenv(TRACKER_STATUS_ENV, str(tmp_path / "estado.json"))
     monkeypatch.setattr(event_broker, "RECONNECT_SECONDS", 0.5)
     monkeypatch.setattr(event_feed, "RETRY_SECONDS", 0.5)
@@ -65,7 +51,7 @@ def test_the_index_follows_the_stream_and_catches_up_after_rabbitmq_returns(db, 
 
     async def scenario() -> tuple[int, int, int, bool]:
         proxy.up()
-        broker = await PatientPikaEventBroker.from_endpoint_config(_config(PROXY_PORT, queue))
+        broker = await PatientPikaEventBroker.from_endpoint_config(broker_config(PROXY_PORT, queue))
         store = ObservedSQLTrackerStore(domain=Domain.empty(), host=db.url, event_broker=broker)
         feed = EventFeed(f"amqp://guest:guest@127.0.0.1:{PROXY_PORT}", queue, index)
         task = asyncio.create_task(feed.run())
@@ -88,10 +74,7 @@ def test_the_index_follows_the_stream_and_catches_up_after_rabbitmq_returns(db, 
         task.cancel()
         await broker.close()
         store.engine.dispose()
-        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
-        async with connection:
-            channel = await connection.channel()
-            await (await channel.declare_queue(queue, durable=True)).delete(if_unused=False, if_empty=False)
+        await delete_queue(queue)
         return first, while_down, caught_up, disconnected
 
     try:
@@ -118,7 +101,7 @@ def test_a_page_view_reads_the_events_table_only_without_a_stream(db, tmp_path, 
 
 def test_a_pause_in_the_stream_keeps_the_feed_connected(db, tmp_path, monkeypatch):
     """Waiting for the next event must not close the consumer (aio-pika's iterator did)."""
-    _rabbitmq_or_skip()
+    rabbitmq_or_skip()
     monkeypatch.setenv(TRACKER_STATUS_ENV, str(tmp_path / "estado.json"))
     queue = f"prueba_{uuid.uuid4().hex[:8]}"
     index = ConversationStore(db)
@@ -128,11 +111,10 @@ def test_a_pause_in_the_stream_keeps_the_feed_connected(db, tmp_path, monkeypatc
         return next((r.turns for r in rows if r.sender_id == sender), 0)
 
     async def scenario() -> tuple[bool, bool, str]:
-        import aio_pika
 
-        broker = await PatientPikaEventBroker.from_endpoint_config(_config(5672, queue))
+        broker = await PatientPikaEventBroker.from_endpoint_config(broker_config(5672, queue))
         store = ObservedSQLTrackerStore(domain=Domain.empty(), host=db.url, event_broker=broker)
-        feed = EventFeed("amqp://guest:guest@127.0.0.1:5672", queue, index)
+        feed = EventFeed(BROKER_URL, queue, index)
         task = asyncio.create_task(feed.run())
         conversation = DialogueStateTracker.from_events("pausa", [UserUttered("hola")])
         await store.save(conversation)
@@ -145,8 +127,7 @@ def test_a_pause_in_the_stream_keeps_the_feed_connected(db, tmp_path, monkeypatc
         task.cancel()
         await broker.close()
         store.engine.dispose()
-        async with await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/") as connection:
-            await (await connection.channel()).queue_delete(queue)
+        await delete_queue(queue)
         return first, second, error
 
     first, second, error = asyncio.run(scenario())

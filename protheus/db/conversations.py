@@ -1,7 +1,7 @@
 """Conversations for the console, read from Rasa's tracker store (table `events`).
 
 Listing and filtering 100,000 events on the fly would mean parsing every event's JSON
-on each page view. Instead one indexer (`index`) adds events to three small tables: one
+on each page view. Instead one indexer (`_index`) adds events to three small tables: one
 row per conversation, one per (conversation, intent) and one per customer message.
 Filters then run on indexed columns. Transcripts are read straight from `events`, which
 Rasa indexes by sender.
@@ -210,12 +210,6 @@ class ConversationStore:
         self.db = db
 
     # --- index -------------------------------------------------------------------
-    def index(self, rows: Iterable[EventRow]) -> int:
-        """The indexer: add (id, sender, timestamp, data) events; returns how many were new.
-        Events a conversation already took are skipped, so a feed may repeat itself."""
-        with self.db.session() as session:
-            return self._index(session, list(rows))
-
     def catch_up(self, senders: Iterable[str]) -> int:
         """The stream feed: index these conversations' events beyond what each took already."""
         wanted = list(dict.fromkeys(senders))
@@ -267,6 +261,8 @@ class ConversationStore:
             return len(rows)
 
     def _index(self, session, rows: list[EventRow]) -> int:
+        """The indexer: add (id, sender, timestamp, data) events; returns how many were new.
+        Events a conversation already took are skipped, so a feed may repeat itself."""
         senders = list(dict.fromkeys(sender for _, sender, _, _ in rows))
         existing = {
             c.sender_id: c

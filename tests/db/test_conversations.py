@@ -134,28 +134,23 @@ def test_flags_only_customer_messages_once(db, conversations):
     assert conversations.flagged_event_ids("web-2") == {hostile["_id"]}
 
 
-def _rows(conversations: ConversationStore, sender: str) -> list:
-    return [(e["_id"], sender, e["timestamp"], e) for e in conversations.events(sender)]
-
-
 def test_either_feed_gives_each_event_once(db, conversations):
     """The stream (broker) and the events table feed the same index: repeats are skipped."""
     store(db, "web-1", [user("sigue sin funcionar el pedido", "reportar_error", 0.42)], NOV_25 + 600)
-    rows = _rows(conversations, "web-1")
-    assert conversations.index(rows[-1:]) == 1  # the new event, from the stream
-    assert conversations.index(rows) == 0  # delivered again, and the older ones: taken already
+    event_ids = [e["_id"] for e in conversations.events("web-1")]
+    assert conversations.catch_up(["web-1"]) == 1  # the new event, named by the stream
+    assert conversations.catch_up(["web-1", "web-1"]) == 0  # named again: taken already
     assert conversations.sync() == 1  # the table feed reads it but does not count it again
     web1 = next(r for r in conversations.page(ConversationFilter(timezone=TZ))[0] if r.sender_id == "web-1")
     assert web1.turns == 2 and web1.min_confidence == pytest.approx(0.42)
-    texts = [m.text for m in conversations.messages(r[0] for r in rows).values()]
+    texts = [m.text for m in conversations.messages(event_ids).values()]
     assert texts.count("sigue sin funcionar el pedido") == 1
 
 
 def test_stream_indexes_a_conversation_the_table_feed_never_read(db):
     index = ConversationStore(db)
     store(db, "stream-1", session_start() + [user("necesito una capacitación", "solicitar_capacitacion", 0.9)], NOV_25)
-    rows = _rows(index, "stream-1")
-    assert index.index(reversed(rows)) == len(rows)  # a batch out of order is put in order
+    assert index.catch_up(["stream-1"]) == len(index.events("stream-1"))
     [row], total = index.page(ConversationFilter(text="capacitación", timezone=TZ))
     assert total == 1 and row.sender_id == "stream-1" and row.intents == ["solicitar_capacitacion"]
 

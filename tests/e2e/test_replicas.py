@@ -27,11 +27,10 @@ from protheus.serving import Profile, endpoint_entries
 from protheus.settings import Ports
 from protheus.trainer.registry import ModelRegistry
 from tests.database_fixture import _postgres_database
+from tests.rabbitmq_fixture import BROKER_URL, delete_queue, rabbitmq_or_skip
 from tests.server_fixture import served_model
-from tests.test_event_broker import _rabbitmq_or_skip
 
 pytestmark = pytest.mark.server
-BROKER = "amqp://guest:guest@127.0.0.1:5672"
 WEB = Ports(rasa=25100, actions=25155, web=25180, host="127.0.0.1")  # nginx on 25100; the web app serves the model
 REPLICAS = [Ports(rasa=25105 + i, actions=25155 + i, web=WEB.web, host="127.0.0.1") for i in range(2)]
 
@@ -49,7 +48,7 @@ def replicas(tmp_path_factory):
     except redis.exceptions.ConnectionError as error:
         message = f"Redis no está disponible en {lock_url}: {error.__class__.__name__}"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    _rabbitmq_or_skip()
+    rabbitmq_or_skip()
     queue = f"prueba_replicas_{uuid.uuid4().hex[:8]}"
     db = Database(url)
     prepare(db)
@@ -60,11 +59,11 @@ def replicas(tmp_path_factory):
         "DATABASE_URL": url,
         "RASA_TOKEN": uuid.uuid4().hex,
         "MODEL_PULL_SECONDS": "2",
-        "EVENT_BROKER_URL": BROKER,
+        "EVENT_BROKER_URL": BROKER_URL,
         "EVENT_QUEUE": queue,
     }
     extra = {
-        **endpoint_entries(Profile(2, url, lock_url, BROKER, queue)),
+        **endpoint_entries(Profile(2, url, lock_url, BROKER_URL, queue)),
         "models": model_server_endpoint(WEB.web, env["RASA_TOKEN"], 2),
     }
     status = tmp_path_factory.mktemp("replicas") / "estado.json"
@@ -79,20 +78,10 @@ def replicas(tmp_path_factory):
     finally:
         for service in reversed(services):
             service.stop()
-        _drop_queue(queue)
+        asyncio.run(delete_queue(queue))
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def _drop_queue(queue: str) -> None:
-    import aio_pika
-
-    async def drop() -> None:
-        async with await aio_pika.connect(BROKER + "/") as connection:
-            await (await connection.channel()).queue_delete(queue)
-
-    asyncio.run(drop())
 
 
 def _indexed_turns(db: Database, senders: list[str], expected: int, wait: float = 20.0) -> dict[str, int]:
