@@ -55,6 +55,11 @@ class AskCustomerCode(AskSlot):
         return "codigo_cliente"
 
 
+class AskCustomerVerification(AskSlot):
+    def slot(self) -> str:
+        return "verificacion_cliente"
+
+
 class AskConsultingTermsAccepted(AskSlot):
     def slot(self) -> str:
         return "acepta_terminos_consultoria"

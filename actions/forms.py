@@ -13,14 +13,15 @@ from typing import Any
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.database import customers
 from actions.modules import normalise_module
+from actions.verification import SLOT as VERIFICATION_SLOT
+from actions.verification import CustomerVerification, signed_customer
 from protheus.messages import message
 from protheus.nlu.error_log import looks_like_log, parse
 from protheus.settings import max_log_chars, max_message_chars
 from protheus.text import fold
+from protheus.vocabulary import Identification
 
 YES_WORDS = {
     "si",
@@ -100,22 +101,41 @@ class SupportFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(**message("responda_si_o_no"))
         return {slot: answer}
 
+    async def extract_codigo_cliente(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A code the portal signed is taken as it is, and never asked; otherwise a code written
+        in the message that opens the form is taken (and then verified)."""
+        signed = signed_customer(tracker)
+        if signed:
+            if tracker.get_slot("codigo_cliente") == signed and tracker.get_slot(VERIFICATION_SLOT):
+                return {}
+            return {"codigo_cliente": signed, VERIFICATION_SLOT: Identification.PORTAL.value}
+        if tracker.get_slot("codigo_cliente") or tracker.get_slot("requested_slot"):
+            return {}
+        written = [
+            e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "codigo_cliente"
+        ]
+        return {"codigo_cliente": written[0]} if written and isinstance(written[0], str) else {}
+
     def validate_codigo_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """Only the form of the code is checked here: whether it exists is never said, and the
+        verification question proves it (actions/verification.py)."""
+        signed = signed_customer(tracker)
+        if signed:
+            return {"codigo_cliente": signed}
         candidates = code_candidates(str(value or ""))
         if not candidates:
             dispatcher.utter_message(**message("codigo_cliente_no_valido"))
             return {"codigo_cliente": None}
-        try:
-            store = customers()
-            found = next((c for c in (store.get(code) for code in candidates) if c), None)
-        except SQLAlchemyError:
-            return {"codigo_cliente": candidates[0]}  # the hand-off reports the database failure
-        if found is None:
-            dispatcher.utter_message(**message("codigo_cliente_no_encontrado", codigo=candidates[0]))
-            return {"codigo_cliente": None}
-        return {"codigo_cliente": found.code}
+        return {"codigo_cliente": candidates[0]}
+
+    def validate_verificacion_cliente(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return CustomerVerification().check(tracker, value, dispatcher)
 
 
 class ValidateErrorForm(SupportFormValidation):

@@ -20,12 +20,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.database import customers, handoff_outbox, handoffs
 from actions.outbox import HandoffOutbox
 from actions.routing import routing_table
+from actions.verification import SLOT as VERIFICATION_SLOT
+from actions.verification import identification
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.handoffs import HandoffStore
 from protheus.messages import message
 from protheus.nlu.error_log import parse, split_log
 from protheus.prime_hours import describe, next_opening, within_prime_hours
-from protheus.vocabulary import Channel
+from protheus.vocabulary import Channel, Identification
 
 logger = logging.getLogger(__name__)
 
@@ -63,20 +65,29 @@ def asked_for_urgent_attention(tracker: Tracker) -> bool:
 
 
 def collected_slots(tracker: Tracker, intent: str) -> dict[str, Any]:
-    return {
+    """What the channel needs, and with a customer code how the customer was identified."""
+    slots = {
         name: tracker.get_slot(name) for name in routing_table().collected(intent) if tracker.get_slot(name) is not None
     }
+    if "codigo_cliente" in slots:
+        slots[VERIFICATION_SLOT] = identification(tracker).value
+    return slots
 
 
 def summary(intent: str, slots: dict[str, Any]) -> str:
     """One line for the agent who picks the hand-off up; a pasted log as its fields."""
     labels = {True: "sí", False: "no"}
     parts = [routing_table().label(intent) or intent]
-    parts += [f"{name.replace('_', ' ')}: {_shown(value, labels)}" for name, value in slots.items()]
+    shown = {**slots, VERIFICATION_SLOT: Identification.parse(slots.get(VERIFICATION_SLOT))}
+    parts += [
+        f"{name.replace('_', ' ')}: {_shown(value, labels)}" for name, value in shown.items() if value is not None
+    ]
     return ". ".join(str(p) for p in parts)
 
 
 def _shown(value: Any, labels: dict[bool, str]) -> Any:
+    if isinstance(value, Identification):
+        return value.label
     if isinstance(value, bool):
         return labels[value]
     log = parse(value) if isinstance(value, str) else None
@@ -131,7 +142,9 @@ class ActionHandOff(Action):
         route = routing_table().get(intent)
         if route is None or intent is None:
             return []
-        customer = self._customer(tracker.get_slot("codigo_cliente"))
+        # A claimed code is shown to the agent but never routes the customer (only a verified one).
+        verified = identification(tracker).verified
+        customer = self._customer(tracker.get_slot("codigo_cliente")) if verified else None
         slots = collected_slots(tracker, intent)
         channel = route.decide(slots, customer, asked_for_urgent_attention(tracker))
         if channel is None:

@@ -16,23 +16,54 @@ would never reach the web chat. Our output emits the payload itself.
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint, Sanic
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import PayloadTooLarge, SanicException
+from sanic.request import Request
+from socketio import AsyncServer
 
 from actions.fallback import NOT_OFFERED
 from actions.routing import routing_table
-from protheus import event_lookup, parse_cache  # noqa: F401 - Rasa made faster in its own process
+from protheus import (  # noqa: F401 - event_lookup, parse_cache, payloads change Rasa in its own process
+    chat_sessions,
+    event_lookup,
+    parse_cache,
+    payloads,
+)
 from protheus.action_calls import failed_action
+from protheus.message_metadata import (
+    ADDRESS_KEY,
+    REQUEST_ID_KEY,
+    SIGNED_CUSTOMER_KEY,
+    TRUSTED_PAYLOAD_KEY,
+    MetadataTooLarge,
+    customer_metadata,
+)
 from protheus.messages import message
 from protheus.nlu.customer_words import OTHER_REQUEST, request_parts
 from protheus.nlu.error_log import looks_like_log
-from protheus.settings import max_log_chars, max_message_chars
+from protheus.rate_limit import MessageLimits
+from protheus.settings import (
+    LOOPBACK_ADDRESSES,
+    max_log_chars,
+    max_message_chars,
+    max_metadata_chars,
+    max_request_bytes,
+    page_origins,
+    rasa_bound_publicly,
+    rasa_token,
+)
+from protheus.text import safe_links
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +71,9 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 RASA_APP = "rasa_server"
 # nginx (protheus.serving) names each request once, and sends a POST that was in flight on a
 # replica that died to another replica with the same name: the message's metadata keeps it.
-REQUEST_ID_HEADER, REQUEST_ID_KEY = "X-Request-Id", "peticion"
+REQUEST_ID_HEADER = "X-Request-Id"
+REAL_IP_HEADER = "X-Real-IP"  # set by our nginx; believed only from a loopback peer
+MAX_SENDER_CHARS = 128
 
 
 def other_request_offer(tracker: Any) -> dict[str, Any] | None:
@@ -69,6 +102,7 @@ def guarded(on_new_message: Handler) -> Handler:
             )
             return
         failed_action(user_message.sender_id)  # a failure of an earlier turn is not this one's
+        await mark_offered_payload(user_message)
         replies = await stored_replies(user_message)
         if replies is not None:  # answered already by a replica that died before replying
             for reply in replies:
@@ -89,7 +123,7 @@ def guarded(on_new_message: Handler) -> Handler:
                 )
             if len(request_parts(text)) < 2:
                 return  # one request: nothing to offer, and no second read of the tracker
-            agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None)
+            agent = _agent()
             tracker = await agent.tracker_store.retrieve(user_message.sender_id) if agent is not None else None
             if tracker is None or tracker.is_paused():
                 return
@@ -104,10 +138,30 @@ def guarded(on_new_message: Handler) -> Handler:
     return handler
 
 
+def _agent() -> Any:
+    return getattr(Sanic.get_app(RASA_APP).ctx, "agent", None)
+
+
+async def mark_offered_payload(user_message: UserMessage) -> None:
+    """A "/..." message is read as an intent only when the bot offered it as a button in its last
+    message (or it opens the web chat); any other is text (protheus.payloads)."""
+    metadata = user_message.metadata if isinstance(user_message.metadata, dict) else {}
+    text = (user_message.text or "").strip()
+    if not payloads.is_payload(text) or metadata.get(TRUSTED_PAYLOAD_KEY):
+        return
+    offered = text == payloads.INIT_PAYLOAD
+    agent = _agent()
+    if not offered and agent is not None:
+        tracker = await agent.tracker_store.retrieve(user_message.sender_id)
+        offered = tracker is not None and text in payloads.offered_payloads(tracker.events)
+    if offered:
+        user_message.metadata = {**metadata, TRUSTED_PAYLOAD_KEY: True}
+
+
 async def stored_replies(user_message: UserMessage) -> list[dict[str, Any]] | None:
     """The stored replies to this very request, if a replica that died had answered it."""
     request_id = (user_message.metadata or {}).get(REQUEST_ID_KEY)
-    agent = getattr(Sanic.get_app(RASA_APP).ctx, "agent", None) if request_id else None
+    agent = _agent() if request_id else None
     store = getattr(agent, "tracker_store", None)
     replies_to = getattr(getattr(store, "_tracker_store", store), "replies_to", None)  # in Rasa's FailSafe store
     if replies_to is None:
@@ -121,23 +175,116 @@ def _response(bot_event: dict[str, Any]) -> dict[str, Any]:
     return {"text": bot_event.get("text"), **data}
 
 
+def client_address(peer: str | None, real_ip: str | None) -> str | None:
+    """The customer's address: the balancer's X-Real-IP when the request came through it."""
+    if peer in LOOPBACK_ADDRESSES and real_ip:
+        return real_ip.strip()[:64]
+    return peer
+
+
+@lru_cache(maxsize=1)
+def message_limits() -> MessageLimits:
+    return MessageLimits.from_settings()
+
+
+@lru_cache(maxsize=1)
+def _rasa_token() -> str:
+    return rasa_token()
+
+
+def holds_rasa_token(token: str | None) -> bool:
+    """The Rasa API token: tests and the project's own tools may send "/intent" as such."""
+    return bool(token) and hmac.compare_digest(str(token), _rasa_token())
+
+
+def refusal(status: int, sender: str, key: str, **values: Any) -> response.HTTPResponse:
+    """A refused REST request: the status, and the Spanish reason as the bot's reply."""
+    headers = {"Retry-After": "60"} if status == 429 else None
+    return response.json(
+        [{"recipient_id": sender, "text": message_text(key, **values)}], status=status, headers=headers
+    )
+
+
+def check_rest_request(request: Request) -> response.HTTPResponse | None:
+    """Refuses, before Rasa reads it, a webhook POST that is malformed, too big, unsigned beyond
+    loopback or over the rate limits; what was checked is kept in `request.ctx` for the metadata."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    sender, text = (body.get("sender"), body.get("message")) if isinstance(body, dict) else (None, None)
+    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS or not isinstance(text, str):
+        return refusal(400, "", "peticion_no_valida")
+    try:
+        request.ctx.customer_metadata = customer_metadata(body.get("metadata"), max_metadata_chars())
+    except MetadataTooLarge as error:
+        return refusal(413, sender, "metadatos_muy_largos", largo=error.args[0], maximo=max_metadata_chars())
+    request.ctx.trusted = holds_rasa_token(request.args.get("token"))
+    session = chat_sessions.verify(chat_sessions.bearer(request.headers.get("Authorization")))
+    request.ctx.signed_customer = session.customer_code if session and session.session_id == sender else None
+    if rasa_bound_publicly() and not request.ctx.trusted and (session is None or session.session_id != sender):
+        return refusal(401, sender, "sesion_no_valida")
+    request.ctx.address = client_address(request.ip, request.headers.get(REAL_IP_HEADER))
+    if not request.ctx.trusted and not message_limits().allows(sender, request.ctx.address):
+        return refusal(429, sender, "demasiados_mensajes")
+    return None
+
+
+def limit_request_bodies() -> None:
+    """MAX_REQUEST_BYTES for Rasa's whole server (Sanic reads no more), said in Spanish."""
+    try:
+        app = Sanic.get_app(RASA_APP)
+    except SanicException:  # a channel built outside Rasa's server (tests)
+        return
+    app.config.REQUEST_MAX_SIZE = max_request_bytes()
+
+    async def too_large(request: Request, exception: Exception) -> response.HTTPResponse:
+        return refusal(413, "", "peticion_muy_grande", maximo=max_request_bytes())
+
+    app.error_handler.add(PayloadTooLarge, too_large)
+
+
 class GuardedRestInput(RestInput):
-    """POST /webhooks/rest/webhook, as Rasa's REST channel."""
+    """POST /webhooks/rest/webhook, as Rasa's REST channel, with the checks of check_rest_request."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
     def get_metadata(self, request: Any) -> dict[str, Any] | None:
+        ctx = request.ctx
+        metadata = dict(getattr(ctx, "customer_metadata", None) or {})
         request_id = request.headers.get(REQUEST_ID_HEADER)
-        return {REQUEST_ID_KEY: request_id[:64]} if request_id else None
+        checked = {
+            REQUEST_ID_KEY: request_id[:64] if request_id else None,
+            ADDRESS_KEY: getattr(ctx, "address", None),
+            SIGNED_CUSTOMER_KEY: getattr(ctx, "signed_customer", None),
+            TRUSTED_PAYLOAD_KEY: getattr(ctx, "trusted", False) or None,
+        }
+        metadata.update({k: v for k, v in checked.items() if v})
+        return metadata or None
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        blueprint = super().blueprint(guarded(on_new_message))
+        limit_request_bodies()
+
+        @blueprint.middleware("request")
+        async def check(request: Request) -> response.HTTPResponse | None:
+            if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
+                return check_rest_request(request)
+            return None
+
+        return blueprint
 
 
 class CustomJsonSocketIOOutput(SocketIOOutput):
-    """Emits a custom payload (the hand-off card) as the message, as the web chat expects."""
+    """Emits a custom payload (the hand-off card) as the message, as the web chat expects; links
+    in any text it sends (the bot's or an agent's) go only to http(s) and mailto."""
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if isinstance(response, dict) and isinstance(response.get("text"), str):
+            response = {**response, "text": safe_links(response["text"])}
+        await super()._send_message(socket_id, response)
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, json_message)
@@ -153,8 +300,21 @@ def with_custom_json_output(on_new_message: Handler) -> Handler:
     return handler
 
 
+def connecting_session(environ: dict[str, Any], auth: Any) -> chat_sessions.ChatSession | None:
+    """The signed session of a socket.io connection from an allowed page (none from any other
+    Origin: a page elsewhere cannot open or resume a customer's chat). rasa-webchat sends the
+    token in the URL (`?sesion=`); other clients may send it as `auth: {token}`."""
+    origin = environ.get("HTTP_ORIGIN")
+    if origin and origin not in page_origins():
+        return None
+    token = auth.get("token") if isinstance(auth, dict) else None
+    token = token or next(iter(parse_qs(environ.get("QUERY_STRING", "")).get("sesion", [])), None)
+    return chat_sessions.verify(token)
+
+
 class GuardedSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel (web chat)."""
+    """Rasa's socket.io channel (web chat), with signed sessions: a browser joins only the
+    conversation its token names, whatever session id it asks for."""
 
     @classmethod
     def name(cls) -> str:
@@ -168,4 +328,61 @@ class GuardedSocketIOInput(SocketIOInput):
         return output
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(with_custom_json_output(guarded(on_new_message)))
+        handle = with_custom_json_output(guarded(on_new_message))
+        limit_request_bodies()
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=max_request_bytes())
+        webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio  # get_output_channel's
+        namespace = self.namespace
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            session = connecting_session(environ, auth)
+            if session is None:
+                return False
+            request = environ.get("sanic.request")
+            peer = getattr(request, "ip", None)
+            address = client_address(peer, request.headers.get(REAL_IP_HEADER) if request else None)
+            await sio.save_session(sid, {"chat": session, "address": address}, namespace=namespace)
+            return True
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            session = (await sio.get_session(sid, namespace=namespace))["chat"]
+            sio.enter_room(sid, session.session_id, namespace=namespace)
+            await sio.emit("session_confirm", session.session_id, room=sid, namespace=namespace)
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            state = await sio.get_session(sid, namespace=namespace)
+            session: chat_sessions.ChatSession = state["chat"]
+            sio.enter_room(sid, session.session_id, namespace=namespace)
+            output = CustomJsonSocketIOOutput(sio, self.bot_message_evt)
+            user_message = self._user_message(data, session, state["address"], output)
+            if isinstance(user_message, str):
+                await output.send_text_message(session.session_id, user_message)
+                return
+            await handle(user_message)
+
+        return webhook
+
+    def _user_message(
+        self, data: Any, session: chat_sessions.ChatSession, address: str | None, output: OutputChannel
+    ) -> UserMessage | str:
+        """The customer's message, or the Spanish reason it is refused."""
+        text = data.get("message", "") if isinstance(data, dict) else None
+        if not isinstance(text, str):
+            return message_text("peticion_no_valida")
+        try:
+            metadata = customer_metadata(data.get(self.metadata_key), max_metadata_chars())
+        except MetadataTooLarge as error:
+            return message_text("metadatos_muy_largos", largo=error.args[0], maximo=max_metadata_chars())
+        if not message_limits().allows(session.session_id, address):
+            return message_text("demasiados_mensajes")
+        checked = {ADDRESS_KEY: address, SIGNED_CUSTOMER_KEY: session.customer_code}
+        metadata.update({k: v for k, v in checked.items() if v})
+        return UserMessage(text, output, session.session_id, input_channel=self.name(), metadata=metadata)

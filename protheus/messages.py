@@ -11,6 +11,7 @@ import yaml
 
 from protheus.paths import PROJECT
 from protheus.settings import support_contact
+from protheus.text import markdown_plain
 
 MESSAGES_FILE = PROJECT.messages
 
@@ -27,10 +28,12 @@ def _fill(text: str, values: dict[str, Any]) -> str:
 
 
 def render(section: str, key: str, **values: Any) -> dict[str, Any]:
-    """Keyword arguments for dispatcher.utter_message: text and, if any, buttons."""
+    """Keyword arguments for dispatcher.utter_message: text and, if any, buttons. The values
+    (often what the customer wrote) are shown as plain text, never as markdown."""
     entry = _load()[section][key]
+    quoted = {name: markdown_plain(str(value)) for name, value in values.items()}
+    message: dict[str, Any] = {"text": _fill(entry["text"], {"correo_soporte": support_contact(), **quoted})}
     values = {"correo_soporte": support_contact(), **values}
-    message: dict[str, Any] = {"text": _fill(entry["text"], values)}
     if entry.get("buttons"):
         message["buttons"] = [{k: _fill(str(v), values) for k, v in b.items()} for b in entry["buttons"]]
     return message

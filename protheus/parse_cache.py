@@ -48,7 +48,8 @@ CACHE = ParseCache(nlu_cache_size())
 
 def _cached_parse(self: MessageProcessor, message: Any, tracker: Any, only_output_properties: bool = True) -> dict:
     text = message.text or ""
-    if CACHE.size == 0 or len(text) > MAX_CACHED_CHARS:
+    # "/..." is read as an intent or as text depending on the channel's check (protheus.payloads).
+    if CACHE.size == 0 or len(text) > MAX_CACHED_CHARS or text.lstrip().startswith("/"):
         return _parse(self, message, tracker, only_output_properties)
     key = (self.model_metadata.model_id, text, only_output_properties)  # a new model: new entries
     found = CACHE.get(key)

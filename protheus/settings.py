@@ -9,8 +9,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from protheus.paths import PROJECT
+from protheus.private_files import write_private
 
 # Shown to customers when SUPPORT_EMAIL is unset: the contact channel the guideline names.
 DEFAULT_SUPPORT_CONTACT = "la Central de relaciones TOTVS (Portal del cliente)"
@@ -25,6 +27,9 @@ DEFAULT_MAX_LOG_CHARS, HARD_MAX_LOG_CHARS = 20_000, 100_000
 DEFAULT_MODEL_F1_TOLERANCE = 0.01
 DEFAULT_ACTION_TIMEOUT = 5.0
 DEFAULT_EVENT_QUEUE = "protheus_eventos"
+CHAT_KEY_FILE = PROJECT.state / "chat_session_key"
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost"})
+DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_METADATA_CHARS = 64 * 1024, 2000
 # Rasa runs our tracker store in its own process: the launcher passes the status file's path.
 TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
 
@@ -72,6 +77,21 @@ def local_rasa_url(rasa_port: int | None = None) -> str:
 def extra_cors_origins() -> list[str]:
     """Origins besides the support page that may use the chat (CORS_ORIGINS, space-separated)."""
     return _text("CORS_ORIGINS").split()
+
+
+def public_url() -> str:
+    """PUBLIC_URL: the support page's address as customers reach it (https://soporte.example.com);
+    its origin may open the chat. Empty: the page on this machine."""
+    return _text("PUBLIC_URL").rstrip("/")
+
+
+def page_origins(web_port: int | None = None) -> list[str]:
+    """The only origins whose pages may open the chat and call Rasa from a browser: the support
+    page on this machine, PUBLIC_URL and CORS_ORIGINS."""
+    port = web_port or ports().web
+    public = urlsplit(public_url())
+    origin = [f"{public.scheme}://{public.netloc}"] if public.netloc else []
+    return [f"http://localhost:{port}", f"http://127.0.0.1:{port}", *origin, *extra_cors_origins()]
 
 
 def rasa_public_url() -> str:
@@ -151,6 +171,65 @@ def max_log_chars() -> int:
     return min(HARD_MAX_LOG_CHARS, max(max_message_chars(), _int("MAX_LOG_CHARS", DEFAULT_MAX_LOG_CHARS)))
 
 
+def _generated_secret(name: str, secret_file: Path) -> str:
+    """The setting `name` from the environment, else a secret generated once into a 0600 file."""
+    value = _text(name)
+    if value:
+        return value
+    if secret_file.exists():
+        stored = secret_file.read_text(encoding="utf-8").strip()
+        if stored:
+            return stored
+    secret_file.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    secret_file.touch(mode=0o600)
+    secret_file.write_text(value + "\n", encoding="utf-8")
+    secret_file.chmod(0o600)
+    return value
+
+
+def chat_session_key() -> str:
+    """CHAT_SESSION_KEY: the HS256 key that signs chat sessions (the support page, or the customer
+    portal that embeds the chat, signs them; Rasa's channels verify them). Unset: generated once."""
+    return _generated_secret("CHAT_SESSION_KEY", CHAT_KEY_FILE)
+
+
+def chat_session_hours() -> int:
+    """CHAT_SESSION_HOURS: how long a chat session token issued by the support page lasts."""
+    return _int("CHAT_SESSION_HOURS", 12)
+
+
+def rasa_bound_publicly() -> bool:
+    """True when Rasa (or its balancer) listens beyond loopback (RASA_HOST): the REST webhook then
+    needs a signed session too (PRODUCT.md)."""
+    return ports().host not in LOOPBACK_ADDRESSES
+
+
+def max_request_bytes() -> int:
+    """MAX_REQUEST_BYTES: the largest request body Rasa's channels read (REST and socket.io); the
+    default fits the longest pasted log (MAX_LOG_CHARS) written in escaped JSON."""
+    return _int("MAX_REQUEST_BYTES", max(DEFAULT_MAX_REQUEST_BYTES, max_log_chars() * 7))
+
+
+def max_metadata_chars() -> int:
+    """MAX_METADATA_CHARS: the longest `metadata` (as JSON) a customer's message may carry."""
+    return _int("MAX_METADATA_CHARS", DEFAULT_MAX_METADATA_CHARS)
+
+
+def messages_per_minute() -> tuple[int, int]:
+    """How many messages a minute one conversation (MESSAGES_PER_MINUTE_SENDER) and one address
+    (MESSAGES_PER_MINUTE_ADDRESS) may send; more get HTTP 429 and a Spanish message. Loopback
+    addresses (the machine itself, scripts, the benchmark) have no address limit."""
+    return _int("MESSAGES_PER_MINUTE_SENDER", 40), _int("MESSAGES_PER_MINUTE_ADDRESS", 240)
+
+
+def verification_limits() -> tuple[int, int]:
+    """Failed customer verifications allowed per conversation (VERIFICATION_ATTEMPTS) and per
+    address in an hour (VERIFICATION_FAILURES_PER_HOUR); past either the customer goes on
+    unverified, and no further code is checked."""
+    return _int("VERIFICATION_ATTEMPTS", 3), _int("VERIFICATION_FAILURES_PER_HOUR", 10)
+
+
 def lock_store_url() -> str:
     """LOCK_STORE_URL (redis://host:6379/1): the lock store all replicas share; empty: in memory."""
     return _text("LOCK_STORE_URL")
@@ -197,3 +276,40 @@ def model_f1_tolerance() -> float:
         return max(0.0, float(_text("MODEL_F1_TOLERANCE") or DEFAULT_MODEL_F1_TOLERANCE))
     except ValueError:
         return DEFAULT_MODEL_F1_TOLERANCE
+
+
+# --- Local secrets (issue 13, point 7) -----------------------------------------------------
+# A launcher hands the server it starts its secret in one of these variables, never on the
+# command line (`ps` shows it to every user); the server takes it out of its environment.
+RASA_TOKEN_LAUNCH_ENV = "PROTHEUS_RASA_TOKEN"
+ACTION_SECRET_LAUNCH_ENV = "PROTHEUS_ACTION_SECRET"
+ACTION_SECRET_FILE = PROJECT.state / "action_secret"
+# The header Rasa sends the action server's secret in (endpoints.yml, action_endpoint.headers).
+ACTION_SECRET_HEADER = "X-Protheus-Action-Secret"
+
+
+def _stored_secret(name: str, secret_file: Path) -> str:
+    """The variable `name` from the environment, else a secret generated once into an owner-only
+    file (0600, in the owner-only .state)."""
+    secret = _text(name)
+    if secret:
+        return secret
+    if secret_file.exists():
+        stored = secret_file.read_text(encoding="utf-8").strip()
+        if stored:
+            return stored
+    secret = secrets.token_urlsafe(32)
+    write_private(secret_file, secret + "\n")
+    return secret
+
+
+def action_secret(secret_file: Path = ACTION_SECRET_FILE) -> str:
+    """The secret Rasa shows the action server (ACTION_SECRET), else one generated once into
+    .state/action_secret."""
+    return _stored_secret("ACTION_SECRET", secret_file)
+
+
+def take_launch_secret(name: str) -> str:
+    """The secret a launcher handed over in the variable `name`, taken out of this process's
+    environment so that nothing it starts inherits it."""
+    return os.environ.pop(name, "").strip()

@@ -32,3 +32,27 @@ def _mask_phone(match: re.Match) -> str:
 def mask_contacts(text: str) -> str:
     """E-mail addresses and phone numbers hidden for roles that may not see them."""
     return PHONE.sub(_mask_phone, EMAIL.sub(_mask_email, text or ""))
+
+
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+# [label](target "title") and <scheme:target>: the two ways markdown makes a link.
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
+
+
+def _safe(target: str) -> bool:
+    return target.strip().lower().startswith(SAFE_LINK_SCHEMES)
+
+
+def safe_links(text: str) -> str:
+    """Markdown links kept only towards http(s) and mailto; any other (javascript:, data:,
+    a relative path) becomes its label as plain text."""
+    text = MARKDOWN_LINK.sub(lambda m: m.group(0) if _safe(m.group(2)) else m.group(1), text)
+    return AUTOLINK.sub(lambda m: m.group(0) if _safe(m.group(1)) else m.group(1), text)
+
+
+def markdown_plain(text: str) -> str:
+    """Customer text quoted inside a bot message, escaped so markdown shows it as written (no
+    link, image or emphasis made of what the customer typed)."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)

@@ -73,6 +73,18 @@ class Plan(Term):
     PRIME = "prime"
 
 
+class Identification(Term):
+    """How the customer of a conversation was identified (slot `verificacion_cliente`)."""
+
+    PORTAL = "portal"  # the customer code came signed in the chat session
+    VERIFIED = "verificado"  # code and the registered facilitator's e-mail matched
+    UNVERIFIED = "no_verificado"  # claimed only: never routed as Prime
+
+    @property
+    def verified(self) -> bool:
+        return self is not Identification.UNVERIFIED
+
+
 class Role(Term):
     """Console roles; what each may do is protheus.console.context.PERMISSIONS."""
 
@@ -112,6 +124,7 @@ _LABELS = {
     Plan: lambda: labels("planes"),
     Role: lambda: labels("roles"),
     InputChannel: lambda: labels("canales_de_entrada"),
+    Identification: lambda: labels("identificacion"),
     InboxVerdict: dict,
     FlagStatus: dict,
 }

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from protheus import model_server
+from protheus import chat_sessions, model_server
 from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.routes import setup as setup_console
 from protheus.event_feed import EventFeed
@@ -27,9 +27,9 @@ from protheus.settings import (
     database_url,
     event_broker_url,
     event_queue,
-    extra_cors_origins,
     local_rasa_url,
     max_log_chars,
+    page_origins,
     portal_url,
     ports,
     rasa_public_url,
@@ -64,7 +64,7 @@ LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]"}
 def known_hosts() -> set[str]:
     """Host names this server answers as: loopback, WEB_HOST and the CORS_ORIGINS hosts."""
     hosts = set(LOOPBACK_NAMES) | {web_host()}
-    return hosts | {urlsplit(origin).hostname or "" for origin in extra_cors_origins()}
+    return hosts | {urlsplit(origin).hostname or "" for origin in page_origins()}
 
 
 def socket_url(request: web.Request, rasa_port: int) -> str:
@@ -78,9 +78,13 @@ def socket_url(request: web.Request, rasa_port: int) -> str:
 
 
 def page_config(request: web.Request, rasa_port: int) -> dict:
-    """What the page needs: where Rasa is, the length limit, the hand-off card texts. No token."""
+    """What the page needs: where Rasa is, a signed session for a new conversation, the length
+    limit, the hand-off card texts. Never the API token."""
     return {
         "socketUrl": socket_url(request, rasa_port),
+        # The page keeps the first token it gets while it is valid: the conversation survives a reload.
+        "chatToken": chat_sessions.issue(),
+        "initPayload": chat_sessions.INIT_PAYLOAD,
         # The page cannot tell a pasted error log from text: it allows the log limit and the
         # server refuses longer text that is not a log.
         "maxMessageChars": max_log_chars(),

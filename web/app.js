@@ -1,5 +1,7 @@
 // Starts the rasa-webchat widget against the Rasa socket.io channel. The page
-// never carries the API token: the socket.io channel needs none.
+// never carries the API token: it holds a signed chat session (/config.js, or the
+// customer portal's own token in window.PROTHEUS_CHAT_TOKEN), which names the one
+// conversation this browser may join.
 // Texts come from /config.js (mensajes.yml on the server), not from this file.
 (function () {
   "use strict";
@@ -7,7 +9,29 @@
   var MAX_CHARS = config.maxMessageChars || 2000;
   var SESSION_KEY = "chat_session";        // where rasa-webchat keeps the conversation
   var REOPEN_KEY = "protheus_reabrir_chat"; // open the chat again after "Nueva conversación"
+  var TOKEN_KEY = "protheus_sesion_chat";   // the signed session of this tab's conversation
+  var SAFE_LINK = /^(https?:|mailto:)/i;
   var e = window.React.createElement;
+
+  // Seconds left of a token (its "exp" claim); 0 when unreadable.
+  function secondsLeft(token) {
+    try {
+      var claims = JSON.parse(window.atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+      return claims.exp - Date.now() / 1000;
+    } catch (error) {
+      return 0;
+    }
+  }
+
+  // The portal's token first; then the one this tab already holds while it lasts (the
+  // conversation survives a reload); else the fresh one the server sent.
+  function chatToken() {
+    var stored = window.sessionStorage.getItem(TOKEN_KEY);
+    var token = window.PROTHEUS_CHAT_TOKEN || (stored && secondsLeft(stored) > 60 ? stored : config.chatToken);
+    if (token !== stored) window.sessionStorage.removeItem(SESSION_KEY);
+    window.sessionStorage.setItem(TOKEN_KEY, token);
+    return token;
+  }
 
   // The hand-off payload {"handoff": {canal, id, intent, resumen}} as a card. React
   // escapes every value, so nothing in the payload can run as code.
@@ -27,9 +51,10 @@
   }
 
   window.WebChat.selfMount({
-    socketUrl: config.socketUrl,
+    // rasa-webchat 1.0.1 passes the URL's query to every socket.io request.
+    socketUrl: config.socketUrl + "/?sesion=" + encodeURIComponent(chatToken()),
     socketPath: "/socket.io/",
-    initPayload: "/saludo",
+    initPayload: config.initPayload,
     title: "Soporte Protheus",
     subtitle: "Asistente virtual",
     inputTextFieldHint: "Escriba su consulta…",
@@ -69,6 +94,7 @@
   // "Nueva conversación": forget the stored session; the server then gives a new id.
   function newConversation() {
     window.sessionStorage.removeItem(SESSION_KEY);
+    window.sessionStorage.removeItem(TOKEN_KEY);
     window.sessionStorage.setItem(REOPEN_KEY, "1");
     window.location.reload();
   }
@@ -81,7 +107,17 @@
 
   // The widget has no labels of its own and re-creates its parts when it opens and
   // closes: add the labels, the live region and the "Nueva conversación" button each time.
+  // Links in messages: only http(s) and mailto (the server removes others too; this is the
+  // page's own guard). Any other becomes plain text.
+  function defuseLinks() {
+    document.querySelectorAll("#chat a[href]").forEach(function (link) {
+      if (SAFE_LINK.test(link.getAttribute("href").trim())) return;
+      link.replaceWith(document.createTextNode(link.textContent));
+    });
+  }
+
   function enhance() {
+    defuseLinks();
     var launcher = document.querySelector(".rw-launcher");
     var launcherText = document.querySelector(".rw-conversation-container") ? "Cerrar el chat" : "Abrir el chat de soporte";
     if (launcher && launcher.getAttribute("aria-label") !== launcherText) launcher.setAttribute("aria-label", launcherText);

@@ -19,7 +19,7 @@ from protheus.health import HealthMonitor
 from protheus.paths import Project
 from protheus.rasa_client import RasaClient
 from protheus.settings import DEFAULT_EVENT_QUEUE
-from protheus.vocabulary import Channel, HandoffStatus, InputChannel, RunStatus, label_of
+from protheus.vocabulary import Channel, HandoffStatus, Identification, InputChannel, RunStatus, label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_AGENT_REPLY = 2000  # characters of one agent reply (the reply form limits it too)
@@ -107,6 +107,7 @@ def make_templates(timezone: str) -> jinja2.Environment:
         canal=lambda c: label_of(Channel, c),
         entrada=lambda c: label_of(InputChannel, c),
         estado=lambda s: label_of(HandoffStatus, s),
+        identificacion=lambda i: label_of(Identification, i or Identification.UNVERIFIED),
         corrida=lambda s: label_of(RunStatus, s),
     )
     env.globals.update(timezone=timezone, Estado=HandoffStatus, max_respuesta=MAX_AGENT_REPLY)

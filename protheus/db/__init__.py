@@ -5,7 +5,7 @@ writes it and the home of the queries on it.
 
 | tables | owner |
 |---|---|
-| customers | protheus/db/customers.py (`CustomerStore`) |
+| customers, verification_failures | protheus/db/customers.py (`CustomerStore`) |
 | handoffs | protheus/db/handoffs.py (`HandoffStore`) |
 | users, console_sessions, login_attempts, audit_log | protheus/db/accounts.py (`AccountStore`) |
 | conversations, conversation_intents, customer_messages, message_flags, index_state, |

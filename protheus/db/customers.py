@@ -1,14 +1,15 @@
-"""Customers (table `customers`): who has which plan, and the demo customers of PRODUCT.md."""
+"""Customers (tables `customers`, `verification_failures`): who has which plan, how a customer
+proves who they are, and the demo customers of PRODUCT.md."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from protheus.db.database import Database
-from protheus.db.models import Customer
+from protheus.db.models import Customer, VerificationFailure
 from protheus.vocabulary import Plan
 
 DEMO_CUSTOMERS: list[dict[str, Any]] = [
@@ -18,15 +19,15 @@ DEMO_CUSTOMERS: list[dict[str, Any]] = [
         country="México",
         plan=Plan.PRIME.value,
         facilitator_name="Laura Méndez",
-        facilitator_email="laura.mendez@example.com",
+        facilitator_email="facilitador.prime@example.com",
     ),
     dict(
         code="STD01",
         name="Comercial del Sur Ltda. (demo)",
         country="Chile",
         plan=Plan.STANDARD.value,
-        facilitator_name=None,
-        facilitator_email=None,
+        facilitator_name="Martín Rojas",
+        facilitator_email="facilitador.std@example.com",
     ),
 ]
 
@@ -74,6 +75,24 @@ class CustomerStore:
                     session.add(Customer(**demo))
                     added += 1
         return added
+
+    def verifies(self, code: str, email: str) -> bool:
+        """True when `code` is a customer whose registered facilitator has this e-mail."""
+        found = self.get(code)
+        registered = (found.facilitator_email or "") if found else ""
+        return bool(registered) and registered.strip().casefold() == email.strip().casefold()
+
+    def record_failed_verification(self, address: str, at: float) -> None:
+        with self.db.session() as session:
+            session.add(VerificationFailure(address=address[:64], at=at))
+            session.execute(delete(VerificationFailure).where(VerificationFailure.at < at - 86_400))
+
+    def failed_verifications(self, address: str, since: float) -> int:
+        with self.db.session() as session:
+            query = select(func.count()).where(
+                VerificationFailure.address == address[:64], VerificationFailure.at >= since
+            )
+            return int(session.execute(query).scalar_one())
 
     def codes_and_names(self) -> tuple[list[str], list[str]]:
         """Every customer code, and every customer and facilitator name (the trainers' scrubber)."""

@@ -41,6 +41,18 @@ class Customer(Base):
         return self.plan == Plan.PRIME
 
 
+class VerificationFailure(Base):
+    """A customer code and e-mail that did not match, by address (limits guessing)."""
+
+    __tablename__ = "verification_failures"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    address = Column(String(64), nullable=False)
+    at = Column(Float, nullable=False)
+
+    __table_args__ = (Index("ix_verification_failures_address", "address", "at"),)
+
+
 class Handoff(Base):
     __tablename__ = "handoffs"
 

@@ -22,10 +22,12 @@ def make_tracker(
     text: str = "mensaje de prueba",
     history: list[str] | None = None,
     sender_id: str = "prueba",
+    metadata: dict | None = None,
+    entities: list[dict] | None = None,
 ) -> Tracker:
     """A tracker whose latest message has `intent`; `history` lists earlier user intents."""
     ranking = ranking or [(intent, 0.9)]
-    events = [user_event(name) for name in history or []] + [user_event(intent, text)]
+    events = [user_event(name) for name in history or []] + [{**user_event(intent, text), "metadata": metadata or {}}]
     return Tracker(
         sender_id=sender_id,
         slots=slots or {},
@@ -33,7 +35,7 @@ def make_tracker(
             "text": text,
             "intent": {"name": intent, "confidence": ranking[0][1]},
             "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
-            "entities": [],
+            "entities": entities or [],
         },
         events=events,
         paused=False,

@@ -101,7 +101,9 @@ def test_refused_terms_register_nothing_and_give_alternatives(seeded, dispatcher
 
 
 def test_prime_customer_urgent_in_hours_goes_to_prime(seeded, dispatcher):
-    tracker = make_tracker("atencion_urgente", slots={"codigo_cliente": "PRIME01"})
+    tracker = make_tracker(
+        "atencion_urgente", slots={"codigo_cliente": "PRIME01", "verificacion_cliente": "verificado"}
+    )
     run(action(seeded, TUESDAY_10AM), tracker, dispatcher)
     message = handoff_of(dispatcher)
     assert message["custom"]["handoff"]["canal"] == "soporte_prime"
@@ -109,7 +111,9 @@ def test_prime_customer_urgent_in_hours_goes_to_prime(seeded, dispatcher):
 
 
 def test_prime_customer_out_of_hours_is_told_when_the_team_answers(seeded, dispatcher):
-    tracker = make_tracker("atencion_urgente", slots={"codigo_cliente": "PRIME01"})
+    tracker = make_tracker(
+        "atencion_urgente", slots={"codigo_cliente": "PRIME01", "verificacion_cliente": "verificado"}
+    )
     run(action(seeded, SATURDAY_NOON), tracker, dispatcher)
     message = handoff_of(dispatcher)
     assert message["custom"]["handoff"]["canal"] == "soporte_prime"
@@ -129,7 +133,12 @@ def test_urgent_standard_customer_goes_to_remote_consulting(seeded, dispatcher):
 def test_prime_error_report_with_a_critical_process_goes_to_prime(seeded, dispatcher):
     tracker = make_tracker(
         "afirmar",
-        slots={**ERROR_SLOTS, "codigo_cliente": "PRIME01", "reproduce_en_estandar": False},
+        slots={
+            **ERROR_SLOTS,
+            "codigo_cliente": "PRIME01",
+            "verificacion_cliente": "portal",
+            "reproduce_en_estandar": False,
+        },
         history=["atencion_urgente", "reportar_error"],
     )
     run(action(seeded), tracker, dispatcher)
