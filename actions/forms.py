@@ -20,7 +20,7 @@ from actions.verification import CustomerVerification, signed_customer
 from protheus.messages import message
 from protheus.nlu.error_log import looks_like_log, parse
 from protheus.settings import max_log_chars, max_message_chars
-from protheus.text import fold
+from protheus.text import EMAIL, fold
 from protheus.vocabulary import Identification
 
 YES_WORDS = {
@@ -131,6 +131,16 @@ class SupportFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(**message("codigo_cliente_no_valido"))
             return {"codigo_cliente": None}
         return {"codigo_cliente": candidates[0]}
+
+    async def extract_verificacion_cliente(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An answer with an e-mail is the answer, whatever intent the NLU reads in it (a bare
+        address reads like «contact me» to it)."""
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("requested_slot") != VERIFICATION_SLOT or not EMAIL.search(text):
+            return {}
+        return {VERIFICATION_SLOT: text}
 
     def validate_verificacion_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -44,11 +44,32 @@ TRIAGE_SLOTS = [
 NEEDS_ACCEPTANCE = "requiere_aceptacion"
 
 
+def form_answers(events: list[dict[str, Any]]) -> set[int]:
+    """The customer messages a form took as answers (written while it asked, and not refused by
+    it): their intent is not a topic, whatever the NLU read (a bare e-mail reads like «contact me»)."""
+    answers: set[int] = set()
+    active, latest = None, None
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "active_loop":
+            active = event.get("name")
+        elif kind == "user":
+            latest = index if active else None
+            if latest is not None:
+                answers.add(index)
+        elif kind == "action_execution_rejected" and latest is not None:
+            answers.discard(latest)  # an interruption ("quiero un agente"): a topic after all
+    return answers
+
+
 def topic_intent(tracker: Tracker) -> str | None:
-    """The most recent customer intent that has a hand-off route (answers like 'sí' have none)."""
+    """The most recent customer intent that has a hand-off route (answers like 'sí' have none,
+    nor the answers a form took)."""
     table = routing_table()
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
+    answers = form_answers(tracker.events)
+    for index in range(len(tracker.events) - 1, -1, -1):
+        event = tracker.events[index]
+        if event.get("event") != "user" or index in answers:
             continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         route = table.get(name)

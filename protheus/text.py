@@ -36,7 +36,7 @@ def mask_contacts(text: str) -> str:
 
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 # [label](target "title") and <scheme:target>: the two ways markdown makes a link.
-MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from protheus.text import fold, mask_contacts
+from protheus.text import fold, markdown_plain, mask_contacts, safe_links
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,29 @@ def test_codes_and_dates_stay(text):
 
 def test_fold():
     assert fold("  FACTURACIÓN ñandú ") == "facturacion nandu"
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("[clic](javascript:alert(1))", "clic"),
+        ("[clic](JavaScript:alert(1) 'x')", "clic"),
+        ("[img](data:text/html;base64,xx)", "img"),
+        ("[ruta](/consola)", "ruta"),
+        ("<javascript:alert(1)>", "javascript:alert(1)"),
+        ("[portal](https://centraldeatendimento.totvs.com/)", "[portal](https://centraldeatendimento.totvs.com/)"),
+        ("[correo](mailto:soporte@example.com)", "[correo](mailto:soporte@example.com)"),
+        ("<https://example.com>", "<https://example.com>"),
+        ("sin enlaces (ni paréntesis raros)", "sin enlaces (ni paréntesis raros)"),
+    ],
+)
+def test_links_only_to_http_and_mailto(text, shown):
+    assert safe_links(text) == shown
+
+
+def test_customer_text_is_quoted_as_plain_text():
+    assert markdown_plain("[premio](https://evil.example) *ya*") == r"\[premio\](https://evil.example) \*ya\*"
+    from protheus.messages import message
+
+    text = message("modulo_no_valido", texto="[gane](https://evil.example)")["text"]
+    assert r"«\[gane\](https://evil.example)»" in text

@@ -2,6 +2,7 @@
 buttons, and the conversation kept across a reload."""
 
 import pytest
+import requests
 
 from tests.browser.conftest import shoot
 from tests.e2e.test_rest import _first_vague
@@ -45,3 +46,57 @@ def test_fallback_buttons_are_clickable(page, bot):
     shoot(page, "aclaracion")
     page.click("button:has-text('Ninguna de estas'), .rw-reply:has-text('Ninguna de estas')")
     page.wait_for_selector("text=¿Podría escribir su consulta con otras palabras?", timeout=20000)
+
+
+def _session_id(page) -> str:
+    return page.evaluate("JSON.parse(sessionStorage.getItem('chat_session')).session_id")
+
+
+def test_an_agents_link_to_javascript_is_shown_as_text(page, bot):
+    ask(page, "¿en qué horario atienden?")
+    page.wait_for_selector("text=Lunes a viernes 8am-6pm", timeout=20000)
+    text = (
+        "Revise [clic aquí](javascript:alert(document.cookie)) o [el portal](https://centraldeatendimento.totvs.com/)"
+    )
+    events = [{"event": "bot", "text": text, "metadata": {"agente": "prueba"}}]
+    response = requests.post(
+        f"{bot.base}/conversations/{_session_id(page)}/tracker/events",
+        params={"token": bot.token, "output_channel": "latest", "execute_side_effects": "true"},
+        json=events,
+        timeout=30,
+    )
+    assert response.status_code == 200
+    page.wait_for_selector("text=clic aquí", timeout=20000)
+    hrefs = page.eval_on_selector_all("#chat a[href]", "links => links.map(l => l.getAttribute('href'))")
+    assert "https://centraldeatendimento.totvs.com/" in hrefs
+    assert not [h for h in hrefs if not h.startswith(("http://", "https://", "mailto:"))]
+    shoot(page, "enlace-javascript-como-texto")
+
+
+def test_a_browser_given_someone_elses_session_id_gets_its_own_conversation(browser, page_url, bot):
+    contexts = [browser.new_context(), browser.new_context()]
+    victim, attacker = (context.new_page() for context in contexts)
+    try:
+        victim.goto(page_url)
+        ask(victim, "¿qué es el soporte prime?")
+        victim.wait_for_selector("text=PRIME es un servicio de atención especializada", timeout=20000)
+        stolen = _session_id(victim)
+        attacker.goto(page_url)
+        attacker.wait_for_selector(".rw-launcher")
+        # The attacker knows the id (the console shows it) and puts it where the widget keeps its own.
+        attacker.evaluate(
+            "id => sessionStorage.setItem('chat_session', JSON.stringify({session_id: id, conversation: []}))", stolen
+        )
+        attacker.reload()
+        open_chat(attacker)
+        attacker.wait_for_selector(".rw-response", timeout=20000)
+        attacker.wait_for_timeout(1500)
+        assert _session_id(attacker) != stolen
+        assert attacker.locator("text=PRIME es un servicio de atención especializada").count() == 0
+        ask(attacker, "¿en qué horario atienden?")
+        attacker.wait_for_selector("text=Lunes a viernes 8am-6pm", timeout=20000)
+        victim_texts = [e.get("text") for e in bot.tracker(stolen)["events"] if e.get("event") == "user"]
+        assert "¿en qué horario atienden?" not in victim_texts
+    finally:
+        for context in contexts:
+            context.close()

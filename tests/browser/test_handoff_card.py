@@ -37,7 +37,8 @@ def test_error_triage_ends_with_the_handoff_card(page, bot):
     page.wait_for_selector("text=¿Se reproduce en un entorno estándar actualizado", timeout=REPLY_TIMEOUT)
     click_reply(page, "Sí", "¿Ocurre solo con determinados registros")
     click_reply(page, "No", "¿Cuál es su código de cliente?")
-    answer(page, "STD01", "Registré su solicitud para Soporte Estándar")
+    answer(page, "STD01", "escriba el correo electrónico del facilitador")
+    answer(page, "facilitador.std@example.com", "Registré su solicitud para Soporte Estándar")
 
     card = page.wait_for_selector(".handoff-card", timeout=REPLY_TIMEOUT)
     texts = handoff_card()

@@ -15,6 +15,7 @@ ANSWERS = {
     "modulo": "facturación",
     "descripcion_error": "al grabar el pedido aparece error.log variable does not exist",
     "codigo_cliente": "STD01",
+    "verificacion_cliente": "facilitador.std@example.com",  # PRODUCT.md's demo value
 }
 
 
@@ -46,7 +47,7 @@ def test_reproducible_error_is_registered_for_standard_support(bot, sender):
     assert payload["id"] in text
     row = HandoffStore(Database(bot.env["DATABASE_URL"])).get(payload["id"])
     assert row.channel == "soporte_estandar" and row.slots["modulo"] == "MATA410"
-    assert row.slots["codigo_cliente"] == "STD01"
+    assert row.slots["codigo_cliente"] == "STD01" and row.slots["verificacion_cliente"] == "verificado"
 
 
 def test_not_reproducible_error_needs_the_terms_then_goes_to_consulting(bot, sender):
