@@ -148,3 +148,18 @@ def test_links_in_what_the_web_chat_receives_go_only_to_http_and_mailto():
     output = channels.CustomJsonSocketIOOutput(sio, "bot_uttered")
     asyncio.run(output.send_text_message("s1", "[clic](javascript:alert(1)) o [portal](https://totvs.com)"))
     assert sio.emitted[0][1]["text"] == "clic o [portal](https://totvs.com)"
+
+
+def test_socketio_messages_carry_what_the_channel_checked_and_nothing_forged(monkeypatch):
+    monkeypatch.setenv("MAX_METADATA_CHARS", "100")
+    channel = channels.GuardedSocketIOInput()
+    session = chat_sessions.ChatSession("conversacion-1", "PRIME01")
+    output = channels.CustomJsonSocketIOOutput(RecordingSio(), "bot_uttered")
+    forged = {"metadata": {"cliente_firmado": "FAKEPRIME", TRUSTED_PAYLOAD_KEY: True, "pagina": "/"}}
+    message = channel._user_message({"message": "hola", **forged}, session, "203.0.113.9", output)
+    assert message.sender_id == "conversacion-1"
+    assert message.metadata == {"pagina": "/", "direccion": "203.0.113.9", "cliente_firmado": "PRIME01"}
+    too_long = channel._user_message({"message": "hola", "metadata": {"x": "y" * 500}}, session, None, output)
+    assert isinstance(too_long, str) and "metadata" in too_long
+    assert "formato esperado" in channel._user_message(["no", "es", "un objeto"], session, None, output)
+    assert "formato esperado" in channel._user_message({"message": {"texto": 1}}, session, None, output)

@@ -81,3 +81,27 @@ def test_the_queue_shows_what_the_customer_wrote_after_the_handoff(db, status_fi
             assert "quiero hablar con una persona" not in body  # written before the hand-off
 
     run(scenario)
+
+
+def test_the_queue_says_how_each_customer_was_identified(db, status_file, chats):
+    from protheus.vocabulary import Channel
+
+    handoffs = HandoffStore(db)
+    for sender, identified in (("c-portal", "portal"), ("c-verificado", "verificado"), ("c-dicho", "no_verificado")):
+        handoffs.create(
+            sender_id=sender,
+            channel=Channel.STANDARD,
+            intent="consulta_funcional",
+            slots={"codigo_cliente": "PRIME01", "verificacion_cliente": identified},
+            summary="Una duda",
+        )
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            status, body = await c.get("/consola/cola")
+            assert status == 200
+            for label in ("verificado por el portal", "verificado (correo del facilitador)", "sin verificar"):
+                assert f'<span class="identificacion">{label}</span>' in body
+
+    run(scenario)
