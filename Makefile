@@ -1,6 +1,7 @@
 # Asistente de Soporte Protheus — the commands of the README.
 SHELL := /bin/bash
-PY := .venv/bin/python
+# umask 077: the database, tokens and logs any target creates under .state are the owner's only.
+PY := umask 077 && .venv/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1

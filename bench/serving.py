@@ -133,20 +133,18 @@ def stock_model(work: Path) -> Path:
 def start_stock(model: Path, token: str, work: Path) -> Service:
     """`rasa run` as a stock project has it: Rasa's own REST and socket.io channels, no endpoints.
     (Run from the repository, Rasa would read this project's credentials.yml: our channels.)"""
-    from protheus.services import _spawn
+    from protheus.services import _spawn, rasa_command, rasa_token_env
 
     home = work / "stock-run"
     home.mkdir(exist_ok=True)
     (home / "credentials.yml").write_text("rest:\nsocketio:\n", encoding="utf-8")
     (home / "endpoints.yml").write_text("", encoding="utf-8")
-    command = [
-        rasa_executable(),
+    # Through the launcher, as our replicas: the token is not on the command line either.
+    command = rasa_command(
         "run",
         "--model",
         str(model),
         "--enable-api",
-        "--auth-token",
-        token,
         "--port",
         str(STOCK_PORT),
         "--interface",
@@ -155,8 +153,9 @@ def start_stock(model: Path, token: str, work: Path) -> Service:
         str(home / "credentials.yml"),
         "--endpoints",
         str(home / "endpoints.yml"),
-    ]
-    return _spawn("rasa", STOCK_PORT, command, f"http://127.0.0.1:{STOCK_PORT}/status?token={token}", cwd=home)
+    )
+    health = f"http://127.0.0.1:{STOCK_PORT}/status?token={token}"
+    return _spawn("rasa", STOCK_PORT, command, health, rasa_token_env(token), cwd=home)
 
 
 # --- the client ------------------------------------------------------------------------

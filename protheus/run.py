@@ -11,6 +11,7 @@ from pathlib import Path
 
 from protheus.model_server import model_server_endpoint
 from protheus.paths import PROJECT, rasa_executable
+from protheus.private_files import keep_private
 from protheus.services import (
     Service,
     endpoints_file,
@@ -67,7 +68,7 @@ El asistente está listo.
   Bot (REST):        {rest}
   Bot (socket.io):   http://127.0.0.1:{ports.rasa}/socket.io/
   API HTTP de Rasa:  http://127.0.0.1:{ports.rasa}/  (token en el {token_hint})
-  Servidor de acciones: {actions} (solo local)
+  Servidor de acciones: {actions} (solo local y con secreto)
   Contacto de soporte mostrado: {support_contact()}
 
 Pruébelo:
@@ -221,6 +222,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Inicia el asistente de soporte Protheus.")
     parser.add_argument("mode", choices=["run", "shell"], nargs="?", default="run")
     args = parser.parse_args()
+    keep_private()  # the database, tokens and logs this run and its servers create: owner-only
     {"run": run, "shell": shell}[args.mode]()
 
 

@@ -14,14 +14,26 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from protheus.db.database import with_timeouts
-from protheus.paths import PROJECT, rasa_executable
-from protheus.settings import TRACKER_STATUS_ENV, Ports, database_url, extra_cors_origins, tracker_status_file
+from protheus.paths import PROJECT
+from protheus.private_files import PRIVATE_UMASK, open_private, private_dir, write_private
+from protheus.settings import (
+    ACTION_SECRET_HEADER,
+    ACTION_SECRET_LAUNCH_ENV,
+    LOOPBACK,
+    RASA_TOKEN_LAUNCH_ENV,
+    TRACKER_STATUS_ENV,
+    Ports,
+    action_secret,
+    database_url,
+    tracker_status_file,
+)
+from protheus.settings import page_origins as settings_page_origins
 
 LOG_DIR = PROJECT.logs
 
@@ -31,7 +43,7 @@ class Service:
     name: str
     process: subprocess.Popen
     log: Path
-    health_url: str
+    health_url: str = field(repr=False)  # Rasa's carries the API token
 
     def log_tail(self, lines: int = 25) -> str:
         if not self.log.exists():
@@ -52,54 +64,57 @@ class Service:
             self.process.wait()
 
 
-def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None) -> Path:
-    """endpoints.yml with the action server's port, the tracker store on DATABASE_URL and the
-    serving profile's lock store and event broker (`extra`). Written under .state (git-ignored,
-    owner-only): the URLs may hold passwords."""
+def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None, secret: str | None = None) -> Path:
+    """endpoints.yml with the action server's port and secret (ACTION_SECRET), the tracker store
+    on DATABASE_URL and the serving profile's lock store and event broker (`extra`). Written under
+    .state (git-ignored, owner-only): the URLs may hold passwords."""
     config = yaml.safe_load(PROJECT.endpoints_template.read_text(encoding="utf-8")) or {}
-    config["action_endpoint"] = {"url": f"http://127.0.0.1:{ports.actions}/webhook"}
+    config["action_endpoint"] = {
+        "url": f"http://{LOOPBACK}:{ports.actions}/webhook",
+        "headers": {ACTION_SECRET_HEADER: secret or action_secret()},
+    }
     config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": with_timeouts(db_url)}
     config.update(extra or {})
-    PROJECT.state.mkdir(parents=True, exist_ok=True)
-    path = PROJECT.state / f"endpoints-{ports.rasa}.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    path.chmod(0o600)
-    return path
+    return write_private(PROJECT.state / f"endpoints-{ports.rasa}.yml", yaml.safe_dump(config, allow_unicode=True))
 
 
 def _spawn(
     name: str, port: int, command: list[str], health_url: str, env: dict | None = None, cwd: Path = PROJECT.root
 ) -> Service:
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = LOG_DIR / f"{name}-{port}.log"
-    handle = log.open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,  # its own process group: Ctrl-C stops it as a whole
-    )
+    """Start `command` in its own process group, its output in an owner-only log, and with a
+    umask of 077: the database, status files and logs it creates are the owner's only."""
+    private_dir(PROJECT.state)
+    log = private_dir(LOG_DIR) / f"{name}-{port}.log"
+    with open_private(log) as handle:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # its own process group: Ctrl-C stops it as a whole
+            umask=PRIVATE_UMASK,
+        )
     return Service(name, process, log, health_url)
 
 
+def _action_secret(env: dict | None) -> str:
+    """The action server's secret: the ACTION_SECRET the caller gives the servers, else the setting."""
+    return (env or {}).get("ACTION_SECRET") or action_secret()
+
+
 def start_action_server(ports: Ports, env: dict | None = None) -> Service:
-    command = [rasa_executable(), "run", "actions", "--actions", "actions", "--port", str(ports.actions)]
-    # rasa-sdk binds to SANIC_HOST; keep the action server on loopback only.
-    return _spawn(
-        "actions",
-        ports.actions,
-        command,
-        f"http://127.0.0.1:{ports.actions}/health",
-        {"SANIC_HOST": "127.0.0.1", **(env or {})},
-    )
+    """rasa-sdk on loopback only, refusing calls without the secret (protheus.action_server); the
+    secret goes in its environment, never on its command line."""
+    command = [sys.executable, "-m", "protheus.action_server", "--actions", "actions", "--port", str(ports.actions)]
+    env = {**(env or {}), ACTION_SECRET_LAUNCH_ENV: _action_secret(env)}
+    return _spawn("actions", ports.actions, command, f"http://{LOOPBACK}:{ports.actions}/health", env)
 
 
 def page_origins(ports: Ports) -> list[str]:
-    """The only origins allowed to call Rasa from a browser: the support page."""
-    return [f"http://localhost:{ports.web}", f"http://127.0.0.1:{ports.web}", *extra_cors_origins()]
+    """The only origins allowed to call Rasa from a browser: the support page (settings)."""
+    return settings_page_origins(ports.web)
 
 
 def start_web_server(ports: Ports, env: dict | None = None) -> Service:
@@ -122,14 +137,12 @@ def start_rasa_server(
     status = status_file or tracker_status_file(ports.rasa)
     status.unlink(missing_ok=True)  # only a store that really started writes it again
     env.setdefault(TRACKER_STATUS_ENV, str(status))
-    command = [
-        rasa_executable(),
+    env.setdefault("WEB_PORT", str(ports.web))  # the page's origin, which alone may open the chat
+    command = rasa_command(
         "run",
         "--model",
         str(model),
         "--enable-api",
-        "--auth-token",
-        token,
         "--interface",
         ports.host,
         "--port",
@@ -139,19 +152,30 @@ def start_rasa_server(
         "--credentials",
         str(PROJECT.credentials),
         "--endpoints",
-        str(endpoints_file(ports, db_url, extra_endpoints)),
-    ]
-    return _spawn("rasa", ports.rasa, command, f"http://127.0.0.1:{ports.rasa}/status?token={token}", env)
+        str(endpoints_file(ports, db_url, extra_endpoints, _action_secret(env))),
+    )
+    health = f"http://{LOOPBACK}:{ports.rasa}/status?token={token}"
+    return _spawn("rasa", ports.rasa, command, health, {**env, **rasa_token_env(token)})
+
+
+def rasa_command(*arguments: str) -> list[str]:
+    """`rasa <arguments>` through protheus.rasa_launcher, which adds the API token (given in
+    `rasa_token_env`) inside the process: it is not on the command line `ps` shows."""
+    return [sys.executable, "-m", "protheus.rasa_launcher", *arguments]
+
+
+def rasa_token_env(token: str) -> dict[str, str]:
+    """The environment that hands `rasa_command` its API token."""
+    return {RASA_TOKEN_LAUNCH_ENV: token}
 
 
 def start_balancer(public: Ports, replicas: list[Ports]) -> Service:
     """nginx on the public Rasa port in front of the replicas (protheus.serving.nginx_config)."""
     from protheus.serving import nginx_config
 
-    prefix = PROJECT.state / "nginx"
-    prefix.mkdir(parents=True, exist_ok=True)
-    config = prefix / "nginx.conf"
-    config.write_text(nginx_config(public, replicas, str(prefix)), encoding="utf-8")
+    private_dir(PROJECT.state)
+    prefix = private_dir(PROJECT.state / "nginx")
+    config = write_private(prefix / "nginx.conf", nginx_config(public, replicas, str(prefix)))
     command = [nginx_executable(), "-c", str(config), "-p", str(prefix), "-g", "daemon off;"]
     return _spawn("nginx", public.rasa, command, f"http://127.0.0.1:{public.rasa}/version")
 

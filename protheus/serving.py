@@ -119,6 +119,10 @@ http {{
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
     client_max_body_size 2m;
+    # Bodies and answers stay in memory: .state is the owner's only (0700), and nginx's workers
+    # run as another user when it is started as root; customers' messages are not written to disk.
+    client_body_buffer_size 2m;
+    proxy_max_temp_file_size 0;
     upstream rasa {{
 {servers}        keepalive 32;
     }}

@@ -65,3 +65,11 @@ def test_nginx_accepts_the_configuration(tmp_path):
     config.write_text(text, encoding="utf-8")
     checked = subprocess.run([nginx, "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_nginx_keeps_bodies_in_memory(tmp_path):
+    """Started as root, nginx's workers are another user: they cannot write temporary files in the
+    owner-only .state, so no request or answer may need one."""
+    text = nginx_config(Ports(5005, 5055, 8080, "127.0.0.1"), replica_ports(Ports(), 2), str(tmp_path))
+    assert "client_max_body_size 2m;" in text and "client_body_buffer_size 2m;" in text
+    assert "proxy_max_temp_file_size 0;" in text

@@ -99,3 +99,25 @@ def test_action_timeout_is_seconds_within_bounds(monkeypatch):
     assert settings.action_timeout() == 60.0
     monkeypatch.setenv("ACTION_TIMEOUT", "pronto")
     assert settings.action_timeout() == 5.0
+
+
+def test_action_secret_from_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTION_SECRET", "secreto-del-entorno")
+    assert settings.action_secret(tmp_path / "action_secret") == "secreto-del-entorno"
+    assert not (tmp_path / "action_secret").exists()
+
+
+def test_action_secret_generated_once_into_private_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("ACTION_SECRET", raising=False)
+    path = tmp_path / "estado" / "action_secret"
+    first = settings.action_secret(path)
+    assert len(first) >= 32 and first != settings.rasa_token(tmp_path / "token")
+    assert settings.action_secret(path) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert settings.ACTION_SECRET_FILE.parent == settings.TOKEN_FILE.parent  # .state, git-ignored
+
+
+def test_a_launch_secret_is_taken_out_of_the_environment(monkeypatch):
+    monkeypatch.setenv(settings.ACTION_SECRET_LAUNCH_ENV, " entregado ")
+    assert settings.take_launch_secret(settings.ACTION_SECRET_LAUNCH_ENV) == "entregado"
+    assert settings.take_launch_secret(settings.ACTION_SECRET_LAUNCH_ENV) == ""
