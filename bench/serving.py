@@ -54,6 +54,7 @@ MIX = [
     "sí",
     "no",
     "STD01",
+    "facilitador.std@example.com",
     "gracias",
 ]
 LABELS = {

@@ -153,9 +153,17 @@ async def mark_offered_payload(user_message: UserMessage) -> None:
     agent = _agent()
     if not offered and agent is not None:
         tracker = await agent.tracker_store.retrieve(user_message.sender_id)
-        offered = tracker is not None and text in payloads.offered_payloads(tracker.events)
+        offered = tracker is not None and text in offered_to(tracker)
     if offered:
         user_message.metadata = {**metadata, TRUSTED_PAYLOAD_KEY: True}
+
+
+def offered_to(tracker: Any) -> set[str]:
+    """The payloads the customer was last offered: the bot's buttons, and the guard's own button
+    for a second request (sent after the turn, so not among the stored bot messages)."""
+    offer = other_request_offer(tracker)
+    second = {b["payload"] for b in offer["buttons"]} if offer else set()
+    return payloads.offered_payloads(tracker.events) | second
 
 
 async def stored_replies(user_message: UserMessage) -> list[dict[str, Any]] | None:

@@ -141,6 +141,7 @@ http {{
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection "upgrade";
             proxy_set_header Host $host;
+            proxy_set_header X-Real-IP $remote_addr;  # the customer's address (rate limits)
         }}
         location / {{
             proxy_pass http://rasa;
@@ -148,6 +149,7 @@ http {{
             proxy_set_header Connection "";
             proxy_set_header Host $host;
             proxy_set_header X-Request-Id $request_id;
+            proxy_set_header X-Real-IP $remote_addr;
         }}
     }}
 }}

@@ -115,24 +115,28 @@ def database_url() -> str:
     return _text("DATABASE_URL") or f"sqlite:///{PROJECT.state / 'protheus.db'}"
 
 
+def _stored_secret(name: str, secret_file: Path) -> str:
+    """The variable `name` from the environment, else a secret generated once into an owner-only
+    file (0600, in the owner-only .state)."""
+    secret = _text(name)
+    if secret:
+        return secret
+    if secret_file.exists():
+        stored = secret_file.read_text(encoding="utf-8").strip()
+        if stored:
+            return stored
+    secret = secrets.token_urlsafe(32)
+    write_private(secret_file, secret + "\n")
+    return secret
+
+
 def rasa_token_from_environment() -> bool:
     return bool(_text("RASA_TOKEN"))
 
 
 def rasa_token(token_file: Path = TOKEN_FILE) -> str:
     """RASA_TOKEN from the environment, else one generated once into a git-ignored file."""
-    token = _text("RASA_TOKEN")
-    if token:
-        return token
-    if token_file.exists():
-        stored = token_file.read_text(encoding="utf-8").strip()
-        if stored:
-            return stored
-    token_file.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(32)
-    token_file.write_text(token + "\n", encoding="utf-8")
-    token_file.chmod(0o600)
-    return token
+    return _stored_secret("RASA_TOKEN", token_file)
 
 
 def console_timezone() -> str:
@@ -171,27 +175,10 @@ def max_log_chars() -> int:
     return min(HARD_MAX_LOG_CHARS, max(max_message_chars(), _int("MAX_LOG_CHARS", DEFAULT_MAX_LOG_CHARS)))
 
 
-def _generated_secret(name: str, secret_file: Path) -> str:
-    """The setting `name` from the environment, else a secret generated once into a 0600 file."""
-    value = _text(name)
-    if value:
-        return value
-    if secret_file.exists():
-        stored = secret_file.read_text(encoding="utf-8").strip()
-        if stored:
-            return stored
-    secret_file.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(32)
-    secret_file.touch(mode=0o600)
-    secret_file.write_text(value + "\n", encoding="utf-8")
-    secret_file.chmod(0o600)
-    return value
-
-
 def chat_session_key() -> str:
     """CHAT_SESSION_KEY: the HS256 key that signs chat sessions (the support page, or the customer
     portal that embeds the chat, signs them; Rasa's channels verify them). Unset: generated once."""
-    return _generated_secret("CHAT_SESSION_KEY", CHAT_KEY_FILE)
+    return _stored_secret("CHAT_SESSION_KEY", CHAT_KEY_FILE)
 
 
 def chat_session_hours() -> int:
@@ -286,21 +273,6 @@ ACTION_SECRET_LAUNCH_ENV = "PROTHEUS_ACTION_SECRET"
 ACTION_SECRET_FILE = PROJECT.state / "action_secret"
 # The header Rasa sends the action server's secret in (endpoints.yml, action_endpoint.headers).
 ACTION_SECRET_HEADER = "X-Protheus-Action-Secret"
-
-
-def _stored_secret(name: str, secret_file: Path) -> str:
-    """The variable `name` from the environment, else a secret generated once into an owner-only
-    file (0600, in the owner-only .state)."""
-    secret = _text(name)
-    if secret:
-        return secret
-    if secret_file.exists():
-        stored = secret_file.read_text(encoding="utf-8").strip()
-        if stored:
-            return stored
-    secret = secrets.token_urlsafe(32)
-    write_private(secret_file, secret + "\n")
-    return secret
 
 
 def action_secret(secret_file: Path = ACTION_SECRET_FILE) -> str:

@@ -61,6 +61,7 @@ def test_nginx_accepts_the_configuration(tmp_path):
     assert text.count("server 127.0.0.1:51") == 6 and "hash $remote_addr$http_user_agent consistent" in text
     assert "proxy_next_upstream error timeout http_502 http_503 non_idempotent" in text
     assert "proxy_set_header X-Request-Id $request_id" in text  # a retried POST keeps its name
+    assert text.count("proxy_set_header X-Real-IP $remote_addr") == 2  # the address the rate limits count
     config = tmp_path / "nginx.conf"
     config.write_text(text, encoding="utf-8")
     checked = subprocess.run([nginx, "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True)

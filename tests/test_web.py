@@ -6,7 +6,7 @@ import json
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from protheus import settings
+from protheus import chat_sessions, settings
 from protheus.vocabulary import Channel
 from protheus.web import VENDOR, create_app
 
@@ -34,7 +34,16 @@ def test_config_points_to_rasa_without_the_token(monkeypatch):
     monkeypatch.setenv("CORS_ORIGINS", "https://soporte.example.com")
     status, body, _ = get("/config.js", {"Host": "soporte.example.com:8080"})
     assert status == 200 and '"socketUrl": "http://soporte.example.com:5005"' in body
-    assert settings.rasa_token() not in body and "token" not in body.lower()
+    assert settings.rasa_token() not in body and settings.action_secret() not in body
+    config = json.loads(body.split("=", 1)[1].rstrip().rstrip(";"))
+    session = chat_sessions.verify(config["chatToken"])  # a new conversation of its own, signed
+    assert session is not None and session.customer_code is None
+    assert (
+        chat_sessions.verify(
+            json.loads(get("/config.js")[1].split("=", 1)[1].rstrip().rstrip(";"))["chatToken"]
+        ).session_id
+        != session.session_id
+    )
 
 
 def test_an_unknown_host_header_never_reaches_the_page(monkeypatch):
