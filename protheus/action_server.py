@@ -82,6 +82,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Servidor de acciones del asistente (solo local, con secreto).")
     parser.add_argument("--actions", default="actions", help="paquete de las acciones")
     parser.add_argument("--port", type=int, required=True)
+    # Loopback unless a container must be reached by its service name (deploy/docker-compose.yml).
+    parser.add_argument("--host", default=LOOPBACK, help="dirección en la que escucha (por defecto 127.0.0.1)")
     utils.add_logging_level_option_arguments(parser)
     utils.add_logging_file_arguments(parser)
     return parser.parse_args(argv)
@@ -93,8 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     _configure_logging(args)
     app = guarded_app(args.actions, secret)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
-    logger.info("Action server on http://%s:%s, calls only with the secret", LOOPBACK, args.port)
-    app.run(LOOPBACK, args.port, workers=utils.number_of_sanic_workers())
+    logger.info("Action server on http://%s:%s, calls only with the secret", args.host, args.port)
+    app.run(args.host, args.port, workers=utils.number_of_sanic_workers())
 
 
 if __name__ == "__main__":
