@@ -53,6 +53,8 @@ class CustomerVerification:
         if answer == Identification.PORTAL and code and code == signed_customer(tracker):
             return {SLOT: Identification.PORTAL.value}
         attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0) + 1
+        if "@" not in str(answer or ""):  # «no lo sé»: not a guess, nothing to check
+            return self._give_up(dispatcher, attempts, "verificacion_omitida")
         per_conversation, per_address = verification_limits()
         address = str(latest_user_metadata(tracker.events).get(ADDRESS_KEY) or UNKNOWN_ADDRESS)
         email = EMAIL.search(str(answer or ""))

@@ -88,8 +88,14 @@ def test_a_code_signed_by_the_portal_is_taken_and_never_asked(customers, dispatc
     }
 
 
-def test_the_word_portal_without_a_signed_session_is_just_a_wrong_answer(customers, dispatcher):
-    assert answer(dispatcher, "PRIME01", "portal")["verificacion_cliente"] is None
+def test_the_word_portal_without_a_signed_session_verifies_nothing(customers, dispatcher):
+    assert answer(dispatcher, "PRIME01", "portal")["verificacion_cliente"] == "no_verificado"
+
+
+def test_a_customer_without_the_email_goes_on_unverified_at_once(customers, dispatcher):
+    assert answer(dispatcher, "PRIME01", "no lo sé")["verificacion_cliente"] == "no_verificado"
+    assert "Sin ese correo" in dispatcher.messages[0]["text"]
+    assert customers.failed_verifications("203.0.113.7", 0) == 0  # not a guess
 
 
 def test_a_code_written_in_the_opening_message_is_taken_but_still_verified(customers, dispatcher):
