@@ -80,12 +80,33 @@ def yes_or_no(tracker: Tracker, value: Any) -> bool | None:
     return None
 
 
+CODE_FILLERS = {"de", "del", "es", "mi", "el", "cliente", "nuestro", "su", "numero", "nro", ":"}
+
+
+def _code_shaped(word: str) -> bool:
+    """STD01, PRIME-01, ACME (written in capitals): letters and digits, or a word in capitals."""
+    has_digit, has_letter = any(c.isdigit() for c in word), any(c.isalpha() for c in word)
+    return bool(CODE.match(word.upper())) and ((has_digit and has_letter) or (word.isupper() and len(word) >= 3))
+
+
 def code_candidates(text: str) -> list[str]:
-    """Code-like words of the answer ("mi código es STD01" → ["STD01"]), those with digits first."""
-    words = [re.sub(r"[^\w-]", "", w).upper() for w in text.split()]
-    codes = [w for w in words if CODE.match(w)]
-    with_digits = [w for w in codes if any(ch.isdigit() for ch in w)]
-    return with_digits or codes[-1:]
+    """The customer codes in an answer: words shaped like a code, or the word after «código»
+    («mi código es acme» → ACME); a sentence («no, con todos los pedidos») has none. A one-word
+    answer is taken as the code itself."""
+    words = [re.sub(r"[^\w-]", "", w) for w in text.split()]
+    words = [w for w in words if w]
+    if len(words) == 1 and CODE.match(words[0].upper()):
+        return [words[0].upper()]
+    shaped = [w.upper() for w in words if _code_shaped(w)]
+    if shaped:
+        return shaped
+    # «mi código (de cliente) es acme»: the first word after «código» that is not a filler.
+    folded = [fold(w) for w in words]
+    if "codigo" in folded:
+        rest = [w for w in words[folded.index("codigo") + 1 :] if fold(w) not in CODE_FILLERS]
+        if rest and CODE.match(rest[0].upper()):
+            return [rest[0].upper()]
+    return []
 
 
 class SupportFormValidation(FormValidationAction, ABC):
@@ -128,7 +149,7 @@ class SupportFormValidation(FormValidationAction, ABC):
             return {"codigo_cliente": signed}
         candidates = code_candidates(str(value or ""))
         if not candidates:
-            dispatcher.utter_message(**message("codigo_cliente_no_valido"))
+            dispatcher.utter_message(**message("codigo_cliente_no_valido", texto=str(value or "")[:80]))
             return {"codigo_cliente": None}
         return {"codigo_cliente": candidates[0]}
 

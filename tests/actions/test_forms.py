@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from actions import verification
-from actions.forms import ValidateConsultingForm, ValidateErrorForm, yes_or_no
+from actions.forms import ValidateConsultingForm, ValidateErrorForm, code_candidates, yes_or_no
 from protheus.db.customers import CustomerStore
 from tests.actions.conftest import make_tracker
 
@@ -93,7 +93,7 @@ def test_answer_without_a_code_is_reprompted(customers, dispatcher):
     assert ValidateErrorForm().validate_codigo_cliente("¿?", dispatcher, make_tracker("afirmar"), {}) == {
         "codigo_cliente": None
     }
-    assert "formato válido" in dispatcher.messages[0]["text"]
+    assert "No encontré un código de cliente en «¿?»" in dispatcher.messages[0]["text"]
 
 
 def test_whether_a_code_exists_is_not_said_when_it_is_written(customers, dispatcher):
@@ -138,3 +138,28 @@ def test_a_whole_error_log_is_kept_up_to_the_log_limit(dispatcher, monkeypatch):
         )
         == 2000
     )
+
+
+@pytest.mark.parametrize(
+    "text, codes",
+    [
+        ("no, con todos los pedidos", []),
+        ("pasa en todas las sucursales", []),
+        ("mi código es acme", ["ACME"]),
+        ("el código de cliente es acme-2", ["ACME-2"]),
+        ("ACME", ["ACME"]),
+        ("acme", ["ACME"]),
+        ("somos ACME de Chile", ["ACME"]),
+        ("soy el cliente std01.", ["STD01"]),
+    ],
+)
+def test_codes_only_from_code_shaped_words_or_after_codigo(text, codes):
+    assert code_candidates(text) == codes
+
+
+def test_a_sentence_without_a_code_says_what_was_understood(customers, dispatcher):
+    result = ValidateErrorForm().validate_codigo_cliente(
+        "no, con todos los pedidos", dispatcher, make_tracker("negar"), {}
+    )
+    assert result == {"codigo_cliente": None}
+    assert "No encontré un código de cliente en «no, con todos los pedidos»" in dispatcher.messages[0]["text"]
