@@ -9,10 +9,11 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from protheus.messages import question
+from actions.digressions import AFTER_DIGRESSION
+from protheus.messages import question, resumed_question
 
 
 class AskSlot(Action, ABC):
@@ -26,6 +27,9 @@ class AskSlot(Action, ABC):
         return f"action_ask_{self.slot()}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot(AFTER_DIGRESSION):  # the customer asked something in between
+            dispatcher.utter_message(**resumed_question(self.slot()))
+            return [SlotSet(AFTER_DIGRESSION, False)]
         dispatcher.utter_message(**question(self.slot()))
         return []
 

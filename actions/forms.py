@@ -11,9 +11,11 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.digressions import answer_digression, digression
 from actions.modules import normalise_module
 from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import CustomerVerification, signed_customer
@@ -115,6 +117,12 @@ class SupportFormValidation(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> str:
         """The validation action's name, validate_<form>."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        question = digression(tracker)
+        if question is not None:  # answered; the form asks its pending question again
+            return answer_digression(dispatcher, tracker, question)
+        return await super().run(dispatcher, tracker, domain)
 
     def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         answer = yes_or_no(tracker, value)

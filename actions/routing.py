@@ -29,6 +29,7 @@ class Route:
     channel: Channel | None = None  # None: no hand-off, or decided by `triage`
     triage: str | None = None  # a rule of actions/triage.py
     collected: tuple[str, ...] = ()
+    question: bool = False  # answered in the middle of a form, which then goes on
 
     @property
     def hands_off(self) -> bool:
@@ -54,6 +55,7 @@ def _route(intent: str, spec: dict) -> Route:
         None if triage or channel == NO_HANDOFF else Channel(channel),
         triage,
         tuple(spec.get("recopilar") or ()),
+        spec.get("pregunta") in (True, "si", "sí"),
     )
 
 
@@ -79,6 +81,11 @@ class RoutingTable:
         """Slots whose values go into the hand-off of this intent."""
         route = self._routes.get(intent)
         return route.collected if route else ()
+
+    def is_question(self, intent: str | None) -> bool:
+        """A question answered inside a form, which then asks its pending question again."""
+        route = self.get(intent)
+        return route is not None and route.question
 
     def intents(self) -> list[str]:
         return list(self._routes)

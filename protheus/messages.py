@@ -43,6 +43,11 @@ def question(slot: str) -> dict[str, Any]:
     return render("preguntas", slot)
 
 
+def resumed_question(slot: str) -> dict[str, Any]:
+    """The pending question said another way, after a question in the middle of a form."""
+    return render("preguntas_retomadas", slot)
+
+
 def message(key: str, **values: Any) -> dict[str, Any]:
     return render("mensajes", key, **values)
 

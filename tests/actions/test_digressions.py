@@ -1,0 +1,63 @@
+"""A question in the middle of any form: its guideline text, then the pending question again."""
+
+import asyncio
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.asks import AskSlot
+from actions.digressions import AFTER_DIGRESSION
+from actions.forms import ValidateConsultingForm, ValidateErrorForm, ValidateUrgentForm
+from actions.routing import routing_table
+from protheus.messages import question, resumed_question
+from tests.actions.conftest import make_tracker
+
+QUESTIONS = [i for i in routing_table().intents() if routing_table().is_question(i)]
+FORMS = {
+    ValidateErrorForm: ["modulo", "descripcion_error", "reproduce_en_estandar", "solo_registros_especificos"],
+    ValidateUrgentForm: ["codigo_cliente", "verificacion_cliente"],
+    ValidateConsultingForm: ["acepta_terminos_consultoria"],
+}
+CASES = [(form, slot, intent) for form, slots in FORMS.items() for slot in slots for intent in QUESTIONS]
+
+
+def test_the_questions_are_the_guideline_answers_without_a_handoff():
+    assert set(QUESTIONS) == {
+        "preguntar_si_es_bot",
+        "consultar_alcance",
+        "info_prime",
+        "requisitos_prime",
+        "horario_atencion",
+        "info_consultoria",
+    }
+    assert not any(routing_table().get(i).hands_off for i in QUESTIONS)
+
+
+@pytest.mark.parametrize("form, slot, intent", CASES, ids=[f"{f.__name__}-{s}-{i}" for f, s, i in CASES])
+def test_a_question_in_any_form_is_answered_and_the_slot_stays_pending(dispatcher, domain_dict, form, slot, intent):
+    # The domain's from_text mapping may already have taken the question as the answer.
+    tracker = make_tracker(intent, text="una pregunta", slots={"requested_slot": slot, slot: "una pregunta"})
+    events = asyncio.run(form().run(dispatcher, tracker, domain_dict))
+    assert [m["response"] for m in dispatcher.messages] == [f"utter_{intent}"]
+    assert events == [SlotSet(slot, None), SlotSet(AFTER_DIGRESSION, True)]
+
+
+def test_an_answer_is_still_an_answer(dispatcher, domain_dict):
+    tracker = make_tracker("afirmar", text="sí", slots={"requested_slot": "reproduce_en_estandar"})
+    events = asyncio.run(ValidateErrorForm().run(dispatcher, tracker, domain_dict))
+    assert SlotSet(AFTER_DIGRESSION, True) not in events
+
+
+@pytest.mark.parametrize("slot", [s for slots in FORMS.values() for s in slots])
+def test_after_a_question_the_pending_one_is_said_another_way_once(dispatcher, slot):
+    class Ask(AskSlot):
+        def slot(self) -> str:
+            return slot
+
+    after = make_tracker("horario_atencion", slots={AFTER_DIGRESSION: True})
+    assert asyncio.run(Ask().run(dispatcher, after, {})) == [SlotSet(AFTER_DIGRESSION, False)]
+    again = resumed_question(slot)
+    assert dispatcher.messages[0]["text"] == again["text"] != question(slot)["text"]
+    assert again.get("buttons", []) == question(slot).get("buttons", [])
+    asyncio.run(Ask().run(dispatcher, make_tracker("afirmar"), {}))
+    assert dispatcher.messages[1]["text"] == question(slot)["text"]
