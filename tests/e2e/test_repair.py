@@ -1,0 +1,45 @@
+"""Conversation repair inside the forms, through the real webhook (issue 14)."""
+
+import pytest
+
+from tests.e2e.test_handoff_rest import handoffs
+
+pytestmark = pytest.mark.server
+
+
+def text_of(replies: list[dict]) -> str:
+    return " ".join(r.get("text", "") for r in replies)
+
+
+def requested(bot, sender: str) -> str | None:
+    return bot.tracker(sender)["slots"]["requested_slot"]
+
+
+def test_a_question_in_the_error_form_is_answered_and_the_form_goes_on(bot, sender):
+    bot.replies(sender, "al grabar el pedido de venta en MATA410 me sale un error log")
+    assert requested(bot, sender) == "reproduce_en_estandar"
+    replies = text_of(bot.replies(sender, "¿en qué horario atienden?"))
+    assert "Lunes a viernes 8am-6pm" in replies and "Sigo con su solicitud" in replies
+    assert requested(bot, sender) == "reproduce_en_estandar"
+    bot.replies(sender, "sí")
+    assert bot.tracker(sender)["slots"]["reproduce_en_estandar"] is True
+    assert requested(bot, sender) == "solo_registros_especificos"
+
+
+def test_a_question_in_the_urgent_form_is_answered_and_the_code_still_asked(bot, sender):
+    bot.replies(sender, "tengo una urgencia, el sistema está caído y no podemos facturar")
+    assert requested(bot, sender) == "codigo_cliente"
+    replies = text_of(bot.replies(sender, "¿qué es el soporte prime?"))
+    assert "PRIME es un servicio de atención especializada" in replies
+    assert "No encontré un código" not in replies and requested(bot, sender) == "codigo_cliente"
+    bot.replies(sender, "STD01")
+    assert bot.tracker(sender)["slots"]["codigo_cliente"] == "STD01"
+
+
+def test_an_acceptance_after_a_question_in_the_terms_is_recorded(bot, sender):
+    bot.replies(sender, "quiero contratar una consultoría remota para revisar mi ambiente")
+    assert requested(bot, sender) == "acepta_terminos_consultoria"
+    replies = text_of(bot.replies(sender, "¿en qué horario atienden?"))
+    assert "Lunes a viernes 8am-6pm" in replies and "¿acepta las condiciones" in replies
+    [payload] = handoffs(bot.replies(sender, "sí, acepto"))
+    assert payload["canal"] == "consultoria_remota"
