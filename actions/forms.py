@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.digressions import answer_digression, digression
+from actions.free_answers import free_answers
 from actions.modules import normalise_module
 from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import CustomerVerification, signed_customer
@@ -125,10 +126,30 @@ class SupportFormValidation(FormValidationAction, ABC):
         return await super().run(dispatcher, tracker, domain)
 
     def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        answer = yes_or_no(tracker, value)
+        """A yes or a no, by intent or in the customer's words; «no sé» takes the question's
+        default, said out loud (or, for the consulting terms, asks for an explicit answer)."""
+        text = str(tracker.latest_message.get("text") or value or "")
+        words = free_answers()
+        if words.says_dont_know(text):
+            default = words.questions[slot].if_unknown if slot in words.questions else None
+            dispatcher.utter_message(**message(f"no_sabe_{slot}" if default is not None else "aceptacion_explicita"))
+            return {slot: default}
+        answer = words.understood(slot, text)
         if answer is None:
-            dispatcher.utter_message(**message("responda_si_o_no"))
+            answer = yes_or_no(tracker, value)
+        if answer is None:
+            dispatcher.utter_message(**message("responda_si_o_no", texto=text[:80]))
         return {slot: answer}
+
+    def _free_yes_no(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """The answer to this yes/no question when the NLU read it as something else («pasa con
+        todos los pedidos» reads like an error report): then no domain mapping takes it."""
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot) is not None:
+            return {}
+        words = free_answers()
+        known = words.says_dont_know(text) or words.understood(slot, text) is not None
+        return {slot: text} if known else {}
 
     async def extract_codigo_cliente(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -222,6 +243,12 @@ class ValidateErrorForm(SupportFormValidation):
             return {"descripcion_error": None}
         return {"descripcion_error": text[: max_log_chars() if looks_like_log(text) else max_message_chars()]}
 
+    async def extract_reproduce_en_estandar(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._free_yes_no("reproduce_en_estandar", tracker)
+
+    async def extract_solo_registros_especificos(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._free_yes_no("solo_registros_especificos", tracker)
+
     def validate_reproduce_en_estandar(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._yes_no("reproduce_en_estandar", value, dispatcher, tracker)
 
@@ -237,6 +264,9 @@ class ValidateUrgentForm(SupportFormValidation):
 class ValidateConsultingForm(SupportFormValidation):
     def name(self) -> str:
         return "validate_formulario_consultoria"
+
+    async def extract_acepta_terminos_consultoria(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._free_yes_no("acepta_terminos_consultoria", tracker)
 
     def validate_acepta_terminos_consultoria(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._yes_no("acepta_terminos_consultoria", value, dispatcher, tracker)

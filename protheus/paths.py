@@ -62,6 +62,11 @@ class Project:
         return self.root / "rutinas.yml"
 
     @property
+    def free_answers(self) -> Path:
+        """How customers answer the forms' yes/no questions in their own words."""
+        return self.root / "respuestas_libres.yml"
+
+    @property
     def endpoints_template(self) -> Path:
         return self.root / "endpoints.yml"
 

@@ -43,3 +43,15 @@ def test_an_acceptance_after_a_question_in_the_terms_is_recorded(bot, sender):
     assert "Lunes a viernes 8am-6pm" in replies and "¿acepta las condiciones" in replies
     [payload] = handoffs(bot.replies(sender, "sí, acepto"))
     assert payload["canal"] == "consultoria_remota"
+
+
+def test_yes_and_no_in_the_customers_own_words(bot, sender):
+    bot.replies(sender, "al grabar el pedido de venta en MATA410 me sale un error log")
+    said = text_of(bot.replies(sender, "ni idea"))
+    assert "como si también ocurriera en un entorno estándar" in said
+    assert requested(bot, sender) == "solo_registros_especificos"
+    bot.replies(sender, "no, pasa con todos los pedidos")
+    slots = bot.tracker(sender)["slots"]
+    assert slots["reproduce_en_estandar"] is True and slots["solo_registros_especificos"] is False
+    said = text_of(bot.replies(sender, "no, con todos los pedidos"))  # a sentence is not a code
+    assert "No encontré un código de cliente" in said and requested(bot, sender) == "codigo_cliente"
