@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.corrections import apply_correction, correction
 from actions.digressions import answer_digression, digression
 from actions.free_answers import free_answers
 from actions.modules import normalise_module
@@ -123,7 +124,15 @@ class SupportFormValidation(FormValidationAction, ABC):
         question = digression(tracker)
         if question is not None:  # answered; the form asks its pending question again
             return answer_digression(dispatcher, tracker, question)
+        corrected = correction(tracker, self.form_slots(domain))
+        if corrected is not None:
+            return apply_correction(dispatcher, tracker, corrected)
         return await super().run(dispatcher, tracker, domain)
+
+    def form_slots(self, domain: DomainDict) -> list[str]:
+        """The slots this form asks (domain, forms)."""
+        form = self.name().removeprefix("validate_")
+        return list((domain.get("forms") or {}).get(form, {}).get("required_slots") or [])
 
     def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """A yes or a no, by intent or in the customer's words; «no sé» takes the question's

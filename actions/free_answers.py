@@ -28,6 +28,16 @@ class FreeAnswers:
     dont_know: tuple[str, ...]
     dont_know_alone: tuple[str, ...]  # only as the whole answer
     questions: dict[str, QuestionWords]
+    corrections: tuple[str, ...] = ()
+    slot_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # how a correction names each slot
+
+    def is_correction(self, text: str) -> bool:
+        return _contains_any(_words(text), self.corrections)
+
+    def named_slot(self, text: str, slots: list[str]) -> str | None:
+        """The slot of `slots` the text names («cambie el módulo a SIGAFIN» → modulo)."""
+        words = _words(text)
+        return next((slot for slot, names in self.slot_names if slot in slots and _contains_any(words, names)), None)
 
     def says_dont_know(self, text: str) -> bool:
         words = _words(text)
@@ -66,4 +76,8 @@ def free_answers(path: Path = PROJECT.free_answers) -> FreeAnswers:
         slot: QuestionWords(phrases(spec.get("dicen_si")), phrases(spec.get("dicen_no")), spec.get("si_no_sabe"))
         for slot, spec in raw["preguntas"].items()
     }
-    return FreeAnswers(phrases(raw[DONT_KNOW]), phrases(raw.get(DONT_KNOW_ALONE)), questions)
+    corrections = raw.get("correcciones") or {}
+    names = tuple((slot, phrases(values)) for slot, values in (corrections.get("campos") or {}).items())
+    return FreeAnswers(
+        phrases(raw[DONT_KNOW]), phrases(raw.get(DONT_KNOW_ALONE)), questions, phrases(corrections.get("frases")), names
+    )

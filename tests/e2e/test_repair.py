@@ -55,3 +55,19 @@ def test_yes_and_no_in_the_customers_own_words(bot, sender):
     assert slots["reproduce_en_estandar"] is True and slots["solo_registros_especificos"] is False
     said = text_of(bot.replies(sender, "no, con todos los pedidos"))  # a sentence is not a code
     assert "No encontré un código de cliente" in said and requested(bot, sender) == "codigo_cliente"
+
+
+def test_a_correction_changes_the_earlier_answer_and_the_decision(bot, sender):
+    bot.replies(sender, "al grabar el pedido de venta en MATA410 me sale un error log")
+    bot.replies(sender, "sí, en el estándar también pasa")
+    assert requested(bot, sender) == "solo_registros_especificos"
+    said = text_of(bot.replies(sender, "perdón, me equivoqué, en el estándar NO pasa"))
+    assert "Corregido: si ocurre en un entorno estándar ahora es «no»" in said
+    slots = bot.tracker(sender)["slots"]
+    assert slots["reproduce_en_estandar"] is False and slots["requested_slot"] == "solo_registros_especificos"
+    bot.replies(sender, "cambie el módulo a SIGAFIN")
+    assert bot.tracker(sender)["slots"]["modulo"] == "SIGAFIN"
+    bot.replies(sender, "no, con todos los pedidos")
+    bot.replies(sender, "STD01")
+    replies = bot.replies(sender, "facilitador.std@example.com")
+    assert "100% facturado" in text_of(replies)  # not reproducible in standard: Remote Consulting now
