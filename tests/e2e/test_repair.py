@@ -71,3 +71,21 @@ def test_a_correction_changes_the_earlier_answer_and_the_decision(bot, sender):
     bot.replies(sender, "STD01")
     replies = bot.replies(sender, "facilitador.std@example.com")
     assert "100% facturado" in text_of(replies)  # not reproducible in standard: Remote Consulting now
+
+
+@pytest.mark.parametrize("pending", ["reproduce_en_estandar", "codigo_cliente", "acepta_terminos_consultoria"])
+def test_when_unsure_inside_a_form_the_bot_asks_about_the_pending_question(bot, sender, pending):
+    from tests.e2e.test_rest import _first_vague
+
+    openers = {
+        "reproduce_en_estandar": "al grabar el pedido de venta en MATA410 me sale un error log",
+        "codigo_cliente": "tengo una urgencia, el sistema está caído y no podemos facturar",
+        "acepta_terminos_consultoria": "quiero contratar una consultoría remota para revisar mi ambiente",
+    }
+    bot.replies(sender, openers[pending])
+    assert requested(bot, sender) == pending
+    replies = bot.replies(sender, _first_vague(bot))
+    assert not any(len(r.get("buttons") or []) == 4 for r in replies)  # not the catalogue question
+    assert requested(bot, sender) == pending
+    said = text_of(replies)
+    assert any(hint in said for hint in ("sí", "código de cliente", "acepte")), said
