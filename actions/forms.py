@@ -19,6 +19,7 @@ from actions.corrections import apply_correction, correction
 from actions.digressions import answer_digression, digression
 from actions.free_answers import free_answers
 from actions.modules import normalise_module
+from actions.topic_change import leave_for, topic_change
 from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import CustomerVerification, signed_customer
 from protheus.messages import message
@@ -62,6 +63,14 @@ NO_WORDS = {
 FOLDED_YES = {fold(w) for w in YES_WORDS}
 FOLDED_NO = {fold(w) for w in NO_WORDS}
 MIN_DESCRIPTION_WORDS = 4
+# What a form left for a new request drops (the customer code and its verification stay).
+TRIAGE_FORM_SLOTS = [
+    "modulo",
+    "descripcion_error",
+    "reproduce_en_estandar",
+    "solo_registros_especificos",
+    "acepta_terminos_consultoria",
+]
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 
 
@@ -127,6 +136,9 @@ class SupportFormValidation(FormValidationAction, ABC):
         corrected = correction(tracker, self.form_slots(domain))
         if corrected is not None:
             return apply_correction(dispatcher, tracker, corrected)
+        new_request = topic_change(tracker)
+        if new_request is not None:
+            return leave_for(dispatcher, tracker, new_request, TRIAGE_FORM_SLOTS)
         return await super().run(dispatcher, tracker, domain)
 
     def form_slots(self, domain: DomainDict) -> list[str]:

@@ -31,6 +31,11 @@ class FreeAnswers:
     corrections: tuple[str, ...] = ()
     slot_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # how a correction names each slot
 
+    topic_changes: tuple[str, ...] = ()
+
+    def changes_topic(self, text: str) -> bool:
+        return _contains_any(_words(text), self.topic_changes)
+
     def is_correction(self, text: str) -> bool:
         return _contains_any(_words(text), self.corrections)
 
@@ -79,5 +84,10 @@ def free_answers(path: Path = PROJECT.free_answers) -> FreeAnswers:
     corrections = raw.get("correcciones") or {}
     names = tuple((slot, phrases(values)) for slot, values in (corrections.get("campos") or {}).items())
     return FreeAnswers(
-        phrases(raw[DONT_KNOW]), phrases(raw.get(DONT_KNOW_ALONE)), questions, phrases(corrections.get("frases")), names
+        phrases(raw[DONT_KNOW]),
+        phrases(raw.get(DONT_KNOW_ALONE)),
+        questions,
+        phrases(corrections.get("frases")),
+        names,
+        phrases(raw.get("cambio_de_tema")),
     )

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.database import customers, handoff_outbox, handoffs
 from actions.outbox import HandoffOutbox
 from actions.routing import routing_table
+from actions.topic_change import NEW_TOPIC
 from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import identification
 from protheus.db.customers import CustomerInfo, CustomerStore
@@ -119,7 +120,7 @@ def _shown(value: Any, labels: dict[bool, str]) -> Any:
 
 
 def _reset_triage() -> list[EventType]:
-    return [SlotSet(name, None) for name in TRIAGE_SLOTS] + [SlotSet(NEEDS_ACCEPTANCE, False)]
+    return [SlotSet(name, None) for name in TRIAGE_SLOTS] + [SlotSet(NEEDS_ACCEPTANCE, False), SlotSet(NEW_TOPIC, None)]
 
 
 class ActionCancelRequest(Action):
@@ -159,10 +160,11 @@ class ActionHandOff(Action):
             return None
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        intent = topic_intent(tracker)
+        # A form left for a new request names it (actions/topic_change.py).
+        intent = tracker.get_slot(NEW_TOPIC) or topic_intent(tracker)
         route = routing_table().get(intent)
         if route is None or intent is None:
-            return []
+            return [SlotSet(NEW_TOPIC, None)] if tracker.get_slot(NEW_TOPIC) else []
         # A claimed code is shown to the agent but never routes the customer (only a verified one).
         verified = identification(tracker).verified
         customer = self._customer(tracker.get_slot("codigo_cliente")) if verified else None

@@ -1,4 +1,9 @@
-"""Session start: fills the support contact from the SUPPORT_EMAIL setting."""
+"""Session start: fills the support contact from the SUPPORT_EMAIL setting, and starts clean.
+
+A conversation idle past the session expiry (domain `session_config`) starts a new session: the
+customer's identity is kept (code and verification), the answers of a form left unfinished are
+not, and the customer is told which request was left unregistered.
+"""
 
 from typing import Any
 
@@ -6,9 +11,25 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.routing import routing_table
+from protheus.messages import message
 from protheus.settings import support_contact
 
-NOT_CARRIED = {"correo_soporte", "session_started_metadata", "requested_slot"}
+NOT_CARRIED = {
+    "correo_soporte",
+    "session_started_metadata",
+    "requested_slot",
+    # a form's answers and state: a new session starts its requests afresh
+    "modulo",
+    "descripcion_error",
+    "reproduce_en_estandar",
+    "solo_registros_especificos",
+    "acepta_terminos_consultoria",
+    "requiere_aceptacion",
+    "tras_digresion",
+    "cambio_de_tema",
+    "intentos_verificacion",
+}
 
 
 def carried_over_slots(tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
@@ -20,12 +41,26 @@ def carried_over_slots(tracker: Tracker, domain: dict[str, Any]) -> list[EventTy
     ]
 
 
+def unfinished_request(tracker: Tracker) -> dict[str, Any] | None:
+    """What to tell a customer whose form was left unfinished when the session expired."""
+    if not (tracker.active_loop or {}).get("name"):
+        return None
+    from actions.handoff import topic_intent  # the one reading of a conversation's request
+
+    intent = topic_intent(tracker)
+    label = routing_table().label(intent) if intent else None
+    return message("solicitud_sin_terminar", etiqueta=label) if label else None
+
+
 class ActionSessionStart(Action):
     def name(self) -> str:
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         carried = carried_over_slots(tracker, domain)
+        unfinished = unfinished_request(tracker)
+        if unfinished is not None:
+            dispatcher.utter_message(**unfinished)
         return [
             SessionStarted(),
             *carried,

@@ -28,3 +28,38 @@ def test_no_carry_over_when_disabled(monkeypatch, dispatcher, domain_dict):
     events = asyncio.run(ActionSessionStart().run(dispatcher, tracker, domain_dict))
     assert not any(e.get("name") == "codigo_cliente" for e in events)
     assert any(e.get("name") == "correo_soporte" and "@" not in e["value"] for e in events)
+
+
+def test_a_new_session_keeps_who_the_customer_is_but_not_an_unfinished_form(dispatcher, domain_dict):
+    from rasa_sdk import Tracker
+
+    slots = {
+        "codigo_cliente": "PRIME01",
+        "verificacion_cliente": "verificado",
+        "modulo": "SIGAFAT",
+        "reproduce_en_estandar": True,
+        "requested_slot": "solo_registros_especificos",
+    }
+    base = make_tracker(intent="afirmar", slots=slots, history=["reportar_error"])
+    tracker = Tracker(
+        base.sender_id,
+        base.slots,
+        base.latest_message,
+        base.events,
+        False,
+        None,
+        {"name": "formulario_error"},
+        "action_listen",
+    )
+    events = asyncio.run(ActionSessionStart().run(dispatcher, tracker, domain_dict))
+    carried = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert carried["codigo_cliente"] == "PRIME01" and carried["verificacion_cliente"] == "verificado"
+    assert "modulo" not in carried and "reproduce_en_estandar" not in carried
+    [said] = dispatcher.messages
+    assert "«Reportar un posible error del sistema»" in said["text"] and "quedó sin registrar" in said["text"]
+    assert "cuénteme de nuevo" in said["text"]
+
+
+def test_a_new_session_without_a_form_in_progress_says_nothing(dispatcher, domain_dict):
+    asyncio.run(ActionSessionStart().run(dispatcher, make_tracker(intent="saludo"), domain_dict))
+    assert dispatcher.messages == []

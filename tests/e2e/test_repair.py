@@ -89,3 +89,21 @@ def test_when_unsure_inside_a_form_the_bot_asks_about_the_pending_question(bot, 
     assert requested(bot, sender) == pending
     said = text_of(replies)
     assert any(hint in said for hint in ("sí", "código de cliente", "acepte")), said
+
+
+def test_a_new_request_in_the_middle_of_a_form_leaves_it_and_is_answered(bot, sender):
+    bot.replies(sender, "al grabar el pedido de venta en MATA410 me sale un error log")
+    assert requested(bot, sender) == "reproduce_en_estandar"
+    replies = bot.replies(sender, "necesito un query que me traiga las ventas por vendedor")
+    [payload] = handoffs(replies)
+    assert (payload["canal"], payload["intent"]) == ("externo", "consulta_sql")
+    tracker = bot.tracker(sender)
+    assert tracker["slots"]["requested_slot"] is None and not (tracker["active_loop"] or {}).get("name")
+    assert tracker["slots"]["modulo"] is None  # the abandoned report's answers are dropped
+
+
+@pytest.mark.parametrize("words", ["cancelar", "salir", "empezar de nuevo"])
+def test_leaving_words_work_inside_a_form(bot, sender, words):
+    bot.replies(sender, "al grabar el pedido de venta en MATA410 me sale un error log")
+    said = text_of(bot.replies(sender, words))
+    assert "no registré nada" in said and requested(bot, sender) is None
