@@ -55,8 +55,19 @@ class AskOnlySpecificRecords(AskSlot):
 
 
 class AskCustomerCode(AskSlot):
+    """The error report's last question: before it, what the hand-off will send."""
+
     def slot(self) -> str:
         return "codigo_cliente"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if (tracker.active_loop or {}).get("name") == "formulario_error":
+            from actions.handoff import summary_before_registering
+
+            shown = summary_before_registering(tracker)
+            if shown is not None:
+                dispatcher.utter_message(**shown)
+        return await super().run(dispatcher, tracker, domain)
 
 
 class AskCustomerVerification(AskSlot):

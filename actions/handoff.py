@@ -28,7 +28,7 @@ from protheus.db.handoffs import HandoffStore
 from protheus.messages import message
 from protheus.nlu.error_log import parse, split_log
 from protheus.prime_hours import describe, next_opening, within_prime_hours
-from protheus.vocabulary import Channel, Identification
+from protheus.vocabulary import Channel, Identification, label_of
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,21 @@ def summary(intent: str, slots: dict[str, Any]) -> str:
         f"{name.replace('_', ' ')}: {_shown(value, labels)}" for name, value in shown.items() if value is not None
     ]
     return ". ".join(str(p) for p in parts)
+
+
+def summary_before_registering(tracker: Tracker) -> dict[str, Any] | None:
+    """What the hand-off will send and where, as the form asks its last question: the customer
+    sees it before anything is registered and can correct it (actions/corrections.py)."""
+    intent = topic_intent(tracker)
+    route = routing_table().get(intent)
+    if route is None or intent is None:
+        return None
+    slots = collected_slots(tracker, intent)
+    channel = route.decide(slots, None, asked_for_urgent_attention(tracker))
+    if channel is None:
+        return None
+    shown = {k: v for k, v in slots.items() if k not in ("codigo_cliente", VERIFICATION_SLOT)}
+    return message("resumen_antes_de_registrar", canal=label_of(Channel, channel.value), resumen=summary(intent, shown))
 
 
 def _shown(value: Any, labels: dict[bool, str]) -> Any:

@@ -88,3 +88,22 @@ def test_the_consulting_acceptance_can_be_corrected(domain_dict):
 def test_an_answer_is_not_a_correction(text, domain_dict):
     events, said = run(ValidateErrorForm, text, ERROR_ANSWERS, "solo_registros_especificos", domain_dict)
     assert not any(s.startswith(("Corregido", "De acuerdo, corrijo")) for s in said)
+
+
+def test_before_the_last_question_the_customer_sees_what_will_be_sent():
+    from actions.asks import AskCustomerCode
+
+    slots = {**ERROR_ANSWERS, "solo_registros_especificos": False, "requested_slot": "codigo_cliente"}
+    t = tracker("no", slots, "codigo_cliente")
+    t.events.insert(0, {"event": "user", "text": "x", "parse_data": {"intent": {"name": "reportar_error"}}})
+    t.active_loop = {"name": "formulario_error"}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(AskCustomerCode().run(dispatcher, t, {}))
+    summary, ask = (m["text"] for m in dispatcher.messages)
+    assert summary.startswith("Antes de registrar, esto es lo que enviaré a Soporte Estándar:")
+    assert "modulo: MATA410" in summary and "reproduce en estandar: sí" in summary
+    assert ask == "¿Cuál es su código de cliente?"
+    t.slots["reproduce_en_estandar"] = False  # corrected: the decision follows
+    dispatcher = CollectingDispatcher()
+    asyncio.run(AskCustomerCode().run(dispatcher, t, {}))
+    assert "enviaré a Consultoría Remota" in dispatcher.messages[0]["text"]

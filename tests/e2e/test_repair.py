@@ -67,7 +67,8 @@ def test_a_correction_changes_the_earlier_answer_and_the_decision(bot, sender):
     assert slots["reproduce_en_estandar"] is False and slots["requested_slot"] == "solo_registros_especificos"
     bot.replies(sender, "cambie el módulo a SIGAFIN")
     assert bot.tracker(sender)["slots"]["modulo"] == "SIGAFIN"
-    bot.replies(sender, "no, con todos los pedidos")
+    summary = text_of(bot.replies(sender, "no, con todos los pedidos"))
+    assert "Antes de registrar, esto es lo que enviaré a Consultoría Remota" in summary and "SIGAFIN" in summary
     bot.replies(sender, "STD01")
     replies = bot.replies(sender, "facilitador.std@example.com")
     assert "100% facturado" in text_of(replies)  # not reproducible in standard: Remote Consulting now
