@@ -32,6 +32,10 @@ class FreeAnswers:
     slot_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # how a correction names each slot
 
     topic_changes: tuple[str, ...] = ()
+    why_asked: tuple[str, ...] = ()
+
+    def asks_why(self, text: str) -> bool:
+        return _contains_any(_words(text), self.why_asked)
 
     def changes_topic(self, text: str) -> bool:
         return _contains_any(_words(text), self.topic_changes)
@@ -90,4 +94,5 @@ def free_answers(path: Path = PROJECT.free_answers) -> FreeAnswers:
         phrases(corrections.get("frases")),
         names,
         phrases(raw.get("cambio_de_tema")),
+        phrases(raw.get("por_que")),
     )

@@ -61,3 +61,27 @@ def test_after_a_question_the_pending_one_is_said_another_way_once(dispatcher, s
     assert again.get("buttons", []) == question(slot).get("buttons", [])
     asyncio.run(Ask().run(dispatcher, make_tracker("afirmar"), {}))
     assert dispatcher.messages[1]["text"] == question(slot)["text"]
+
+
+@pytest.mark.parametrize("form, slot", [(f, s) for f, slots in FORMS.items() for s in slots])
+def test_why_a_question_is_asked_is_explained_then_it_is_asked_again(dispatcher, domain_dict, form, slot):
+    tracker = make_tracker("fuera_de_dominio", text="¿y por qué me pregunta eso?", slots={"requested_slot": slot})
+    events = asyncio.run(form().run(dispatcher, tracker, domain_dict))
+    assert dispatcher.messages[0]["text"].startswith("Se lo pregunto")
+    assert events == [SlotSet(slot, None), SlotSet(AFTER_DIGRESSION, True)]
+
+
+def test_the_reasons_quote_the_guideline_verbatim(guideline):
+    import re
+
+    from protheus.messages import message
+    from tests.conftest import normalise
+
+    quoted = [
+        passage
+        for slot in [s for slots in FORMS.values() for s in slots]
+        for passage in re.findall(r"«([^»]{40,})»", message(f"por_que_{slot}")["text"])
+    ]
+    assert len(quoted) == 3
+    for passage in quoted:
+        assert normalise(passage.replace("\\\\", "")) in guideline, passage

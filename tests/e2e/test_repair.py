@@ -108,3 +108,15 @@ def test_leaving_words_work_inside_a_form(bot, sender, words):
     bot.replies(sender, "al grabar el pedido de venta en MATA410 me sale un error log")
     said = text_of(bot.replies(sender, words))
     assert "no registré nada" in said and requested(bot, sender) is None
+
+
+def test_why_a_question_is_asked_and_a_code_corrected(bot, sender):
+    bot.replies(sender, "tengo una urgencia, el sistema está caído y no podemos facturar")
+    said = text_of(bot.replies(sender, "¿y por qué me pregunta eso?"))
+    assert "Se lo pregunto para registrar la solicitud a nombre de su empresa" in said
+    assert requested(bot, sender) == "codigo_cliente"
+    bot.replies(sender, "STD01")
+    said = text_of(bot.replies(sender, "me equivoqué de código, es PRIME01"))
+    assert "el código de cliente ahora es «PRIME01»" in said
+    slots = bot.tracker(sender)["slots"]
+    assert slots["codigo_cliente"] == "PRIME01" and slots["requested_slot"] == "verificacion_cliente"
