@@ -131,9 +131,21 @@ def security_headers(rasa_port: int):
     return middleware
 
 
+@web.middleware
+async def release_unread_body(request: web.Request, handler):
+    """Discards the request body a view left unread. aiohttp 3.9 stops reading a connection
+    whose buffered body passes 128 KiB; when the whole body had already arrived, nothing starts
+    it again, and the next request on that keep-alive connection was never answered."""
+    try:
+        return await handler(request)
+    finally:
+        if request.content.exception() is None:
+            request.content.read_nowait()
+
+
 def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | None = None) -> web.Application:
     """The customer page, the agents' console (/consola) and /salud."""
-    app = web.Application(middlewares=[security_headers(rasa_port)])
+    app = web.Application(middlewares=[release_unread_body, security_headers(rasa_port)])
     console = console or ConsoleContext.create(
         database_url(),
         local_rasa_url(rasa_port),

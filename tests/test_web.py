@@ -99,3 +99,33 @@ def test_page_only_runs_its_own_scripts_and_talks_only_to_rasa(monkeypatch):
     assert policy["script-src"] == "'self'"
     assert policy["connect-src"] == "'self' http://soporte.example.com:5005 ws://soporte.example.com:5005"
     assert policy["frame-ancestors"] == "'none'"
+
+
+async def _status_line(reader: asyncio.StreamReader) -> bytes:
+    """The status line of the next response, its headers and body skipped (fixed length)."""
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    length = next(
+        (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), 0
+    )
+    await asyncio.wait_for(reader.readexactly(length), 5)
+    return head.split(b"\r\n")[0]
+
+
+def test_a_big_unread_body_does_not_stall_its_connection():
+    """A view that answers without reading a body that arrived whole (here: the wrong method)
+    leaves the keep-alive connection able to carry the next request."""
+
+    async def scenario():
+        async with TestServer(create_app(rasa_port=5005)) as server:
+            reader, writer = await asyncio.open_connection(server.host, server.port)
+            body = b"x" * 200_000
+            writer.write(b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await asyncio.sleep(0.3)  # the whole body is buffered before the view answers
+            first = await _status_line(reader)
+            writer.write(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            second = await _status_line(reader)
+            writer.close()
+            return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first.startswith(b"HTTP/1.1 405") and second.startswith(b"HTTP/1.1 200")

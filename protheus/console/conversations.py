@@ -137,8 +137,9 @@ def _export_record(row: ConversationRow, when: Callable[[float], str]) -> dict:
 
 
 def _csv_cell(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    text = "" if value is None else str(value)
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them. A NUL, which a
+    customer can send, has no place in a CSV (the csv module refused the whole export: a 500)."""
+    text = "" if value is None else str(value).replace("\x00", "")
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

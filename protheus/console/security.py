@@ -116,6 +116,8 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     view = request.match_info.handler
     if request.method == "POST" and not same_origin(request):
         return error_page(request, 403, "Solicitud rechazada: no viene de esta consola.")
+    if request.method == "POST" and (unreadable := await _read_form(request)) is not None:
+        return unreadable
     if getattr(view, "public", False):
         return await handler(request)
     if session is None:
@@ -132,6 +134,20 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     health = await ctx.health.check()
     request["health_warnings"] = health.warnings
     return await handler(request)
+
+
+async def _read_form(request: web.Request) -> web.Response | None:
+    """Reads a POST's form once, before any view (aiohttp keeps it for them). A body aiohttp
+    cannot parse (multipart without a boundary, a malformed part, an unknown encoding) is the
+    sender's error: a 400, not a 500."""
+    try:
+        await request.post()
+    except (web.HTTPException, UnicodeDecodeError):
+        raise  # too large (413); not UTF-8 (the middleware's 400)
+    except Exception as error:  # noqa: BLE001 - whatever aiohttp raises here is about the body
+        logger.warning("Unreadable form in %s: %s", request.path, type(error).__name__)
+        return error_page(request, 400, "El formulario llegó mal formado. Vuelva a la página e inténtelo de nuevo.")
+    return None
 
 
 # --- login and logout -------------------------------------------------------------

@@ -4,8 +4,11 @@ import csv
 import io
 import json
 
+import pytest
+
 from tests.console.conftest import CONTACT, USERS
 from tests.console.console_client import console, run
+from tests.events import session_start, store, user
 
 
 def test_contact_data_is_masked_for_trainers_only(db, status_file, chats):
@@ -45,6 +48,22 @@ def test_exports_follow_the_filters(db, status_file, chats):
             from protheus.db.accounts import AccountStore
 
             assert any(e["action"] == "exportar_conversaciones" for e in AccountStore(db).audit_entries())
+
+    run(scenario)
+
+
+def test_a_nul_a_customer_sent_does_not_break_the_csv_export(db, status_file):
+    """Found by the fuzz (tests/e2e/test_fuzz.py): the csv module refused the whole export."""
+    if db.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses the NUL before any export (tests/db/test_conversations.py)")
+    store(db, "web-nul\x00", session_start() + [user("hola\x00 mundo", "saludo", 0.9)], 1796000000.0)
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            status, body = await c.get("/consola/conversaciones/exportar.csv")
+            [row] = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+            assert status == 200 and row["conversacion"] == "web-nul" and row["primer_mensaje"] == "hola mundo"
 
     run(scenario)
 

@@ -19,6 +19,45 @@ def test_non_utf8_login_body_is_a_400_not_a_500(db, status_file):
     run(scenario)
 
 
+UNREADABLE_FORMS = {
+    "sin boundary": ("multipart/form-data", b"usuario=ana"),
+    "nombre con NUL": (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="\x00"\r\n\r\nv\r\n--x--\r\n',
+    ),
+    "codificación desconocida": (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\nContent-Transfer-Encoding: zzz\r\n\r\nv\r\n--x--\r\n',
+    ),
+    "charset desconocido": (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\nContent-Type: text/plain; charset=zzz\r\n'
+        b"\r\nv\r\n--x--\r\n",
+    ),
+}
+
+
+def test_unreadable_forms_are_a_400_not_a_500(db, status_file):
+    """Found by the fuzz (tests/e2e/test_fuzz.py): aiohttp raised while parsing these bodies."""
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("jefa")
+            for name, (content_type, body) in UNREADABLE_FORMS.items():
+                for path in ("/consola/entrar", "/consola/usuarios"):
+                    response = await c.client.post(
+                        path,
+                        data=body,
+                        headers={"Content-Type": content_type, "Origin": c.origin},
+                        allow_redirects=False,
+                    )
+                    assert response.status == 400, (name, path, response.status)
+                    assert "mal formado" in await response.text(), (name, path)
+            assert (await c.get("/consola/usuarios"))[0] == 200  # the session goes on
+
+    run(scenario)
+
+
 def test_ids_beyond_64_bits_are_a_400_not_a_500(db, status_file, chats):
     async def scenario():
         async with console(db, status_file, USERS) as c:

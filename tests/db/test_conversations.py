@@ -164,3 +164,29 @@ def test_the_stream_feed_takes_a_conversations_rows_whatever_order_its_events_ar
     assert index.catch_up(["dos-replicas"]) == 0  # the first turn's event, late: nothing new
     [row], _ = index.page(ConversationFilter(timezone=TZ))
     assert row.turns == 2 and row.intents == ["saludo", "reportar_error"]
+
+
+CRAFTED_EVENTS = {
+    # a REST body may carry any JSON as `input_channel`, and Rasa keeps it in the event
+    "canal_lista": ({"channel": [["x", 1]]}, "hola", ("sqlite", "postgresql")),
+    "canal_largo": ({"channel": "x" * 40}, "hola", ("postgresql",)),  # the column holds 32
+    # a NUL passes the NLU, and Rasa stores it escaped in the event's JSON
+    "texto_nul": ({}, "hola\x00 mundo", ("postgresql",)),
+}
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the indexer stores what a customer sent as is: issue 13, tests/e2e/test_fuzz.py"
+)
+@pytest.mark.parametrize("case", sorted(CRAFTED_EVENTS))
+def test_a_crafted_event_does_not_stop_the_index(db, case):
+    """The indexer's INSERT failed, and every console page that refreshes the index answered 503
+    (500 for the NUL) from then on, for every conversation."""
+    options, text, failing_on = CRAFTED_EVENTS[case]
+    if db.engine.dialect.name not in failing_on:
+        pytest.skip("stored fine on this database")
+    store(db, "raro", [user(text, "saludo", 0.99, **options)], NOV_25)
+    store(db, "normal", [user("hola", "saludo", 0.99)], NOV_25 + 60)
+    index = ConversationStore(db)
+    index.sync()
+    assert {row.sender_id for row in index.page(ConversationFilter(timezone=TZ))[0]} == {"raro", "normal"}
