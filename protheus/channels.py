@@ -202,7 +202,19 @@ def _rasa_token() -> str:
 
 def holds_rasa_token(token: str | None) -> bool:
     """The Rasa API token: tests and the project's own tools may send "/intent" as such."""
-    return bool(token) and hmac.compare_digest(str(token), _rasa_token())
+    return bool(token) and hmac.compare_digest(str(token).encode("utf-8", "replace"), _rasa_token().encode())
+
+
+def storable(text: object) -> bool:
+    """Text the tracker store can write: UTF-8 without NULs. A lone surrogate in a sender made
+    Rasa's SQL store exit the server; in a message it broke the NLU's tokenizer."""
+    if not isinstance(text, str) or "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def refusal(status: int, sender: str, key: str, **values: Any) -> response.HTTPResponse:
@@ -216,12 +228,14 @@ def refusal(status: int, sender: str, key: str, **values: Any) -> response.HTTPR
 def check_rest_request(request: Request) -> response.HTTPResponse | None:
     """Refuses, before Rasa reads it, a webhook POST that is malformed, too big, unsigned beyond
     loopback or over the rate limits; what was checked is kept in `request.ctx` for the metadata."""
-    try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    try:  # strictly UTF-8, as Sanic reads it afterwards (no BOM, no UTF-16)
+        body = json.loads((request.body or b"").decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         body = None
     sender, text = (body.get("sender"), body.get("message")) if isinstance(body, dict) else (None, None)
     if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS or not isinstance(text, str):
+        return refusal(400, "", "peticion_no_valida")
+    if not storable(sender) or not storable(text):
         return refusal(400, "", "peticion_no_valida")
     try:
         request.ctx.customer_metadata = customer_metadata(body.get("metadata"), max_metadata_chars())
@@ -258,6 +272,9 @@ class GuardedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def _extract_input_channel(self, req: Request) -> str:
+        return self.name()  # never the body's `input_channel`: any JSON was stored as is
 
     def get_metadata(self, request: Any) -> dict[str, Any] | None:
         ctx = request.ctx
@@ -383,7 +400,7 @@ class GuardedSocketIOInput(SocketIOInput):
     ) -> UserMessage | str:
         """The customer's message, or the Spanish reason it is refused."""
         text = data.get("message", "") if isinstance(data, dict) else None
-        if not isinstance(text, str):
+        if not storable(text):
             return message_text("peticion_no_valida")
         try:
             metadata = customer_metadata(data.get(self.metadata_key), max_metadata_chars())

@@ -31,11 +31,14 @@ def customer_metadata(raw: Any, max_chars: int) -> dict[str, Any]:
             raise MetadataTooLarge(len(raw))
         try:
             raw = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
             return {}
     if not isinstance(raw, Mapping):
         return {}
-    size = len(json.dumps(raw, ensure_ascii=False, default=str))
+    try:
+        size = len(json.dumps(raw, ensure_ascii=False, default=str))
+    except (ValueError, RecursionError) as error:  # circular or too deep: not a customer's data
+        raise MetadataTooLarge(max_chars + 1) from error
     if size > max_chars:
         raise MetadataTooLarge(size)
     return {str(k): v for k, v in raw.items() if str(k) not in RESERVED_KEYS}

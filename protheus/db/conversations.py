@@ -55,6 +55,7 @@ CUSTOMER_CODE_SLOT = "codigo_cliente"
 HIDDEN_ACTIONS = {"action_listen"}
 INDEX_NAME = "events"
 IN_CHUNK = 500
+CHANNEL_CHARS = 32  # conversations.channel
 
 
 EventRow = tuple[int, str, float | None, dict]  # (events id, sender, timestamp, event data)
@@ -116,9 +117,10 @@ class _Delta:
         parse = data.get("parse_data") or {}
         intent = (parse.get("intent") or {}).get("name")
         confidence = classifier_confidence(parse)
-        text = data.get("text") or ""
+        text = _stored_text(data.get("text"))
         self.turns += 1
-        self.channel = data.get("input_channel") or self.channel
+        channel = data.get("input_channel")  # a REST body could once name any JSON here
+        self.channel = channel[:CHANNEL_CHARS] if isinstance(channel, str) and channel else self.channel
         if intent and intent not in self.intents:
             self.intents.append(intent)
         if intent in FALLBACK_INTENTS:
@@ -139,6 +141,11 @@ class _Delta:
                     fallback=intent in FALLBACK_INTENTS,
                 )
             )
+
+
+def _stored_text(value: object) -> str:
+    """A customer's text as the index can store it: PostgreSQL refuses NULs."""
+    return value.replace("\x00", "") if isinstance(value, str) else ""
 
 
 # --- filters -------------------------------------------------------------------------

@@ -175,9 +175,6 @@ CRAFTED_EVENTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the indexer stores what a customer sent as is: issue 13, tests/e2e/test_fuzz.py"
-)
 @pytest.mark.parametrize("case", sorted(CRAFTED_EVENTS))
 def test_a_crafted_event_does_not_stop_the_index(db, case):
     """The indexer's INSERT failed, and every console page that refreshes the index answered 503

@@ -6,9 +6,9 @@ Derandomized, so CI sends the same bodies every run. What the fuzz must not do t
 bot is kept out: it never starts a training, rolls back the model or logs its own admin out with a
 valid form token, never names its admin's id, and sends the inbox only ids no message has (a
 labelled message would be written into the repository's data/). Login guesses come from
-127.0.0.2, so 127.0.0.1's login throttle stays untouched for the tests that follow. Inputs that
-still break a file another engineer owns are kept out of the strategies and pinned at the end
-as strict xfails, each saying where it breaks.
+127.0.0.2, so 127.0.0.1's login throttle stays untouched for the tests that follow. The inputs
+the fuzz found breaking the channels or the console's index (all fixed) are pinned at the end as
+regression tests, each saying what broke.
 """
 
 from __future__ import annotations
@@ -567,13 +567,12 @@ def test_console_pages_show_what_the_fuzz_stored(bot, console, http):
     report("console_pages")
 
 
-# --- what the fuzz found in files other engineers own -------------------------------------------
+# --- what the fuzz found, fixed: each input kept as a regression test ---------------------------
 # KNOWN_INDEX_BUG: an `input_channel` that is not short text stops the console's index (a 503 on
 # every page that refreshes it); pinned in tests/db/test_conversations.py, not here, because it
 # would break the console of the session's bot for every test after it.
-# Another engineer's file (reported on issue 13). These inputs are kept out of the strategies
-# above (ASCII tokens, bodies nested at most 400 deep, no BOM, UTF-16 or UTF-32) and pinned here,
-# strictly: once one is fixed, its XPASS fails, and the strategy takes the input back.
+# Found by the fuzz and fixed in protheus/channels.py and protheus/message_metadata.py; pinned here
+# as they were found (the strategies above still keep them out, to spend their bodies elsewhere).
 KNOWN_CHANNEL_BUGS = {
     # hmac.compare_digest raises TypeError on a non-ASCII str: 500
     "token_no_ascii": (b'{"sender": "fuzz-token", "message": "hola"}', {"token": "é"}, "application/json"),
@@ -594,7 +593,6 @@ KNOWN_CHANNEL_BUGS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="protheus/channels.py: a 500, a non-JSON answer or a traceback (issue 13)")
 @pytest.mark.parametrize("case", sorted(KNOWN_CHANNEL_BUGS))
 def test_known_channel_bugs(bot, http, case):
     marks = log_marks(bot)
@@ -611,7 +609,6 @@ KNOWN_SOCKETIO_BUGS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="protheus/channels.py: no answer or a traceback (issue 13)")
 @pytest.mark.parametrize("case", sorted(KNOWN_SOCKETIO_BUGS))
 def test_known_socketio_bugs(bot, case):
     marks = log_marks(bot)
@@ -628,7 +625,6 @@ def webhook_request(body: dict) -> SimpleNamespace:
 # A sender the tracker store cannot write makes Rasa's SQLTrackerStore.session_scope turn the
 # ValueError into sys.exit(1): one anonymous request stops the Rasa server. Pinned on the guard,
 # not against the session's bot, which it would stop for every test after it.
-@pytest.mark.xfail(strict=True, reason="protheus/channels.py lets a sender through that stops Rasa (issue 13)")
 @pytest.mark.parametrize("sender", ["\ud800", "fuzz\x00nul"], ids=["surrogado_sqlite", "nul_postgresql"])
 def test_a_sender_the_tracker_store_cannot_write_is_refused(sender):
     answer = channels.check_rest_request(webhook_request({"sender": sender, "message": "hola"}))
