@@ -76,5 +76,17 @@ class AskCustomerVerification(AskSlot):
 
 
 class AskConsultingTermsAccepted(AskSlot):
+    """The last step before a consulting hand-off: before the terms, what it will send."""
+
     def slot(self) -> str:
         return "acepta_terminos_consultoria"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        from actions.handoff import collected_slots, request_intent, summary_before_registering
+
+        intent = request_intent(tracker)
+        if not tracker.get_slot(AFTER_DIGRESSION) and intent and collected_slots(tracker, intent):
+            shown = summary_before_registering(tracker)
+            if shown is not None:
+                dispatcher.utter_message(**shown)
+        return await super().run(dispatcher, tracker, domain)

@@ -19,6 +19,7 @@ from actions.corrections import apply_correction, correction
 from actions.digressions import answer_digression, digression
 from actions.free_answers import free_answers
 from actions.modules import normalise_module
+from actions.session import idle_reminder
 from actions.topic_change import leave_for, topic_change
 from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import CustomerVerification, signed_customer
@@ -130,6 +131,9 @@ class SupportFormValidation(FormValidationAction, ABC):
         """The validation action's name, validate_<form>."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reminder = idle_reminder(tracker)
+        if reminder is not None:  # back after a while: which request is pending, and how to leave it
+            dispatcher.utter_message(**reminder)
         question = digression(tracker)
         if question is not None:  # answered; the form asks its pending question again
             return answer_digression(dispatcher, tracker, question)

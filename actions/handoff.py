@@ -79,6 +79,11 @@ def topic_intent(tracker: Tracker) -> str | None:
     return None
 
 
+def request_intent(tracker: Tracker) -> str | None:
+    """The request being handed off: the one a form was left for, else the conversation's topic."""
+    return tracker.get_slot(NEW_TOPIC) or topic_intent(tracker)
+
+
 def asked_for_urgent_attention(tracker: Tracker) -> bool:
     return any(
         e.get("event") == "user" and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == "atencion_urgente"
@@ -110,7 +115,7 @@ def summary(intent: str, slots: dict[str, Any]) -> str:
 def summary_before_registering(tracker: Tracker) -> dict[str, Any] | None:
     """What the hand-off will send and where, as the form asks its last question: the customer
     sees it before anything is registered and can correct it (actions/corrections.py)."""
-    intent = topic_intent(tracker)
+    intent = request_intent(tracker)
     route = routing_table().get(intent)
     if route is None or intent is None:
         return None
@@ -175,8 +180,7 @@ class ActionHandOff(Action):
             return None
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        # A form left for a new request names it (actions/topic_change.py).
-        intent = tracker.get_slot(NEW_TOPIC) or topic_intent(tracker)
+        intent = request_intent(tracker)  # a form left for a new request names it (topic_change)
         route = routing_table().get(intent)
         if route is None or intent is None:
             return [SlotSet(NEW_TOPIC, None)] if tracker.get_slot(NEW_TOPIC) else []

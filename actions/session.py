@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.routing import routing_table
 from protheus.messages import message
-from protheus.settings import support_contact
+from protheus.settings import form_idle_minutes, support_contact
 
 NOT_CARRIED = {
     "correo_soporte",
@@ -50,6 +50,21 @@ def unfinished_request(tracker: Tracker) -> dict[str, Any] | None:
     intent = topic_intent(tracker)
     label = routing_table().label(intent) if intent else None
     return message("solicitud_sin_terminar", etiqueta=label) if label else None
+
+
+def idle_reminder(tracker: Tracker) -> dict[str, Any] | None:
+    """For a customer back to a pending form after FORM_IDLE_MINUTES: which request is pending,
+    and that «cancelar» leaves it (within a session; a new session starts afresh)."""
+    times = [e.get("timestamp") for e in tracker.events if e.get("event") == "user"][-2:]
+    if len(times) < 2 or not all(isinstance(t, (int, float)) for t in times):
+        return None
+    if times[1] - times[0] < form_idle_minutes() * 60:
+        return None
+    from actions.handoff import topic_intent
+
+    intent = topic_intent(tracker)
+    label = routing_table().label(intent) if intent else None
+    return message("formulario_retomado", etiqueta=label) if label else None
 
 
 class ActionSessionStart(Action):

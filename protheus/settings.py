@@ -210,6 +210,12 @@ def messages_per_minute() -> tuple[int, int]:
     return _int("MESSAGES_PER_MINUTE_SENDER", 40), _int("MESSAGES_PER_MINUTE_ADDRESS", 240)
 
 
+def form_idle_minutes() -> int:
+    """FORM_IDLE_MINUTES: a customer who comes back to a form after this long is reminded which
+    request is pending and how to leave it (the session itself expires after 60 minutes)."""
+    return _int("FORM_IDLE_MINUTES", 15)
+
+
 def verification_limits() -> tuple[int, int]:
     """Failed customer verifications allowed per conversation (VERIFICATION_ATTEMPTS) and per
     address in an hour (VERIFICATION_FAILURES_PER_HOUR); past either the customer goes on

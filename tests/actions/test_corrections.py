@@ -107,3 +107,16 @@ def test_before_the_last_question_the_customer_sees_what_will_be_sent():
     dispatcher = CollectingDispatcher()
     asyncio.run(AskCustomerCode().run(dispatcher, t, {}))
     assert "enviaré a Consultoría Remota" in dispatcher.messages[0]["text"]
+
+
+def test_before_the_consulting_terms_the_customer_sees_what_will_be_sent():
+    from actions.asks import AskConsultingTermsAccepted
+
+    slots = {**ERROR_ANSWERS, "reproduce_en_estandar": False, "solo_registros_especificos": False}
+    t = tracker("no", slots, "acepta_terminos_consultoria")
+    t.events.insert(0, {"event": "user", "text": "x", "parse_data": {"intent": {"name": "reportar_error"}}})
+    dispatcher = CollectingDispatcher()
+    asyncio.run(AskConsultingTermsAccepted().run(dispatcher, t, {}))
+    summary, terms = (m["text"] for m in dispatcher.messages)
+    assert summary.startswith("Antes de registrar, esto es lo que enviaré a Consultoría Remota:")
+    assert "100% facturado" in terms

@@ -63,3 +63,15 @@ def test_a_new_session_keeps_who_the_customer_is_but_not_an_unfinished_form(disp
 def test_a_new_session_without_a_form_in_progress_says_nothing(dispatcher, domain_dict):
     asyncio.run(ActionSessionStart().run(dispatcher, make_tracker(intent="saludo"), domain_dict))
     assert dispatcher.messages == []
+
+
+def test_back_to_a_pending_form_after_a_while_the_request_is_recalled(monkeypatch):
+    from actions.session import idle_reminder
+
+    monkeypatch.setenv("FORM_IDLE_MINUTES", "15")
+    base = make_tracker(intent="afirmar", history=["reportar_error"])
+    base.events[0]["timestamp"], base.events[-1]["timestamp"] = 1000.0, 1000.0 + 16 * 60
+    said = idle_reminder(base)
+    assert said is not None and "«Reportar un posible error del sistema», que quedó a medias" in said["text"]
+    base.events[-1]["timestamp"] = 1000.0 + 5 * 60
+    assert idle_reminder(base) is None

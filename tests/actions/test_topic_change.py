@@ -84,3 +84,16 @@ def test_the_handoff_routes_the_new_request(db, dispatcher):
     [payload] = [m["custom"]["handoff"] for m in dispatcher.messages if m.get("custom")]
     assert (payload["canal"], payload["intent"]) == ("externo", "consulta_sql")
     assert SlotSet(NEW_TOPIC, None) in events
+
+
+@pytest.mark.parametrize(
+    "form, pending",
+    [("ValidateUrgentForm", "codigo_cliente"), ("ValidateConsultingForm", "acepta_terminos_consultoria")],
+)
+def test_every_form_is_left_for_a_clear_new_request(domain_dict, form, pending):
+    import actions.forms
+
+    dispatcher = CollectingDispatcher()
+    t = tracker("necesito un query de ventas por vendedor", "consulta_sql", pending)
+    events = asyncio.run(getattr(actions.forms, form)().run(dispatcher, t, domain_dict))
+    assert SlotSet(NEW_TOPIC, "consulta_sql") in events and ActiveLoop(None) in events

@@ -120,3 +120,16 @@ def test_why_a_question_is_asked_and_a_code_corrected(bot, sender):
     assert "el código de cliente ahora es «PRIME01»" in said
     slots = bot.tracker(sender)["slots"]
     assert slots["codigo_cliente"] == "PRIME01" and slots["requested_slot"] == "verificacion_cliente"
+
+
+def test_a_correction_after_the_summary_changes_what_is_registered(bot, sender):
+    bot.replies(sender, "al grabar el pedido de venta en MATA410 me sale un error log")
+    bot.replies(sender, "no")
+    summary = text_of(bot.replies(sender, "no, pasa con todos"))
+    assert "enviaré a Consultoría Remota" in summary  # not reproducible in standard
+    said = text_of(bot.replies(sender, "me equivoqué, en el estándar también pasa"))
+    assert "ahora es «sí»" in said and requested(bot, sender) == "codigo_cliente"
+    bot.replies(sender, "mi código es STD01")  # a code inside a sentence
+    assert bot.tracker(sender)["slots"]["codigo_cliente"] == "STD01"
+    [payload] = handoffs(bot.replies(sender, "facilitador.std@example.com"))
+    assert payload["canal"] == "soporte_estandar"
