@@ -33,6 +33,10 @@ class FreeAnswers:
 
     topic_changes: tuple[str, ...] = ()
     why_asked: tuple[str, ...] = ()
+    restarts: tuple[str, ...] = ()
+
+    def restarts_over(self, text: str) -> bool:
+        return _contains_any(_words(text), self.restarts)
 
     def asks_why(self, text: str) -> bool:
         return _contains_any(_words(text), self.why_asked)
@@ -95,4 +99,5 @@ def free_answers(path: Path = PROJECT.free_answers) -> FreeAnswers:
         names,
         phrases(raw.get("cambio_de_tema")),
         phrases(raw.get("por_que")),
+        phrases(raw.get("empezar_de_nuevo")),
     )

@@ -189,8 +189,8 @@ class ActionHandOff(Action):
         customer = self._customer(tracker.get_slot("codigo_cliente")) if verified else None
         slots = collected_slots(tracker, intent)
         channel = route.decide(slots, customer, asked_for_urgent_attention(tracker))
-        if channel is None:
-            return []
+        if channel is None:  # nothing to hand off (a form left with «empezar de nuevo»)
+            return [SlotSet(NEW_TOPIC, None)] if tracker.get_slot(NEW_TOPIC) else []
 
         if channel is Channel.CONSULTING:
             accepted = tracker.get_slot("acepta_terminos_consultoria")

@@ -10,15 +10,41 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.free_answers import free_answers
 from actions.routing import routing_table
+from protheus.messages import message
 
 NEW_TOPIC = "cambio_de_tema"
 SURE = 0.6  # the FallbackClassifier's threshold is 0.4: a request must be clearer than that
 FREE_TEXT_SLOTS = {"modulo", "descripcion_error"}
 
 
-def topic_change(tracker: Tracker) -> str | None:
-    """The intent of a new request in the customer's last message, if it leaves the form."""
+CANCEL = "cancelar"
+
+
+def answers_pending(tracker: Tracker) -> bool:
+    """The message reads as an answer to the pending question (an e-mail, a yes or no, a code):
+    then it is not a new request, whatever intent the NLU gave it."""
+    from actions.forms import code_candidates, yes_or_no  # the forms' own readings
+
     requested = tracker.get_slot("requested_slot")
+    text = tracker.latest_message.get("text") or ""
+    if requested == "verificacion_cliente":
+        return "@" in text
+    if requested == "codigo_cliente":
+        return bool(code_candidates(text))
+    words = free_answers()
+    return (
+        words.says_dont_know(text)
+        or words.understood(requested, text) is not None
+        or yes_or_no(tracker, text) is not None
+    )
+
+
+def topic_change(tracker: Tracker) -> str | None:
+    """The intent of a new request in the customer's last message, if it leaves the form; CANCEL
+    for «empezar de nuevo» and the like."""
+    requested = tracker.get_slot("requested_slot")
+    if requested and free_answers().restarts_over(tracker.latest_message.get("text") or ""):
+        return CANCEL
     intent = tracker.latest_message.get("intent") or {}
     route = routing_table().get(intent.get("name"))
     if not requested or route is None or not route.hands_off or route.triage or (intent.get("confidence") or 0) < SURE:
@@ -28,12 +54,15 @@ def topic_change(tracker: Tracker) -> str | None:
     text = tracker.latest_message.get("text") or ""
     if requested in FREE_TEXT_SLOTS and not free_answers().changes_topic(text):
         return None
-    return route.intent
+    return None if answers_pending(tracker) else route.intent
 
 
 def leave_for(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, triage: list[str]) -> list[EventType]:
     """Leave the form for `intent`: the form's completion rule then runs action_derivar, which
     takes NEW_TOPIC as the intent to route."""
-    dispatcher.utter_message(response=f"utter_{intent}")
+    if intent == CANCEL:
+        dispatcher.utter_message(**message("formulario_cancelado"))
+    else:
+        dispatcher.utter_message(response=f"utter_{intent}")
     dropped = [SlotSet(slot, None) for slot in triage if tracker.get_slot(slot) is not None]
     return [*dropped, SlotSet(NEW_TOPIC, intent), SlotSet("requested_slot", None), ActiveLoop(None)]

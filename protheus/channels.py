@@ -205,6 +205,11 @@ def holds_rasa_token(token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(str(token).encode("utf-8", "replace"), _rasa_token().encode())
 
 
+def cleaned(text: str) -> str:
+    """A customer's text as it can be stored and read: no NULs, lone surrogates replaced."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def storable(text: object) -> bool:
     """Text the tracker store can write: UTF-8 without NULs. A lone surrogate in a sender made
     Rasa's SQL store exit the server; in a message it broke the NLU's tokenizer."""
@@ -235,7 +240,7 @@ def check_rest_request(request: Request) -> response.HTTPResponse | None:
     sender, text = (body.get("sender"), body.get("message")) if isinstance(body, dict) else (None, None)
     if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS or not isinstance(text, str):
         return refusal(400, "", "peticion_no_valida")
-    if not storable(sender) or not storable(text):
+    if not storable(sender):  # a message's text is cleaned instead (GuardedRestInput._extract_message)
         return refusal(400, "", "peticion_no_valida")
     try:
         request.ctx.customer_metadata = customer_metadata(body.get("metadata"), max_metadata_chars())
@@ -272,6 +277,10 @@ class GuardedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def _extract_message(self, req: Request) -> str | None:
+        text = super()._extract_message(req)
+        return cleaned(text) if isinstance(text, str) else text
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()  # never the body's `input_channel`: any JSON was stored as is
@@ -400,8 +409,9 @@ class GuardedSocketIOInput(SocketIOInput):
     ) -> UserMessage | str:
         """The customer's message, or the Spanish reason it is refused."""
         text = data.get("message", "") if isinstance(data, dict) else None
-        if not storable(text):
+        if not isinstance(text, str):
             return message_text("peticion_no_valida")
+        text = cleaned(text)
         try:
             metadata = customer_metadata(data.get(self.metadata_key), max_metadata_chars())
         except MetadataTooLarge as error:

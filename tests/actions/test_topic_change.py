@@ -97,3 +97,32 @@ def test_every_form_is_left_for_a_clear_new_request(domain_dict, form, pending):
     t = tracker("necesito un query de ventas por vendedor", "consulta_sql", pending)
     events = asyncio.run(getattr(actions.forms, form)().run(dispatcher, t, domain_dict))
     assert SlotSet(NEW_TOPIC, "consulta_sql") in events and ActiveLoop(None) in events
+
+
+@pytest.mark.parametrize(
+    "pending, text",
+    [
+        ("verificacion_cliente", "facilitador.prime@example.com"),  # read as «contacto_soporte»
+        ("codigo_cliente", "mi código es STD01"),
+        ("reproduce_en_estandar", "sí, y necesito un query también"),
+    ],
+)
+def test_an_answer_to_the_pending_question_never_leaves_the_form(domain_dict, pending, text):
+    events, _ = run(tracker(text, "contacto_soporte", pending, 0.95), domain_dict)
+    assert ActiveLoop(None) not in events and SlotSet(NEW_TOPIC, "contacto_soporte") not in events
+
+
+@pytest.mark.parametrize("text", ["mejor empecemos de nuevo", "quiero volver a empezar"])
+def test_starting_over_cancels_the_form_and_registers_nothing(domain_dict, text, db):
+    events, said = run(
+        tracker(text, "nlu_fallback", "descripcion_error", 0.3, slots={"modulo": "SIGAFAT"}), domain_dict
+    )
+    assert "no registré nada" in said[0]["text"]
+    assert SlotSet("modulo", None) in events and ActiveLoop(None) in events
+    dispatcher = CollectingDispatcher()
+    t = tracker(text, "nlu_fallback", "descripcion_error", slots={NEW_TOPIC: "cancelar"})
+    store = HandoffStore(db)
+    result = asyncio.run(
+        ActionHandOff(customers=lambda: CustomerStore(db), handoffs=lambda: store).run(dispatcher, t, {})
+    )
+    assert result == [SlotSet(NEW_TOPIC, None)] and dispatcher.messages == []

@@ -100,3 +100,46 @@ def test_a_browser_given_someone_elses_session_id_gets_its_own_conversation(brow
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_chat_embedded_in_a_page_elsewhere_cannot_connect(browser, page_url, bot):
+    """A page on another origin loads the real widget and a fresh signed session (scripts load
+    across origins), but Rasa refuses its socket.io connection: no conversation starts."""
+    import http.server
+    import socket
+    import threading
+
+    base = page_url.rstrip("/")
+    scripts = "".join(
+        f'<script src="{base}{path}"></script>'
+        for path in ("/config.js", "/vendor/react.js", "/vendor/react-dom.js", "/vendor/webchat.js", "/static/app.js")
+    )
+    html = f'<!doctype html><html><body><div id="chat"></div>{scripts}</body></html>'.encode()
+
+    class EvilPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args):
+            pass
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = http.server.HTTPServer(("127.0.0.1", port), EvilPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        evil = context.new_page()
+        evil.goto(f"http://127.0.0.1:{port}/")
+        evil.wait_for_selector(".rw-launcher")
+        evil.click(".rw-launcher")
+        evil.wait_for_timeout(6000)  # the real page has its greeting well within this
+        assert evil.locator(".rw-response").count() == 0  # no greeting: no conversation at all
+        shoot(evil, "chat-desde-otro-origen")
+    finally:
+        context.close()
+        server.shutdown()
