@@ -123,6 +123,25 @@ def code_candidates(text: str) -> list[str]:
     return []
 
 
+def answers_pending(tracker: Tracker) -> bool:
+    """The message reads as an answer to the pending question (an e-mail, a code, a yes or no):
+    then it is neither a question to answer nor a new request («facilitador.prime@…» reads like a
+    question about Prime to the NLU)."""
+    requested = tracker.get_slot("requested_slot")
+    text = tracker.latest_message.get("text") or ""
+    words = free_answers()
+    if not requested or words.asks_why(text) or words.restarts_over(text) or words.is_correction(text):
+        return False
+    if requested == VERIFICATION_SLOT:
+        return bool(EMAIL.search(text))
+    if requested == "codigo_cliente":
+        return bool(code_candidates(text)) and len(text.split()) <= 6
+    if requested in words.questions:
+        known = words.says_dont_know(text) or words.understood(requested, text) is not None
+        return known or yes_or_no(tracker, text) is not None
+    return False
+
+
 class SupportFormValidation(FormValidationAction, ABC):
     """Answers shared by several forms. Abstract: the action server does not register it."""
 
@@ -134,6 +153,8 @@ class SupportFormValidation(FormValidationAction, ABC):
         reminder = idle_reminder(tracker)
         if reminder is not None:  # back after a while: which request is pending, and how to leave it
             dispatcher.utter_message(**reminder)
+        if answers_pending(tracker):  # an answer, whatever intent the NLU read in it
+            return await super().run(dispatcher, tracker, domain)
         question = digression(tracker)
         if question is not None:  # answered; the form asks its pending question again
             return answer_digression(dispatcher, tracker, question)

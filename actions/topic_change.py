@@ -20,28 +20,9 @@ FREE_TEXT_SLOTS = {"modulo", "descripcion_error"}
 CANCEL = "cancelar"
 
 
-def answers_pending(tracker: Tracker) -> bool:
-    """The message reads as an answer to the pending question (an e-mail, a yes or no, a code):
-    then it is not a new request, whatever intent the NLU gave it."""
-    from actions.forms import code_candidates, yes_or_no  # the forms' own readings
-
-    requested = tracker.get_slot("requested_slot")
-    text = tracker.latest_message.get("text") or ""
-    if requested == "verificacion_cliente":
-        return "@" in text
-    if requested == "codigo_cliente":
-        return bool(code_candidates(text))
-    words = free_answers()
-    return (
-        words.says_dont_know(text)
-        or words.understood(requested, text) is not None
-        or yes_or_no(tracker, text) is not None
-    )
-
-
 def topic_change(tracker: Tracker) -> str | None:
     """The intent of a new request in the customer's last message, if it leaves the form; CANCEL
-    for «empezar de nuevo» and the like."""
+    for «empezar de nuevo» and the like. Not asked of an answer to the pending question."""
     requested = tracker.get_slot("requested_slot")
     if requested and free_answers().restarts_over(tracker.latest_message.get("text") or ""):
         return CANCEL
@@ -54,7 +35,7 @@ def topic_change(tracker: Tracker) -> str | None:
     text = tracker.latest_message.get("text") or ""
     if requested in FREE_TEXT_SLOTS and not free_answers().changes_topic(text):
         return None
-    return None if answers_pending(tracker) else route.intent
+    return route.intent
 
 
 def leave_for(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, triage: list[str]) -> list[EventType]:

@@ -85,3 +85,14 @@ def test_the_reasons_quote_the_guideline_verbatim(guideline):
     assert len(quoted) == 3
     for passage in quoted:
         assert normalise(passage.replace("\\\\", "")) in guideline, passage
+
+
+def test_an_answer_that_reads_like_a_question_is_an_answer(dispatcher, domain_dict):
+    # «facilitador.prime@…» reads like a question about Prime to the NLU.
+    tracker = make_tracker(
+        "info_prime",
+        text="facilitador.prime@example.com",
+        slots={"requested_slot": "verificacion_cliente", "codigo_cliente": "PRIME01"},
+    )
+    asyncio.run(ValidateUrgentForm().run(dispatcher, tracker, domain_dict))
+    assert not any(m.get("response") == "utter_info_prime" for m in dispatcher.messages)
