@@ -53,3 +53,15 @@ def dispatcher() -> CollectingDispatcher:
 @pytest.fixture
 def domain_dict(domain) -> dict:
     return domain.as_dict()
+
+
+@pytest.fixture
+def customers(db, monkeypatch):
+    """The demo customers in the test database, as the verification reads them."""
+    from actions import verification
+    from protheus.db.customers import CustomerStore
+
+    store = CustomerStore(db)
+    store.seed_demo_customers()
+    monkeypatch.setattr(verification, "customers", lambda: store)
+    return store

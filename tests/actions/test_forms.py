@@ -4,18 +4,8 @@ import asyncio
 
 import pytest
 
-from actions import verification
 from actions.forms import ValidateConsultingForm, ValidateErrorForm, code_candidates, yes_or_no
-from protheus.db.customers import CustomerStore
 from tests.actions.conftest import make_tracker
-
-
-@pytest.fixture
-def customers(db, monkeypatch):
-    store = CustomerStore(db)
-    store.seed_demo_customers()
-    monkeypatch.setattr(verification, "customers", lambda: store)
-    return store
 
 
 @pytest.mark.parametrize(

@@ -3,26 +3,15 @@ e-mail or comes signed by the portal; failures are limited and say nothing about
 
 import asyncio
 
-import pytest
-
 from actions import verification
 from actions.forms import ValidateErrorForm, ValidateUrgentForm
 from actions.handoff import ActionHandOff
 from actions.verification import CustomerVerification
-from protheus.db.customers import CustomerStore
 from protheus.db.handoffs import HandoffStore
 from protheus.message_metadata import ADDRESS_KEY, SIGNED_CUSTOMER_KEY
 from tests.actions.conftest import make_tracker
 
 PRIME_EMAIL, STD_EMAIL = "facilitador.prime@example.com", "facilitador.std@example.com"
-
-
-@pytest.fixture
-def customers(db, monkeypatch):
-    store = CustomerStore(db)
-    store.seed_demo_customers()
-    monkeypatch.setattr(verification, "customers", lambda: store)
-    return store
 
 
 def answer(dispatcher, code: str, text: str, attempts: int = 0, address: str = "203.0.113.7", metadata=None):
