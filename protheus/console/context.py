@@ -109,6 +109,7 @@ def make_templates(timezone: str) -> jinja2.Environment:
         estado=lambda s: label_of(HandoffStatus, s),
         identificacion=lambda i: label_of(Identification, i or Identification.UNVERIFIED),
         corrida=lambda s: label_of(RunStatus, s),
+        minutos=lambda seconds: "—" if seconds is None else f"{seconds / 60:.0f} min",
     )
     env.globals.update(timezone=timezone, Estado=HandoffStatus, max_respuesta=MAX_AGENT_REPLY)
     return env

@@ -6,7 +6,7 @@ import json
 
 from aiohttp import web
 
-from protheus.console import conversations, inbox, models, queue, security, users
+from protheus.console import analytics, conversations, inbox, models, queue, security, users
 from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.permissions import Permission, can
 
@@ -39,6 +39,7 @@ def setup(app: web.Application, ctx: ConsoleContext) -> None:
     add("GET", "/consola/conversaciones/{sender_id}", conversations.transcript)
     add("POST", "/consola/mensajes/{event_id}/marcar", conversations.flag_message)
     add("GET", "/consola/cola", queue.queue_page)
+    add("GET", "/consola/analitica", analytics.analytics_page)
     add("POST", "/consola/derivaciones/{handoff_id}/tomar", queue.take)
     add("POST", "/consola/derivaciones/{handoff_id}/responder", queue.reply)
     add("POST", "/consola/derivaciones/{handoff_id}/cerrar", queue.close)
