@@ -40,6 +40,7 @@ def setup(app: web.Application, ctx: ConsoleContext) -> None:
     add("POST", "/consola/mensajes/{event_id}/marcar", conversations.flag_message)
     add("GET", "/consola/cola", queue.queue_page)
     add("GET", "/consola/analitica", analytics.analytics_page)
+    add("GET", "/consola/analitica.csv", analytics.analytics_csv)
     add("POST", "/consola/derivaciones/{handoff_id}/tomar", queue.take)
     add("POST", "/consola/derivaciones/{handoff_id}/responder", queue.reply)
     add("POST", "/consola/derivaciones/{handoff_id}/cerrar", queue.close)

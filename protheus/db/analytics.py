@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -43,6 +44,7 @@ class SupportFigures:
     least_sure: list[tuple[str, str, float]]  # sender, text, confidence
     queue_wait: Durations = field(default_factory=Durations)
     time_to_close: Durations = field(default_factory=Durations)
+    by_day: list[tuple[str, int, int]] = field(default_factory=list)  # day, conversations, handed off
 
     @property
     def containment(self) -> float | None:
@@ -62,8 +64,9 @@ class SupportAnalytics:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def figures(self, start: float, end: float) -> SupportFigures:
-        """Conversations started in [start, end) (epoch seconds) and hand-offs created then."""
+    def figures(self, start: float, end: float, zone: str = "UTC") -> SupportFigures:
+        """Conversations started in [start, end) (epoch seconds) and hand-offs created then; the
+        days are the console's (`zone`)."""
         in_range = (Conversation.started_at >= start) & (Conversation.started_at < end)
         handoff_range = (Handoff.created_at >= _utc(start)) & (Handoff.created_at < _utc(end))
         with self.db.session() as session:
@@ -94,6 +97,12 @@ class SupportAnalytics:
             times = session.execute(
                 select(Handoff.created_at, Handoff.taken_at, Handoff.closed_at).where(handoff_range)
             ).all()
+            started = session.execute(select(Conversation.sender_id, Conversation.started_at).where(in_range)).all()
+            handed_senders = set(
+                session.execute(
+                    select(func.distinct(Handoff.sender_id)).where(Handoff.sender_id.in_(senders))
+                ).scalars()
+            )
         waits = [(t - c).total_seconds() for c, t, _ in times if c and t]
         closes = [(d - c).total_seconds() for c, _, d in times if c and d]
         return SupportFigures(
@@ -105,4 +114,15 @@ class SupportAnalytics:
             [(s, t, float(c)) for s, t, c in unsure],
             Durations.of(waits),
             Durations.of(closes),
+            _by_day(started, handed_senders, ZoneInfo(zone)),
         )
+
+
+def _by_day(started: list, handed: set[str], zone: ZoneInfo) -> list[tuple[str, int, int]]:
+    days: dict[str, list[int]] = {}
+    for sender, at in started:
+        day = datetime.fromtimestamp(at, zone).date().isoformat()
+        counts = days.setdefault(day, [0, 0])
+        counts[0] += 1
+        counts[1] += sender in handed
+    return [(day, n, h) for day, (n, h) in sorted(days.items())]

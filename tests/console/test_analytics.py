@@ -33,6 +33,7 @@ def test_the_figures_of_a_date_range(db):
     assert figures.handoffs_by_channel == {"externo": 1}
     assert ("info_prime", 1) in figures.top_intents
     assert figures.least_sure[0][:2] == ("c-duda", "<b>algo raro</b>")
+    assert sum(n for _, n, _ in figures.by_day) == 3 and sum(h for _, _, h in figures.by_day) == 1
     empty = SupportAnalytics(db).figures(start - 7200, start - 3600)
     assert empty.conversations == 0 and empty.containment is None
 
@@ -55,6 +56,11 @@ def test_the_page_for_agents_and_admins_only(db, status_file):
             assert status == 200 and 'data-cifra="conversaciones">3<' in body and 'data-canal="externo">1<' in body
             assert "&lt;b&gt;algo raro&lt;/b&gt;" in body and "<b>algo raro</b>" not in body
             assert (await c.get("/consola/analitica?desde=ayer"))[0] == 400
+            range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
+            status, body = await c.get(f"/consola/analitica.csv?{range_}")
+            lines = body.strip().splitlines()
+            assert status == 200 and lines[0] == "dia,conversaciones,derivadas"
+            assert sum(int(line.split(",")[1]) for line in lines[1:]) == 3
             await c.post("/consola/salir")
             assert await c.login("tere") == 303
             assert (await c.get("/consola/analitica"))[0] == 403
