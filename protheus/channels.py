@@ -152,7 +152,11 @@ async def mark_offered_payload(user_message: UserMessage) -> None:
     offered = text == payloads.INIT_PAYLOAD
     agent = _agent()
     if not offered and agent is not None:
-        tracker = await agent.tracker_store.retrieve(user_message.sender_id)
+        try:
+            tracker = await agent.tracker_store.retrieve(user_message.sender_id)
+        except Exception:  # noqa: BLE001 - cannot tell what was offered: the message is text
+            logger.exception("Could not read what %s was offered", user_message.sender_id)
+            tracker = None
         offered = tracker is not None and text in offered_to(tracker)
     if offered:
         user_message.metadata = {**metadata, TRUSTED_PAYLOAD_KEY: True}
