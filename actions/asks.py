@@ -13,7 +13,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.digressions import AFTER_DIGRESSION
+from actions.handoff import collected_slots, request_intent, summary_before_registering
 from protheus.messages import question, resumed_question
+
+
+def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """What the hand-off will send and where, before the last step of a form."""
+    shown = summary_before_registering(tracker)
+    if shown is not None:
+        dispatcher.utter_message(**shown)
 
 
 class AskSlot(Action, ABC):
@@ -62,11 +70,7 @@ class AskCustomerCode(AskSlot):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if (tracker.active_loop or {}).get("name") == "formulario_error":
-            from actions.handoff import summary_before_registering
-
-            shown = summary_before_registering(tracker)
-            if shown is not None:
-                dispatcher.utter_message(**shown)
+            show_summary(dispatcher, tracker)
         return await super().run(dispatcher, tracker, domain)
 
 
@@ -82,11 +86,7 @@ class AskConsultingTermsAccepted(AskSlot):
         return "acepta_terminos_consultoria"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        from actions.handoff import collected_slots, request_intent, summary_before_registering
-
         intent = request_intent(tracker)
         if not tracker.get_slot(AFTER_DIGRESSION) and intent and collected_slots(tracker, intent):
-            shown = summary_before_registering(tracker)
-            if shown is not None:
-                dispatcher.utter_message(**shown)
+            show_summary(dispatcher, tracker)
         return await super().run(dispatcher, tracker, domain)

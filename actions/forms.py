@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.corrections import apply_correction, correction
 from actions.digressions import answer_digression, digression
 from actions.free_answers import free_answers
+from actions.handoff import TRIAGE_SLOTS
 from actions.modules import normalise_module
 from actions.session import idle_reminder
 from actions.topic_change import leave_for, topic_change
@@ -64,14 +65,6 @@ NO_WORDS = {
 FOLDED_YES = {fold(w) for w in YES_WORDS}
 FOLDED_NO = {fold(w) for w in NO_WORDS}
 MIN_DESCRIPTION_WORDS = 4
-# What a form left for a new request drops (the customer code and its verification stay).
-TRIAGE_FORM_SLOTS = [
-    "modulo",
-    "descripcion_error",
-    "reproduce_en_estandar",
-    "solo_registros_especificos",
-    "acepta_terminos_consultoria",
-]
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 
 
@@ -137,8 +130,7 @@ def answers_pending(tracker: Tracker) -> bool:
     if requested == "codigo_cliente":
         return bool(code_candidates(text)) and len(text.split()) <= 6
     if requested in words.questions:
-        known = words.says_dont_know(text) or words.understood(requested, text) is not None
-        return known or yes_or_no(tracker, text) is not None
+        return words.answers(requested, text) or yes_or_no(tracker, text) is not None
     return False
 
 
@@ -163,7 +155,7 @@ class SupportFormValidation(FormValidationAction, ABC):
             return apply_correction(dispatcher, tracker, corrected)
         new_request = topic_change(tracker)
         if new_request is not None:
-            return leave_for(dispatcher, tracker, new_request, TRIAGE_FORM_SLOTS)
+            return leave_for(dispatcher, tracker, new_request, TRIAGE_SLOTS)  # code and verification stay
         return await super().run(dispatcher, tracker, domain)
 
     def form_slots(self, domain: DomainDict) -> list[str]:
@@ -193,9 +185,7 @@ class SupportFormValidation(FormValidationAction, ABC):
         text = tracker.latest_message.get("text") or ""
         if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot) is not None:
             return {}
-        words = free_answers()
-        known = words.says_dont_know(text) or words.understood(slot, text) is not None
-        return {slot: text} if known else {}
+        return {slot: text} if free_answers().answers(slot, text) else {}
 
     async def extract_codigo_cliente(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -30,7 +30,6 @@ class FreeAnswers:
     questions: dict[str, QuestionWords]
     corrections: tuple[str, ...] = ()
     slot_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # how a correction names each slot
-
     topic_changes: tuple[str, ...] = ()
     why_asked: tuple[str, ...] = ()
     restarts: tuple[str, ...] = ()
@@ -55,6 +54,10 @@ class FreeAnswers:
     def says_dont_know(self, text: str) -> bool:
         words = _words(text)
         return words.strip() in self.dont_know_alone or _contains_any(words, self.dont_know)
+
+    def answers(self, slot: str, text: str) -> bool:
+        """The text answers this yes/no question: a phrase of its own, or an «I don't know»."""
+        return self.says_dont_know(text) or self.understood(slot, text) is not None
 
     def understood(self, slot: str, text: str) -> bool | None:
         """True or False when the answer says so in this question's phrases; None otherwise. The

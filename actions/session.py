@@ -11,24 +11,24 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.digressions import AFTER_DIGRESSION
+from actions.handoff import NEEDS_ACCEPTANCE, TRIAGE_SLOTS, topic_intent
 from actions.routing import routing_table
+from actions.topic_change import NEW_TOPIC
+from actions.verification import ATTEMPTS_SLOT
 from protheus.messages import message
 from protheus.settings import form_idle_minutes, support_contact
 
+# A form's answers and state are not carried: a new session starts its requests afresh.
 NOT_CARRIED = {
     "correo_soporte",
     "session_started_metadata",
     "requested_slot",
-    # a form's answers and state: a new session starts its requests afresh
-    "modulo",
-    "descripcion_error",
-    "reproduce_en_estandar",
-    "solo_registros_especificos",
-    "acepta_terminos_consultoria",
-    "requiere_aceptacion",
-    "tras_digresion",
-    "cambio_de_tema",
-    "intentos_verificacion",
+    *TRIAGE_SLOTS,
+    NEEDS_ACCEPTANCE,
+    AFTER_DIGRESSION,
+    NEW_TOPIC,
+    ATTEMPTS_SLOT,
 }
 
 
@@ -41,15 +41,18 @@ def carried_over_slots(tracker: Tracker, domain: dict[str, Any]) -> list[EventTy
     ]
 
 
+def pending_request(tracker: Tracker, key: str) -> dict[str, Any] | None:
+    """The message `key` naming the conversation's request (its label in routing.yml)."""
+    intent = topic_intent(tracker)
+    label = routing_table().label(intent) if intent else None
+    return message(key, etiqueta=label) if label else None
+
+
 def unfinished_request(tracker: Tracker) -> dict[str, Any] | None:
     """What to tell a customer whose form was left unfinished when the session expired."""
     if not (tracker.active_loop or {}).get("name"):
         return None
-    from actions.handoff import topic_intent  # the one reading of a conversation's request
-
-    intent = topic_intent(tracker)
-    label = routing_table().label(intent) if intent else None
-    return message("solicitud_sin_terminar", etiqueta=label) if label else None
+    return pending_request(tracker, "solicitud_sin_terminar")
 
 
 def idle_reminder(tracker: Tracker) -> dict[str, Any] | None:
@@ -60,11 +63,7 @@ def idle_reminder(tracker: Tracker) -> dict[str, Any] | None:
         return None
     if times[1] - times[0] < form_idle_minutes() * 60:
         return None
-    from actions.handoff import topic_intent
-
-    intent = topic_intent(tracker)
-    label = routing_table().label(intent) if intent else None
-    return message("formulario_retomado", etiqueta=label) if label else None
+    return pending_request(tracker, "formulario_retomado")
 
 
 class ActionSessionStart(Action):
