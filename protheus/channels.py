@@ -21,7 +21,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -48,6 +48,7 @@ from protheus.message_metadata import (
     TRUSTED_PAYLOAD_KEY,
     MetadataTooLarge,
     customer_metadata,
+    with_checked,
 )
 from protheus.messages import message
 from protheus.nlu.customer_words import OTHER_REQUEST, request_parts
@@ -214,7 +215,7 @@ def cleaned(text: str) -> str:
     return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
-def storable(text: object) -> bool:
+def storable(text: object) -> TypeGuard[str]:
     """Text the tracker store can write: UTF-8 without NULs. A lone surrogate in a sender made
     Rasa's SQL store exit the server; in a message it broke the NLU's tokenizer."""
     if not isinstance(text, str) or "\x00" in text:
@@ -242,9 +243,8 @@ def check_rest_request(request: Request) -> response.HTTPResponse | None:
     except (ValueError, UnicodeDecodeError, RecursionError):
         body = None
     sender, text = (body.get("sender"), body.get("message")) if isinstance(body, dict) else (None, None)
-    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS or not isinstance(text, str):
-        return refusal(400, "", "peticion_no_valida")
-    if not storable(sender):  # a message's text is cleaned instead (GuardedRestInput._extract_message)
+    # A sender the store cannot write is refused; a message's text is cleaned instead (_extract_message).
+    if not storable(sender) or not 0 < len(sender) <= MAX_SENDER_CHARS or not isinstance(text, str):
         return refusal(400, "", "peticion_no_valida")
     try:
         request.ctx.customer_metadata = customer_metadata(body.get("metadata"), max_metadata_chars())
@@ -291,7 +291,6 @@ class GuardedRestInput(RestInput):
 
     def get_metadata(self, request: Any) -> dict[str, Any] | None:
         ctx = request.ctx
-        metadata = dict(getattr(ctx, "customer_metadata", None) or {})
         request_id = request.headers.get(REQUEST_ID_HEADER)
         checked = {
             REQUEST_ID_KEY: request_id[:64] if request_id else None,
@@ -299,8 +298,7 @@ class GuardedRestInput(RestInput):
             SIGNED_CUSTOMER_KEY: getattr(ctx, "signed_customer", None),
             TRUSTED_PAYLOAD_KEY: getattr(ctx, "trusted", False) or None,
         }
-        metadata.update({k: v for k, v in checked.items() if v})
-        return metadata or None
+        return with_checked(getattr(ctx, "customer_metadata", None) or {}, checked) or None
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = super().blueprint(guarded(on_new_message))
@@ -326,16 +324,6 @@ class CustomJsonSocketIOOutput(SocketIOOutput):
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, json_message)
-
-
-def with_custom_json_output(on_new_message: Handler) -> Handler:
-    async def handler(user_message: UserMessage) -> None:
-        output = user_message.output_channel
-        if isinstance(output, SocketIOOutput) and not isinstance(output, CustomJsonSocketIOOutput):
-            user_message.output_channel = CustomJsonSocketIOOutput(output.sio, output.bot_message_evt)
-        await on_new_message(user_message)
-
-    return handler
 
 
 def connecting_session(environ: dict[str, Any], auth: Any) -> chat_sessions.ChatSession | None:
@@ -366,7 +354,7 @@ class GuardedSocketIOInput(SocketIOInput):
         return output
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        handle = with_custom_json_output(guarded(on_new_message))
+        handle = guarded(on_new_message)  # the output is ours already (handle_message)
         limit_request_bodies()
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=max_request_bytes())
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
@@ -422,6 +410,5 @@ class GuardedSocketIOInput(SocketIOInput):
             return message_text("metadatos_muy_largos", largo=error.args[0], maximo=max_metadata_chars())
         if not message_limits().allows(session.session_id, address):
             return message_text("demasiados_mensajes")
-        checked = {ADDRESS_KEY: address, SIGNED_CUSTOMER_KEY: session.customer_code}
-        metadata.update({k: v for k, v in checked.items() if v})
-        return UserMessage(text, output, session.session_id, input_channel=self.name(), metadata=metadata)
+        checked = with_checked(metadata, {ADDRESS_KEY: address, SIGNED_CUSTOMER_KEY: session.customer_code})
+        return UserMessage(text, output, session.session_id, input_channel=self.name(), metadata=checked)

@@ -44,6 +44,11 @@ def customer_metadata(raw: Any, max_chars: int) -> dict[str, Any]:
     return {str(k): v for k, v in raw.items() if str(k) not in RESERVED_KEYS}
 
 
+def with_checked(customer: dict[str, Any], checked: dict[str, Any]) -> dict[str, Any]:
+    """The customer's metadata with what the channel checked (empty values left out)."""
+    return {**customer, **{key: value for key, value in checked.items() if value}}
+
+
 def latest_user_metadata(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The metadata of the customer's last message in a tracker's events (custom actions)."""
     for event in reversed(events):

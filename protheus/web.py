@@ -23,6 +23,7 @@ from protheus.messages import handoff_card
 from protheus.paths import PROJECT
 from protheus.settings import (
     DEFAULT_RASA_PORT,
+    LOOPBACK_ADDRESSES,
     console_timezone,
     database_url,
     event_broker_url,
@@ -58,7 +59,8 @@ SECURITY_HEADERS = {
 }
 
 
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]"}
+# The loopback addresses as a Host header names them (an IPv6 one in brackets).
+LOOPBACK_NAMES = {f"[{address}]" if ":" in address else address for address in LOOPBACK_ADDRESSES}
 
 
 def known_hosts() -> set[str]:
@@ -115,17 +117,17 @@ def content_security_policy(socket: str) -> str:
 def security_headers(rasa_port: int):
     @web.middleware
     async def middleware(request: web.Request, handler):
+        def secure(headers) -> None:
+            headers.update(SECURITY_HEADERS)
+            # The console sets its own, stricter policy.
+            headers.setdefault("Content-Security-Policy", content_security_policy(socket_url(request, rasa_port)))
+
         try:
             response = await handler(request)
         except web.HTTPException as raised:  # redirects and errors carry the headers too
-            raised.headers.update(SECURITY_HEADERS)
-            raised.headers.setdefault(
-                "Content-Security-Policy", content_security_policy(socket_url(request, rasa_port))
-            )
+            secure(raised.headers)
             raise
-        response.headers.update(SECURITY_HEADERS)
-        # The console sets its own, stricter policy.
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(socket_url(request, rasa_port)))
+        secure(response.headers)
         return response
 
     return middleware

@@ -73,9 +73,6 @@ class SupportAnalytics:
             total = session.execute(select(func.count()).where(in_range)).scalar_one()
             fallback = session.execute(select(func.count()).where(in_range, Conversation.had_fallback)).scalar_one()
             senders = select(Conversation.sender_id).where(in_range)
-            handed = session.execute(
-                select(func.count(func.distinct(Handoff.sender_id))).where(Handoff.sender_id.in_(senders))
-            ).scalar_one()
             by_channel = dict(
                 session.execute(
                     select(Handoff.channel, func.count()).where(handoff_range).group_by(Handoff.channel)
@@ -107,7 +104,7 @@ class SupportAnalytics:
         closes = [(d - c).total_seconds() for c, _, d in times if c and d]
         return SupportFigures(
             total,
-            handed,
+            len(handed_senders),
             fallback,
             {str(k): v for k, v in by_channel.items()},
             [(str(i), n) for i, n in intents],
