@@ -2,22 +2,35 @@
 
 import stat
 
+import pytest
+
 from protheus import settings
 
-
-def test_token_from_environment_wins(tmp_path, monkeypatch):
-    monkeypatch.setenv("RASA_TOKEN", "desde-el-entorno")
-    assert settings.rasa_token(tmp_path / "token") == "desde-el-entorno"
-    assert not (tmp_path / "token").exists()
+SECRETS = [("RASA_TOKEN", settings.rasa_token), ("ACTION_SECRET", settings.action_secret)]
 
 
-def test_token_generated_once_into_private_file(tmp_path, monkeypatch):
-    monkeypatch.delenv("RASA_TOKEN", raising=False)
-    path = tmp_path / "state" / "token"
-    first = settings.rasa_token(path)
+@pytest.mark.parametrize("variable, read", SECRETS, ids=[name for name, _ in SECRETS])
+def test_a_secret_from_the_environment_wins(tmp_path, monkeypatch, variable, read):
+    monkeypatch.setenv(variable, "desde-el-entorno")
+    assert read(tmp_path / "secreto") == "desde-el-entorno"
+    assert not (tmp_path / "secreto").exists()
+
+
+@pytest.mark.parametrize("variable, read", SECRETS, ids=[name for name, _ in SECRETS])
+def test_a_secret_is_generated_once_into_a_private_file(tmp_path, monkeypatch, variable, read):
+    monkeypatch.delenv(variable, raising=False)
+    path = tmp_path / "estado" / "secreto"
+    first = read(path)
     assert len(first) >= 32
-    assert settings.rasa_token(path) == first
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert read(path) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_the_action_secret_is_its_own_and_beside_the_token(tmp_path, monkeypatch):
+    monkeypatch.delenv("ACTION_SECRET", raising=False)
+    monkeypatch.delenv("RASA_TOKEN", raising=False)
+    assert settings.action_secret(tmp_path / "action_secret") != settings.rasa_token(tmp_path / "token")
+    assert settings.ACTION_SECRET_FILE.parent == settings.TOKEN_FILE.parent  # .state, git-ignored
 
 
 def test_token_file_is_git_ignored():
@@ -99,22 +112,6 @@ def test_action_timeout_is_seconds_within_bounds(monkeypatch):
     assert settings.action_timeout() == 60.0
     monkeypatch.setenv("ACTION_TIMEOUT", "pronto")
     assert settings.action_timeout() == 5.0
-
-
-def test_action_secret_from_environment_wins(tmp_path, monkeypatch):
-    monkeypatch.setenv("ACTION_SECRET", "secreto-del-entorno")
-    assert settings.action_secret(tmp_path / "action_secret") == "secreto-del-entorno"
-    assert not (tmp_path / "action_secret").exists()
-
-
-def test_action_secret_generated_once_into_private_file(tmp_path, monkeypatch):
-    monkeypatch.delenv("ACTION_SECRET", raising=False)
-    path = tmp_path / "estado" / "action_secret"
-    first = settings.action_secret(path)
-    assert len(first) >= 32 and first != settings.rasa_token(tmp_path / "token")
-    assert settings.action_secret(path) == first
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert settings.ACTION_SECRET_FILE.parent == settings.TOKEN_FILE.parent  # .state, git-ignored
 
 
 def test_a_launch_secret_is_taken_out_of_the_environment(monkeypatch):
