@@ -68,10 +68,13 @@ class Handoff(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     closed_at = Column(DateTime(timezone=True), nullable=True)
     taken_at = Column(DateTime(timezone=True), nullable=True)
+    answered_at = Column(DateTime(timezone=True), nullable=True)  # an agent's first reply
+    reminded_at = Column(DateTime(timezone=True), nullable=True)  # the customer told they still wait
 
     __table_args__ = (
         Index("ix_handoffs_status_channel", "status", "channel"),
         Index("ix_handoffs_sender_open", "sender_id", "channel", "intent", "status"),
+        Index("ix_handoffs_created", "created_at"),
     )
 
 
@@ -127,6 +130,29 @@ class AuditEntry(Base):
     username = Column(String(64), nullable=False)
     action = Column(String(64), nullable=False)
     detail = Column(JSON, nullable=False, default=dict)
+
+
+class AgentPresence(Base):
+    """Whether an agent said «disponible»; the console's last request by them (idle → ausente)."""
+
+    __tablename__ = "agent_presence"
+
+    username = Column(String(64), primary_key=True)
+    available = Column(Boolean, nullable=False, default=False)
+    last_activity_at = Column(Float, nullable=False)
+    changed_at = Column(Float, nullable=False)
+
+
+class SavedReply(Base):
+    """A reply the admins keep for agents to insert (title + Spanish text)."""
+
+    __tablename__ = "saved_replies"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    title = Column(String(120), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_by = Column(String(64), nullable=False)
+    updated_at = Column(Float, nullable=False)
 
 
 # --- console: conversations, indexed from Rasa's events table --------------------
@@ -247,3 +273,47 @@ class ModelRecord(Base):
     activated_at = Column(Float, nullable=True)
     activated_by = Column(String(64), nullable=True)
     previous_name = Column(String(128), nullable=True)  # the model active before this one
+
+
+# --- agents' work on conversations, and what customers thought ----------------------
+class ConversationTag(Base):
+    __tablename__ = "conversation_tags"
+
+    sender_id = Column(String(255), primary_key=True)
+    tag = Column(String(60), primary_key=True)
+    tagged_by = Column(String(64), nullable=False)
+    at = Column(Float, nullable=False)
+
+    __table_args__ = (Index("ix_conversation_tags_tag", "tag", "sender_id"),)
+
+
+class ConversationNote(Base):
+    """An internal note: agents read it, the customer never does."""
+
+    __tablename__ = "conversation_notes"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), nullable=False)
+    author = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    at = Column(Float, nullable=False)
+
+    __table_args__ = (Index("ix_conversation_notes_sender", "sender_id", "at"),)
+
+
+class Satisfaction(Base):
+    """One survey asked (survey_id, given to the customer's page) and, once answered, its score."""
+
+    __tablename__ = "satisfaction"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(255), nullable=False)
+    survey_id = Column(String(32), nullable=False, unique=True)
+    handoff_id = Column(String(16), nullable=True)
+    attended_by = Column(String(16), nullable=False)  # protheus.vocabulary.AttendedBy
+    score = Column(Integer, nullable=True)
+    comment = Column(Text, nullable=True)
+    asked_at = Column(Float, nullable=False)
+    answered_at = Column(Float, nullable=True)
+
+    __table_args__ = (Index("ix_satisfaction_asked", "asked_at"), Index("ix_satisfaction_sender", "sender_id"))
