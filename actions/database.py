@@ -10,6 +10,8 @@ from protheus.db import prepare
 from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
+from protheus.db.presence import PresenceStore
+from protheus.settings import agent_idle_minutes
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +37,7 @@ def handoffs() -> HandoffStore:
 def handoff_outbox() -> HandoffOutbox:
     """The action server's hand-offs waiting for the database (one per process)."""
     return HandoffOutbox(handoffs)
+
+
+def presence() -> PresenceStore:
+    return PresenceStore(database(), agent_idle_minutes() * 60)

@@ -17,7 +17,7 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotS
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.database import customers, handoff_outbox, handoffs
+from actions.database import customers, handoff_outbox, handoffs, presence
 from actions.outbox import HandoffOutbox
 from actions.routing import routing_table
 from actions.topic_change import NEW_TOPIC
@@ -25,9 +25,11 @@ from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import identification
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.handoffs import HandoffStore
+from protheus.db.presence import PresenceStore
 from protheus.messages import message
 from protheus.nlu.error_log import parse, split_log
-from protheus.prime_hours import describe, next_opening, within_prime_hours
+from protheus.service_hours import PRIME_HOURS, ServiceHours
+from protheus.settings import agent_hours, portal_url
 from protheus.vocabulary import Channel, Identification, label_of
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ TRIAGE_SLOTS = [
 # Set while the consulting terms await the customer's answer; a rule then opens
 # formulario_consultoria (data/rules/formularios.yml).
 NEEDS_ACCEPTANCE = "requiere_aceptacion"
+# The entity of the button that leaves a live-agent request queued while no agent can answer.
+LEAVE_QUEUED = "dejar_en_cola"
 
 
 def form_answers(events: list[dict[str, Any]]) -> set[int]:
@@ -139,6 +143,11 @@ def _shown(value: Any, labels: dict[bool, str]) -> Any:
     return f"{words} [log] {log.summary()}".strip()
 
 
+def _chose_the_queue(tracker: Tracker) -> bool:
+    """The customer pressed «Dejar mi solicitud en la cola» (offered when no agent could answer)."""
+    return any(e.get("entity") == LEAVE_QUEUED for e in tracker.latest_message.get("entities") or [])
+
+
 def _reset_triage() -> list[EventType]:
     return [SlotSet(name, None) for name in TRIAGE_SLOTS] + [SlotSet(NEEDS_ACCEPTANCE, False), SlotSet(NEW_TOPIC, None)]
 
@@ -161,11 +170,15 @@ class ActionHandOff(Action):
         handoffs: Callable[[], HandoffStore] = handoffs,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         outbox: Callable[[], HandoffOutbox] = handoff_outbox,
+        presence: Callable[[], PresenceStore] = presence,
+        hours: Callable[[], ServiceHours] = agent_hours,
     ) -> None:
         self._customers = customers
         self._handoffs = handoffs
         self._outbox = outbox
         self._clock = clock
+        self._presence = presence
+        self._hours = hours
 
     def name(self) -> str:
         return "action_derivar"
@@ -178,6 +191,26 @@ class ActionHandOff(Action):
         except SQLAlchemyError:
             logger.exception("Could not read customer %s", code)
             return None
+
+    def _agents_answer_now(self, now: datetime) -> bool:
+        """Within the live agents' hours and someone said «disponible» (an unreadable presence
+        counts as nobody: better the alternatives than a pause nobody answers)."""
+        if not self._hours().within(now):
+            return False
+        try:
+            return self._presence().anyone_available()
+        except SQLAlchemyError:
+            logger.exception("Could not read the agents' presence")
+            return False
+
+    def _no_agent_now(self, now: datetime) -> dict[str, Any]:
+        """Why nobody can answer, when they work, and the alternatives (queue or Portal)."""
+        hours = self._hours()
+        values = {"horario": hours.describe(), "portal": portal_url()}
+        if not hours.within(now):
+            moment = hours.describe_moment(hours.next_opening(now))
+            return message("agentes_fuera_de_horario", proxima_atencion=moment, **values)
+        return message("agentes_ausentes", **values)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = request_intent(tracker)  # a form left for a new request names it (topic_change)
@@ -200,6 +233,12 @@ class ActionHandOff(Action):
                 dispatcher.utter_message(**message("consultoria_rechazada"))
                 return _reset_triage()
 
+        now = self._clock()
+        pause = channel is Channel.LIVE_AGENT and self._agents_answer_now(now)
+        if channel is Channel.LIVE_AGENT and not pause and not _chose_the_queue(tracker):
+            dispatcher.utter_message(**self._no_agent_now(now))
+            return _reset_triage()
+
         text = summary(intent, slots)
         request = dict(sender_id=tracker.sender_id, channel=channel, intent=intent, slots=slots, summary=text)
         try:
@@ -213,14 +252,18 @@ class ActionHandOff(Action):
 
         payload = {"handoff": {"canal": channel.value, "id": handoff.id, "intent": intent, "resumen": text}}
         key, extra = f"derivacion_{channel}", {}
-        now = self._clock()
-        if channel is Channel.PRIME and not within_prime_hours(now):
-            key, extra = "derivacion_soporte_prime_fuera_de_horario", {"proxima_atencion": describe(next_opening(now))}
+        if channel is Channel.LIVE_AGENT and not pause:
+            key, extra = "derivacion_agente_humano_en_cola", {"horario": self._hours().describe()}
+        if channel is Channel.PRIME and not PRIME_HOURS.within(now):
+            key, extra = (
+                "derivacion_soporte_prime_fuera_de_horario",
+                {"proxima_atencion": PRIME_HOURS.describe_moment(PRIME_HOURS.next_opening(now))},
+            )
         # One message: the Spanish text for the customer and the hand-off payload (PRODUCT.md).
         dispatcher.utter_message(**message(key, handoff_id=handoff.id, **extra), json_message=payload)
 
         events: list[EventType] = [SlotSet("handoff_id", handoff.id), *_reset_triage()]
-        if channel is Channel.LIVE_AGENT:
+        if pause:
             # The bot stays silent until an agent releases it (a "resume" event). The
             # action_listen keeps the rules matching when the conversation resumes.
             events += [ConversationPaused(), ActionExecuted("action_listen")]

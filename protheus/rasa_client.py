@@ -54,8 +54,12 @@ class RasaClient:
         await self._request("POST", f"/conversations/{quote(sender_id, safe='')}/tracker/events", params, events)
 
     async def send_agent_message(self, sender_id: str, text: str, agent: str) -> None:
+        await self.send_message(sender_id, text, {"agente": agent})
+
+    async def send_message(self, sender_id: str, text: str, metadata: dict | None = None) -> None:
+        """A bot message written outside a turn (an agent's reply, a queue reminder), delivered."""
         await self.append_events(
-            sender_id, [{"event": "bot", "text": text, "metadata": {"agente": agent}}], deliver=True
+            sender_id, [{"event": "bot", "text": text, "metadata": metadata or {}}], deliver=True
         )
 
     async def resume(self, sender_id: str) -> None:

@@ -5,6 +5,7 @@ The only module that reads the environment: every other module asks here.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ from urllib.parse import urlsplit
 
 from protheus.paths import PROJECT
 from protheus.private_files import write_private
+from protheus.service_hours import GUIDELINE_ZONE, PRIME_HOURS, HoursError, ServiceHours
+
+logger = logging.getLogger(__name__)
 
 # Shown to customers when SUPPORT_EMAIL is unset: the contact channel the guideline names.
 DEFAULT_SUPPORT_CONTACT = "la Central de relaciones TOTVS (Portal del cliente)"
@@ -22,11 +26,13 @@ DEFAULT_PORTAL_URL = "https://centraldeatendimento.totvs.com/"
 DEFAULT_RASA_PORT, DEFAULT_ACTION_PORT, DEFAULT_WEB_PORT = 5005, 5055, 8080
 LOOPBACK = "127.0.0.1"
 DEFAULT_MAX_MESSAGE_CHARS = 2000
+MAX_AGENT_REPLY = 2000  # characters of one agent reply (the reply form and the saved replies keep to it)
 # A pasted error.log is longer than any sentence: it has its own limit, and a hard cap.
 DEFAULT_MAX_LOG_CHARS, HARD_MAX_LOG_CHARS = 20_000, 100_000
 DEFAULT_MODEL_F1_TOLERANCE = 0.01
 DEFAULT_ACTION_TIMEOUT = 5.0
 DEFAULT_EVENT_QUEUE = "protheus_eventos"
+DEFAULT_AGENT_HOURS = "lun-vie 08:00-18:00"
 CHAT_KEY_FILE = PROJECT.state / "chat_session_key"
 LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost"})
 DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_METADATA_CHARS = 64 * 1024, 2000
@@ -291,3 +297,27 @@ def take_launch_secret(name: str) -> str:
     """The secret a launcher handed over in the variable `name`, taken out of this process's
     environment so that nothing it starts inherits it."""
     return os.environ.pop(name, "").strip()
+
+
+def agent_hours() -> ServiceHours:
+    """When live agents attend: AGENT_HOURS («lun-vie 08:00-18:00», the guideline's hours by default)
+    in AGENT_TIMEZONE (IANA name, America/Mexico_City by default). Outside them, a customer who
+    asks for a person is told when agents work and is offered the queue or the Portal."""
+    spec = _text("AGENT_HOURS") or DEFAULT_AGENT_HOURS
+    zone = _text("AGENT_TIMEZONE") or GUIDELINE_ZONE
+    try:
+        return ServiceHours.parse(spec, zone)
+    except HoursError as error:
+        logger.warning("%s Se usa el horario de las pautas.", error)
+        return PRIME_HOURS
+
+
+def agent_idle_minutes() -> int:
+    """AGENT_IDLE_MINUTES: an agent with no console activity for this long counts as «ausente»."""
+    return _int("AGENT_IDLE_MINUTES", 15)
+
+
+def queue_reminder_minutes() -> int:
+    """QUEUE_REMINDER_MINUTES: a customer waiting this long for a live agent's first reply is told,
+    once, that the request is still queued."""
+    return _int("QUEUE_REMINDER_MINUTES", 10)

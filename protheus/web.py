@@ -159,6 +159,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
     )
     setup_console(app, console)
     app.cleanup_ctx.append(_watch_health)
+    app.cleanup_ctx.append(_remind_queued)
     if console.feed is not None:
         app.cleanup_ctx.append(_feed_index(console.feed))
 
@@ -197,6 +198,13 @@ async def _watch_health(app: web.Application):
             await asyncio.sleep(HEALTH_INTERVAL)
 
     task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+
+
+async def _remind_queued(app: web.Application):
+    """Customers waiting for a live agent's first reply are told they are still queued."""
+    task = asyncio.create_task(app[CONSOLE].reminder.run())
     yield
     task.cancel()
 

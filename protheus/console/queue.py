@@ -112,6 +112,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
     except RasaUnavailable as error:
         logger.exception("Could not deliver the reply to %s", handoff.sender_id)
         raise _back(handoff.sender_id, ERRORS["rasa"], "error") from error
+    await run(ctx.handoffs.mark_answered, handoff.id)
     await run(ctx.accounts.audit, user, "responder_derivacion", derivacion=handoff.id)
     raise _back(handoff.sender_id, NOTICES["enviada"])
 

@@ -21,6 +21,7 @@ from protheus.console.context import CONSOLE
 from protheus.console.permissions import Permission, can
 from protheus.console.views import error_page, render, run
 from protheus.db.accounts import AccountError, TooManyAttempts
+from protheus.db.presence import Presence
 from protheus.settings import secure_cookies
 
 logger = logging.getLogger(__name__)
@@ -131,9 +132,19 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         form = await request.post()
         if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf_token):
             return error_page(request, 403, "El formulario venció. Vuelva a la página e inténtelo de nuevo.")
+    request["presence"] = await _touch_presence(request)
     health = await ctx.health.check()
     request["health_warnings"] = health.warnings
     return await handler(request)
+
+
+async def _touch_presence(request: web.Request) -> Presence | None:
+    """An agent's request is their activity (protheus.db.presence: idle agents become «ausente»);
+    None for roles that take no hand-offs."""
+    user, ctx = request["session"].user, request.app[CONSOLE]
+    if not can(user.role, Permission.QUEUE):
+        return None
+    return await run(ctx.presence.touch, user.username) or await run(ctx.presence.of, user.username)
 
 
 async def _read_form(request: web.Request) -> web.Response | None:
@@ -197,6 +208,8 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 async def logout(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
+    if request["session"] is not None:
+        await run(ctx.presence.leave, request["session"].user.username)
     await run(ctx.accounts.close_session, request.cookies.get(SESSION_COOKIE, ""))
     response = web.HTTPSeeOther("/consola/entrar")
     response.del_cookie(SESSION_COOKIE, path=COOKIE_PATH)

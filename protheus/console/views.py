@@ -35,6 +35,7 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
         csrf=session.csrf_token if session else "",
         puede=(lambda permission: session is not None and can(session.user.role, permission)),
         avisos_salud=request.get("health_warnings", []),
+        presencia=request.get("presence"),
         ruta=request.path,
         **values,
     )

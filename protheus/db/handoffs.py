@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.sql import ColumnElement
 
 from protheus.db.database import Database
 from protheus.db.models import Handoff, utcnow
@@ -155,6 +156,43 @@ class HandoffStore:
                     raise HandoffError("La derivación ya está cerrada.")
                 raise HandoffError(f"La derivación ya la tomó {row.assigned_to}.")
             return _info(row)
+
+    def mark_answered(self, handoff_id: str) -> None:
+        """An agent wrote to the customer: the first time is the hand-off's first reply."""
+        with self.db.session() as session:
+            session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.answered_at.is_(None))
+                .values(answered_at=utcnow())
+            )
+
+    def claim_reminders(self, created_before: datetime) -> list[HandoffInfo]:
+        """Open live-agent hand-offs older than `created_before` that no agent has answered and
+        whose customer was not yet told they still wait: each claimed once (of two web apps, one
+        sends it)."""
+        waiting: ColumnElement = (
+            (Handoff.channel == Channel.LIVE_AGENT.value)
+            & Handoff.status.in_(_OPEN)
+            & Handoff.answered_at.is_(None)
+            & Handoff.reminded_at.is_(None)
+            & (Handoff.created_at <= created_before)
+        )
+        claimed = []
+        with self.db.session() as session:
+            for row in session.execute(select(Handoff).where(waiting).order_by(Handoff.created_at)).scalars().all():
+                done = session.execute(
+                    update(Handoff)
+                    .where(Handoff.id == row.id, Handoff.reminded_at.is_(None))
+                    .values(reminded_at=utcnow())
+                )
+                if done.rowcount == 1:
+                    claimed.append(_info(row))
+        return claimed
+
+    def release_reminder(self, handoff_id: str) -> None:
+        """The reminder could not be delivered: try again on the next round."""
+        with self.db.session() as session:
+            session.execute(update(Handoff).where(Handoff.id == handoff_id).values(reminded_at=None))
 
     def close(self, handoff_id: str, agent: str, any_agent: bool = False) -> HandoffInfo:
         """en_curso → cerrado, by the agent who took it (or, with any_agent, an admin)."""

@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 from actions.handoff import ActionCancelRequest, ActionHandOff
 from protheus.db.customers import CustomerStore
 from protheus.db.handoffs import HandoffStore
+from protheus.db.presence import PresenceStore
+from protheus.service_hours import PRIME_HOURS
 from tests.actions.conftest import make_tracker
 
 MX = ZoneInfo("America/Mexico_City")
@@ -39,8 +41,18 @@ def handoff_of(dispatcher) -> dict:
     return message
 
 
-def action(handoffs: HandoffStore, now=TUESDAY_10AM) -> ActionHandOff:
-    return ActionHandOff(customers=lambda: CustomerStore(handoffs.db), handoffs=lambda: handoffs, clock=lambda: now)
+def action(handoffs: HandoffStore, now=TUESDAY_10AM, agents=("ana",)) -> ActionHandOff:
+    """With `agents` marked «disponible» (none: nobody in the console)."""
+    presence = PresenceStore(handoffs.db, idle_seconds=900, clock=now.timestamp)
+    for agent in agents:
+        presence.set_available(agent, True)
+    return ActionHandOff(
+        customers=lambda: CustomerStore(handoffs.db),
+        handoffs=lambda: handoffs,
+        clock=lambda: now,
+        presence=lambda: presence,
+        hours=lambda: PRIME_HOURS,
+    )
 
 
 def test_reproducible_error_goes_to_standard_support(seeded, dispatcher):
@@ -165,10 +177,50 @@ def test_externo_intents_are_registered_as_externo(seeded, dispatcher, intent):
     assert set(payload) == {"canal", "id", "intent", "resumen"}
 
 
-def test_live_agent_pauses_the_bot(seeded, dispatcher):
+def test_live_agent_pauses_the_bot_when_an_agent_is_available(seeded, dispatcher):
     events = run(action(seeded), make_tracker("hablar_con_humano"), dispatcher)
     assert handoff_of(dispatcher)["custom"]["handoff"]["canal"] == "agente_humano"
     assert [e["event"] for e in events[-2:]] == ["pause", "action"] and events[-1]["name"] == "action_listen"
+
+
+NIGHT_IN_MEXICO = datetime(2026, 11, 24, 3, 10, tzinfo=MX)
+
+
+@pytest.mark.parametrize(
+    "now, agents, key_words",
+    [
+        (NIGHT_IN_MEXICO, ("ana",), ["fuera del horario", "el martes 24 de noviembre a las 08:00"]),
+        (SATURDAY_NOON, ("ana",), ["fuera del horario", "el lunes 30 de noviembre a las 08:00"]),
+        (TUESDAY_10AM, (), ["no hay agentes de Soporte disponibles"]),
+    ],
+)
+def test_nobody_to_answer_offers_the_queue_or_the_portal_and_does_not_pause(seeded, dispatcher, now, agents, key_words):
+    events = run(action(seeded, now, agents), make_tracker("hablar_con_humano"), dispatcher)
+    [said] = dispatcher.messages
+    for words in key_words + ["de lunes a viernes, de 08:00 a 18:00 (hora de Ciudad de México)"]:
+        assert words in said["text"]
+    assert not said.get("custom") and seeded.of_conversation("prueba") == []  # nothing registered yet
+    payload, portal = said["buttons"]
+    assert payload["payload"] == '/hablar_con_humano{"dejar_en_cola": "si"}'
+    assert portal["type"] == "web_url" and portal["url"].startswith("https://")
+    assert not any(e["event"] == "pause" for e in events)
+
+
+def test_leaving_the_request_in_the_queue_registers_it_and_the_bot_keeps_answering(seeded, dispatcher):
+    chose = make_tracker("hablar_con_humano", entities=[{"entity": "dejar_en_cola", "value": "si"}])
+    events = run(action(seeded, NIGHT_IN_MEXICO), chose, dispatcher)
+    message = handoff_of(dispatcher)
+    handoff = seeded.get(message["custom"]["handoff"]["id"])
+    assert handoff.channel == "agente_humano" and handoff.status == "abierto"
+    assert "quedó en la cola de agentes" in message["text"] and "sigue respondiendo" in message["text"]
+    assert not any(e["event"] == "pause" for e in events)
+
+
+def test_an_agent_idle_past_the_limit_does_not_count(seeded, dispatcher):
+    earlier = PresenceStore(seeded.db, idle_seconds=900, clock=lambda: TUESDAY_10AM.timestamp() - 901)
+    earlier.set_available("ana", True)
+    events = run(action(seeded, TUESDAY_10AM, agents=()), make_tracker("hablar_con_humano"), dispatcher)
+    assert "no hay agentes" in dispatcher.messages[0]["text"] and not any(e["event"] == "pause" for e in events)
 
 
 def test_client_retry_gives_one_handoff(seeded):
