@@ -11,6 +11,7 @@ from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
 from protheus.db.presence import PresenceStore
+from protheus.db.satisfaction import SatisfactionStore
 from protheus.settings import agent_idle_minutes
 
 logger = logging.getLogger(__name__)
@@ -41,3 +42,7 @@ def handoff_outbox() -> HandoffOutbox:
 
 def presence() -> PresenceStore:
     return PresenceStore(database(), agent_idle_minutes() * 60)
+
+
+def satisfaction() -> SatisfactionStore:
+    return SatisfactionStore(database())

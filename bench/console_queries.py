@@ -22,8 +22,10 @@ from datetime import date
 from sqlalchemy import create_engine, insert, select, text
 
 from protheus.db import prepare
+from protheus.db.annotations import AnnotationStore
 from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore
 from protheus.db.database import Database
+from protheus.db.models import ConversationTag
 from protheus.text import fold
 
 INTENTS = [
@@ -47,6 +49,7 @@ PHRASES = [
     "cuánto cuesta la consultoría",
 ]
 EVENTS_PER_CONVERSATION = 10
+TAGS = {"error confirmado": 10, "consulta repetida": 37}  # each on one conversation in N
 START = 1_793_000_000.0  # November 2026
 
 
@@ -106,6 +109,17 @@ def load(db: Database, events: int, seed: int = 7) -> int:
     return conversations
 
 
+def tag(db: Database, conversations: int) -> None:
+    """Agents' tags on some of the conversations, as the console stores them."""
+    rows = [
+        {"sender_id": f"bench-{number:06d}", "tag": name, "tagged_by": "ana", "at": START}
+        for name, every in TAGS.items()
+        for number in range(0, conversations, every)
+    ]
+    with db.engine.begin() as connection:
+        connection.execute(insert(ConversationTag), rows)
+
+
 def median_ms(function, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -144,6 +158,7 @@ def run(db: Database, events: int, runs: int) -> None:
     with db.engine.begin() as connection:
         connection.execute(insert(EVENTS), load_more[0])
     incremental = median_ms(index.sync, 1)
+    tag(db, conversations)
     print(f"índice incremental (10 eventos nuevos): {incremental:.1f} ms")
 
     tz = "America/Mexico_City"
@@ -156,6 +171,8 @@ def run(db: Database, events: int, runs: int) -> None:
         "hubo aclaración": ConversationFilter(fallback_only=True, timezone=tz),
         "rango de fechas": ConversationFilter(date_from=date(2026, 10, 27), date_to=date(2026, 10, 28), timezone=tz),
         "texto libre": ConversationFilter(text="backup de ayer", timezone=tz),
+        "etiqueta": ConversationFilter(tag="consulta repetida", timezone=tz),
+        "etiqueta y canal": ConversationFilter(tag="error confirmado", channel="rest", timezone=tz),
         "combinado": ConversationFilter(
             intent="reportar_error", channel="socketio", confidence_below=0.7, text="pedido", timezone=tz
         ),
@@ -176,6 +193,8 @@ def run(db: Database, events: int, runs: int) -> None:
         print(f"{name:22} {ms:8.1f} ms {total:7,} {base / ms:24.0f}×")
     export_ms = median_ms(lambda: index.export(queries["confianza < 0,5"]), max(3, runs // 5))
     print(f"{'exportar (conf. < 0,5)':22} {export_ms:8.1f} ms")
+    counts_ms = median_ms(lambda: AnnotationStore(db).tag_counts(START, START + 10**8), runs)
+    print(f"{'etiquetas (analítica)':22} {counts_ms:8.1f} ms")
 
 
 def main() -> None:

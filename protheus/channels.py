@@ -30,7 +30,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, Sanic, response
 from sanic.exceptions import PayloadTooLarge, SanicException
 from sanic.request import Request
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from actions.fallback import NOT_OFFERED
 from actions.routing import routing_table
@@ -56,6 +56,8 @@ from protheus.nlu.error_log import looks_like_log
 from protheus.rate_limit import MessageLimits
 from protheus.settings import (
     LOOPBACK_ADDRESSES,
+    event_queue,
+    lock_store_url,
     max_log_chars,
     max_message_chars,
     max_metadata_chars,
@@ -75,6 +77,7 @@ RASA_APP = "rasa_server"
 REQUEST_ID_HEADER = "X-Request-Id"
 REAL_IP_HEADER = "X-Real-IP"  # set by our nginx; believed only from a loopback peer
 MAX_SENDER_CHARS = 128
+AGENT_TYPING_EVENT = "agente_escribiendo"  # the web page shows «El agente está escribiendo…»
 
 
 def other_request_offer(tracker: Any) -> dict[str, Any] | None:
@@ -326,6 +329,21 @@ class CustomJsonSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, json_message)
 
 
+def shared_rooms() -> AsyncRedisManager | None:
+    """With replicas (LOCK_STORE_URL), socket.io messages go through Redis, so that an agent's
+    reply or «escribiendo» sent through any replica reaches the browser connected to another."""
+    url = lock_store_url()
+    return AsyncRedisManager(url, channel=f"{event_queue()}_socketio") if url else None
+
+
+def _json_field(request: Request, name: str) -> object:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return None
+    return body.get(name) if isinstance(body, dict) else None
+
+
 def connecting_session(environ: dict[str, Any], auth: Any) -> chat_sessions.ChatSession | None:
     """The signed session of a socket.io connection from an allowed page (none from any other
     Origin: a page elsewhere cannot open or resume a customer's chat). rasa-webchat sends the
@@ -356,7 +374,12 @@ class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         handle = guarded(on_new_message)  # the output is ours already (handle_message)
         limit_request_bodies()
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=max_request_bytes())
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=[],
+            max_http_buffer_size=max_request_bytes(),
+            client_manager=shared_rooms(),
+        )
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # get_output_channel's
         namespace = self.namespace
@@ -364,6 +387,17 @@ class GuardedSocketIOInput(SocketIOInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> response.HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/escribiendo", methods=["POST"])
+        async def agent_typing(request: Request) -> response.HTTPResponse:
+            """The console: an agent is typing to this conversation (Rasa token required)."""
+            if not holds_rasa_token(request.args.get("token")):
+                return response.json({"ok": False}, status=401)
+            sender = _json_field(request, "sender")
+            if not storable(sender):
+                return response.json({"ok": False}, status=400)
+            await sio.emit(AGENT_TYPING_EVENT, {}, room=sender, namespace=namespace)
+            return response.json({"ok": True})
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:

@@ -57,6 +57,13 @@ def handoff_card() -> dict[str, Any]:
     return _load()["tarjeta_derivacion"]
 
 
+def survey_texts() -> dict[str, Any]:
+    """The satisfaction survey's texts (question, the five scores, the card's labels)."""
+    texts = dict(_load()["encuesta"])
+    texts["puntos"] = {int(score): label for score, label in texts["puntos"].items()}
+    return texts
+
+
 def labels(section: str) -> dict[str, str]:
     """Spanish names of one part of the support vocabulary (protheus.vocabulary)."""
     return dict(_load()["etiquetas"][section])
@@ -64,3 +71,8 @@ def labels(section: str) -> dict[str, str]:
 
 def questions() -> list[str]:
     return list(_load()["preguntas"])
+
+
+def suggested_tags() -> list[str]:
+    """The tags the console offers for a conversation (`etiquetas_de_conversacion`)."""
+    return [str(tag) for tag in _load().get("etiquetas_de_conversacion") or []]

@@ -10,6 +10,7 @@ import aiohttp
 
 logger = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
+SHORT = aiohttp.ClientTimeout(total=3)  # a typing notice late is worth nothing
 
 
 class RasaUnavailable(RuntimeError):
@@ -56,11 +57,19 @@ class RasaClient:
     async def send_agent_message(self, sender_id: str, text: str, agent: str) -> None:
         await self.send_message(sender_id, text, {"agente": agent})
 
-    async def send_message(self, sender_id: str, text: str, metadata: dict | None = None) -> None:
-        """A bot message written outside a turn (an agent's reply, a queue reminder), delivered."""
-        await self.append_events(
-            sender_id, [{"event": "bot", "text": text, "metadata": metadata or {}}], deliver=True
-        )
+    async def send_message(
+        self, sender_id: str, text: str, metadata: dict | None = None, custom: dict | None = None
+    ) -> None:
+        """A bot message written outside a turn (an agent's reply, a queue reminder, the survey),
+        delivered; `custom` is a payload for the web chat (a card)."""
+        event: dict[str, Any] = {"event": "bot", "text": text, "metadata": metadata or {}}
+        if custom is not None:
+            event["data"] = {"custom": custom}
+        await self.append_events(sender_id, [event], deliver=True)
+
+    async def agent_typing(self, sender_id: str) -> None:
+        """«El agente está escribiendo…» in the customer's web chat (protheus.channels)."""
+        await self._request("POST", "/webhooks/socketio/escribiendo", body={"sender": sender_id}, timeout=SHORT)
 
     async def resume(self, sender_id: str) -> None:
         await self.append_events(sender_id, [{"event": "resume"}])

@@ -85,6 +85,13 @@ class Identification(Term):
         return self is not Identification.UNVERIFIED
 
 
+class AttendedBy(Term):
+    """Who attended the conversation a satisfaction survey asks about."""
+
+    ASSISTANT = "asistente"  # the bot alone
+    AGENT = "agente"  # a live agent took part
+
+
 class Role(Term):
     """Console roles; what each may do is protheus.console.context.PERMISSIONS."""
 
@@ -125,6 +132,7 @@ _LABELS = {
     Role: lambda: labels("roles"),
     InputChannel: lambda: labels("canales_de_entrada"),
     Identification: lambda: labels("identificacion"),
+    AttendedBy: lambda: labels("atendido_por"),
     InboxVerdict: dict,
     FlagStatus: dict,
 }

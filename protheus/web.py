@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from protheus import chat_sessions, model_server
+from protheus import chat_sessions, model_server, survey_answers
 from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.routes import setup as setup_console
 from protheus.event_feed import EventFeed
-from protheus.messages import handoff_card
+from protheus.messages import handoff_card, message, survey_texts
 from protheus.paths import PROJECT
 from protheus.settings import (
     DEFAULT_RASA_PORT,
@@ -92,6 +92,8 @@ def page_config(request: web.Request, rasa_port: int) -> dict:
         "maxMessageChars": max_log_chars(),
         "portalUrl": portal_url(),
         "handoffCard": handoff_card(),
+        "survey": {**survey_texts(), "url": survey_answers.ROUTE},
+        "agentTyping": message("agente_escribiendo")["text"],
     }
 
 
@@ -182,6 +184,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
     app.router.add_get("/config.js", config_js)
     app.router.add_get("/vendor/{name}", vendor)
     app.router.add_get(model_server.ROUTE, model_server.active_model)
+    app.router.add_post(survey_answers.ROUTE, survey_answers.answer_survey)
     app.router.add_static("/static/", WEB_DIR, show_index=False)
     return app
 

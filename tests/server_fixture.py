@@ -78,7 +78,12 @@ def bot(tmp_path_factory):
         pytest.fail(f"Puertos de prueba ocupados: {busy} (cambie TEST_RASA_PORT / TEST_ACTION_PORT / TEST_WEB_PORT).")
     token = uuid.uuid4().hex
     # Its own database, so the tests neither see nor leave rows in the developer's one.
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'protheus.db'}", "RASA_TOKEN": token}
+    # Agents' hours all week, so that what the tests see does not depend on the hour they run at.
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'protheus.db'}",
+        "RASA_TOKEN": token,
+        "AGENT_HOURS": "lun-dom 00:00-23:59",
+    }
     db = Database(env["DATABASE_URL"])
     prepare(db)  # as `make run` does, before any service starts
     registry = ModelRegistry(db)  # the model `make test` serves, active in this database too

@@ -50,6 +50,77 @@
         rel: "noopener noreferrer" }, texts.enlace) : null);
   }
 
+  // The satisfaction survey {"encuesta": {id}}: five buttons and an optional comment, sent to
+  // the web app with this tab's chat session (the server keeps it only for this conversation).
+  function SurveyCard(props) {
+    var texts = config.survey || {};
+    var state = window.React.useState({ score: null, comment: "", status: "idle", message: "" });
+    var current = state[0], set = state[1];
+    function update(change) { set(Object.assign({}, current, change)); }
+    function send() {
+      update({ status: "sending", message: "" });
+      window.fetch(texts.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sesion: window.sessionStorage.getItem(TOKEN_KEY), encuesta: props.encuesta.id,
+          puntos: current.score, comentario: current.comment })
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          var finished = response.ok || response.status === 409;
+          set(Object.assign({}, current, { status: finished ? "done" : "idle", message: body.mensaje }));
+        });
+      }).catch(function () { update({ status: "idle", message: texts.sin_conexion }); });
+    }
+    var done = current.status === "done";
+    var scores = Object.keys(texts.puntos || {}).map(function (score) {
+      var value = Number(score);
+      return e("button", { key: score, type: "button", className: "survey-score", disabled: done,
+        "aria-pressed": current.score === value ? "true" : "false",
+        onClick: function () { update({ score: value }); } }, score + " · " + texts.puntos[score]);
+    });
+    var id = "encuesta-" + props.encuesta.id;
+    return e("section", { className: "survey-card", "aria-labelledby": id + "-titulo" },
+      e("h2", { className: "survey-title", id: id + "-titulo" }, texts.pregunta),
+      e("div", { className: "survey-scores", role: "group", "aria-label": texts.pregunta }, scores),
+      done ? null : e("label", { htmlFor: id + "-comentario" }, texts.comentario),
+      done ? null : e("textarea", { id: id + "-comentario", className: "survey-comment", maxLength: 1000, rows: 2,
+        value: current.comment, onChange: function (event) { update({ comment: event.target.value }); } }),
+      done ? null : e("button", { type: "button", className: "survey-send",
+        disabled: current.score === null || current.status === "sending", onClick: send }, texts.enviar),
+      e("p", { className: "survey-message", role: "status" }, current.message));
+  }
+
+  function CustomCard(props) {
+    if (props.encuesta && props.encuesta.id) return e(SurveyCard, props);
+    return e(HandoffCard, props);
+  }
+
+  // «El agente está escribiendo…»: the console sends `agente_escribiendo` while an agent types.
+  var typingTimer = null;
+  function typingNote() {
+    var note = document.querySelector(".agent-typing");
+    var messages = document.querySelector(".rw-messages-container");
+    if (!note && messages) {
+      note = document.createElement("p");
+      note.className = "agent-typing";
+      note.setAttribute("role", "status");
+      messages.parentNode.insertBefore(note, messages.nextSibling);
+    }
+    return note;
+  }
+  function showTyping() {
+    var note = typingNote();
+    if (!note) return;
+    note.textContent = config.agentTyping || "";
+    note.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, 6000);
+  }
+  function hideTyping() {
+    var note = document.querySelector(".agent-typing");
+    if (note) note.hidden = true;
+  }
+
   window.WebChat.selfMount({
     // rasa-webchat 1.0.1 passes the URL's query to every socket.io request.
     socketUrl: config.socketUrl + "/?sesion=" + encodeURIComponent(chatToken()),
@@ -62,7 +133,8 @@
     showFullScreenButton: true,
     params: { storage: "session" },
     customData: { language: "es" },
-    customComponent: HandoffCard
+    customComponent: CustomCard,
+    onSocketEvent: { agente_escribiendo: showTyping, bot_uttered: hideTyping }
   }, document.getElementById("chat"));
 
   function input() { return document.querySelector(".rw-new-message"); }

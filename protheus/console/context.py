@@ -11,18 +11,22 @@ import jinja2
 from aiohttp import web
 
 from protheus.db.accounts import AccountStore
+from protheus.db.annotations import AnnotationStore
 from protheus.db.conversations import ConversationStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
+from protheus.db.presence import PresenceStore
+from protheus.db.satisfaction import SatisfactionStore
+from protheus.db.saved_replies import SavedReplyStore
 from protheus.event_feed import EventFeed
 from protheus.health import HealthMonitor
 from protheus.paths import Project
+from protheus.queue_reminder import QueueReminder
 from protheus.rasa_client import RasaClient
-from protheus.settings import DEFAULT_EVENT_QUEUE
+from protheus.settings import DEFAULT_EVENT_QUEUE, MAX_AGENT_REPLY, agent_idle_minutes, queue_reminder_minutes
 from protheus.vocabulary import Channel, HandoffStatus, Identification, InputChannel, RunStatus, label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
-MAX_AGENT_REPLY = 2000  # characters of one agent reply (the reply form limits it too)
 
 
 @dataclass
@@ -31,10 +35,15 @@ class ConsoleContext:
     accounts: AccountStore
     conversations: ConversationStore
     handoffs: HandoffStore
+    saved_replies: SavedReplyStore
     rasa: RasaClient
     health: HealthMonitor
     timezone: str
     templates: jinja2.Environment
+    annotations: AnnotationStore
+    presence: PresenceStore
+    reminder: QueueReminder
+    satisfaction: SatisfactionStore
     project: Project = field(default_factory=Project)
     feed: EventFeed | None = None  # with an event broker: the index is fed by the event stream
 
@@ -58,10 +67,15 @@ class ConsoleContext:
             AccountStore(db),
             conversations,
             HandoffStore(db),
+            SavedReplyStore(db),
             rasa,
             HealthMonitor(db, rasa, status_file, timezone, feed.state if feed else None),
             timezone,
             make_templates(timezone),
+            annotations=AnnotationStore(db),
+            presence=PresenceStore(db, agent_idle_minutes() * 60),
+            reminder=QueueReminder(HandoffStore(db), rasa, queue_reminder_minutes()),
+            satisfaction=SatisfactionStore(db),
             feed=feed,
         )
 

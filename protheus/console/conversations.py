@@ -12,15 +12,17 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from protheus.console.annotations import annotations_of
 from protheus.console.context import CONSOLE
 from protheus.console.permissions import Permission
 from protheus.console.security import requires
 from protheus.console.transcript import lines
 from protheus.console.views import error_page, masker, notice, page_notices, parse_id, quote_path, render, run
+from protheus.db.annotations import AnnotationError, normalise_tag
 from protheus.db.conversations import ConversationFilter, ConversationRow
 
 PER_PAGE = 50
-FILTER_FIELDS = ("desde", "hasta", "intencion", "canal", "confianza_menor", "aclaracion", "texto")
+FILTER_FIELDS = ("desde", "hasta", "intencion", "canal", "confianza_menor", "aclaracion", "texto", "etiqueta")
 NOTICES = page_notices("conversacion", {"marcado": "Mensaje marcado para los entrenadores."})
 
 
@@ -50,6 +52,15 @@ def _confidence(value: str) -> float | None:
     return number
 
 
+def _tag(value: str) -> str | None:
+    if not value.strip():
+        return None
+    try:
+        return normalise_tag(value)
+    except AnnotationError as error:
+        raise FilterError(str(error)) from error
+
+
 def parse_filters(request: web.Request) -> ConversationFilter:
     query = request.query
     return ConversationFilter(
@@ -60,6 +71,7 @@ def parse_filters(request: web.Request) -> ConversationFilter:
         confidence_below=_confidence(query.get("confianza_menor", "").strip()),
         fallback_only=query.get("aclaracion") == "1",
         text=query.get("texto", "").strip()[:200] or None,
+        tag=_tag(query.get("etiqueta", "")),
         timezone=request.app[CONSOLE].timezone,
     )
 
@@ -96,6 +108,7 @@ async def conversation_list(request: web.Request) -> web.Response:
         error=error,
         intenciones=await run(ctx.conversations.intents_seen),
         canales=await run(ctx.conversations.channels_seen),
+        etiquetas=[tag for tag, _ in await run(ctx.annotations.known_tags)],
         paginas=max(1, -(-total // PER_PAGE)),
         filtros_qs=query,
     )
@@ -117,6 +130,7 @@ EXPORT_COLUMNS = [
     "hubo_aclaracion",
     "turnos",
     "primer_mensaje",
+    "etiquetas",
 ]
 
 
@@ -133,12 +147,14 @@ def _export_record(row: ConversationRow, when: Callable[[float], str]) -> dict:
         "hubo_aclaracion": row.had_fallback,
         "turnos": row.turns,
         "primer_mensaje": row.first_message or "",
+        "etiquetas": list(row.tags),
     }
 
 
 def _csv_cell(value) -> str:
     """Spreadsheets run cells starting with = + - @ as formulas: neutralise them. A NUL, which a
     customer can send, has no place in a CSV (the csv module refused the whole export: a 500)."""
+    value = "; ".join(value) if isinstance(value, list) else value  # the tags
     text = "" if value is None else str(value).replace("\x00", "")
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -200,6 +216,7 @@ async def transcript(request: web.Request) -> web.Response:
         derivaciones=handoffs,
         marcados=flagged,
         en_pausa=paused,
+        **await run(annotations_of, ctx, sender_id, mask),
         aviso=notice(request),
         error=notice(request, "error"),
     )

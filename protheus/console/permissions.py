@@ -14,6 +14,7 @@ class Permission(str, Enum):
     TRAINING = "entrenamiento"  # the inbox, training runs and the model registry
     USERS = "usuarios"  # manage console users, read the audit log
     ANY_HANDOFF = "derivaciones_ajenas"  # answer or close a hand-off another agent took
+    ANNOTATE = "anotar"  # tag conversations and write internal notes (trainers only read them)
 
     def __str__(self) -> str:
         return self.value
@@ -22,7 +23,7 @@ class Permission(str, Enum):
 # agente: conversations and the queue; entrenador: conversations (contact data masked) and
 # the trainer pages; admin: everything, including other agents' hand-offs and the users.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset({Permission.CONVERSATIONS, Permission.QUEUE, Permission.PERSONAL_DATA}),
+    Role.AGENT: frozenset({Permission.CONVERSATIONS, Permission.QUEUE, Permission.PERSONAL_DATA, Permission.ANNOTATE}),
     Role.TRAINER: frozenset({Permission.CONVERSATIONS, Permission.TRAINING}),
     Role.ADMIN: frozenset(Permission),
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from itertools import groupby
 
 from aiohttp import web
@@ -13,9 +12,11 @@ from protheus.console.permissions import Permission
 from protheus.console.security import requires
 from protheus.console.views import allowed, error_page, masker, notice, page_notices, quote_path, render, run
 from protheus.db.handoffs import HandoffError, HandoffInfo, ensure_workable
-from protheus.messages import message
+from protheus.db.models import epoch
+from protheus.db.satisfaction import session_started_at, survey_message
+from protheus.messages import message, survey_texts
 from protheus.rasa_client import RasaUnavailable
-from protheus.vocabulary import Channel
+from protheus.vocabulary import AttendedBy, Channel
 
 logger = logging.getLogger(__name__)
 NOTICES = page_notices(
@@ -47,7 +48,7 @@ async def queue_page(request: web.Request) -> web.Response:
     order = list(Channel)
     handoffs = sorted(await run(ctx.handoffs.open), key=lambda h: (order.index(h.channel), h.created_at))
     await run(ctx.refresh_index)
-    since = {h.sender_id: _epoch(h.created_at) for h in handoffs if h.created_at}
+    since = {h.sender_id: epoch(h.created_at) for h in handoffs if h.created_at}
     written = await run(ctx.conversations.written_since, since)
     mask = masker(request)
     groups = [
@@ -57,8 +58,21 @@ async def queue_page(request: web.Request) -> web.Response:
     return render(request, "cola.html", grupos=groups, total=len(handoffs), aviso=notice(request))
 
 
-def _epoch(moment: datetime) -> float:
-    return moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()  # SQLite gives it back naive
+async def _ask_satisfaction(request: web.Request, handoff: HandoffInfo) -> None:
+    """The customer an agent attended is asked how it went (once per session; a survey that
+    cannot be sent is not worth failing the close for)."""
+    ctx = request.app[CONSOLE]
+    events = await run(ctx.conversations.events, handoff.sender_id)
+    survey = await run(
+        ctx.satisfaction.ask, handoff.sender_id, AttendedBy.AGENT, session_started_at(events), handoff.id
+    )
+    if survey is None:
+        return
+    asked = survey_message(survey, survey_texts()["pregunta"])
+    try:
+        await ctx.rasa.send_message(handoff.sender_id, asked["text"], custom=asked["custom"])
+    except RasaUnavailable:
+        logger.warning("Could not ask %s the satisfaction survey", handoff.sender_id)
 
 
 def _latest(written: tuple | None, mask) -> tuple[int, str] | None:
@@ -118,6 +132,19 @@ async def reply(request: web.Request) -> web.StreamResponse:
 
 
 @requires(Permission.QUEUE)
+async def typing(request: web.Request) -> web.StreamResponse:
+    """The agent is typing a reply: the customer's web chat shows «El agente está escribiendo…»."""
+    handoff = await _workable(request)
+    if isinstance(handoff, web.Response):
+        return handoff
+    try:
+        await request.app[CONSOLE].rasa.agent_typing(handoff.sender_id)
+    except RasaUnavailable:
+        return web.json_response({"ok": False}, status=502)  # a notice lost: nothing to tell the agent
+    return web.json_response({"ok": True})
+
+
+@requires(Permission.QUEUE)
 async def close(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     handoff = await _workable(request)
@@ -135,4 +162,5 @@ async def close(request: web.Request) -> web.StreamResponse:
     except HandoffError as error:
         return error_page(request, 409, str(error))
     await run(ctx.accounts.audit, user.username, "cerrar_derivacion", derivacion=handoff.id)
+    await _ask_satisfaction(request, handoff)
     raise web.HTTPSeeOther(f"/consola/cola?aviso={NOTICES['cerrada']}")

@@ -6,7 +6,19 @@ import json
 
 from aiohttp import web
 
-from protheus.console import analytics, conversations, inbox, models, queue, security, users
+from protheus.console import (
+    analytics,
+    conversations,
+    inbox,
+    live,
+    models,
+    presence,
+    queue,
+    saved_replies,
+    security,
+    users,
+)
+from protheus.console.annotations import add_note, tag_conversation
 from protheus.console.context import CONSOLE, ConsoleContext
 from protheus.console.permissions import Permission, can
 
@@ -27,6 +39,7 @@ async def health(request: web.Request) -> web.Response:
 
 def setup(app: web.Application, ctx: ConsoleContext) -> None:
     app[CONSOLE] = ctx
+    live.setup(app, ctx)
     app.middlewares.append(security.console_security)
     add = app.router.add_route
     add("GET", "/salud", health)
@@ -37,8 +50,13 @@ def setup(app: web.Application, ctx: ConsoleContext) -> None:
     add("GET", "/consola/conversaciones", conversations.conversation_list)
     add("GET", "/consola/conversaciones/exportar.{formato:csv|json}", conversations.conversation_export)
     add("GET", "/consola/conversaciones/{sender_id}", conversations.transcript)
+    add("POST", "/consola/conversaciones/{sender_id}/etiquetas", tag_conversation)
+    add("POST", "/consola/conversaciones/{sender_id}/notas", add_note)
     add("POST", "/consola/mensajes/{event_id}/marcar", conversations.flag_message)
     add("GET", "/consola/cola", queue.queue_page)
+    add("POST", "/consola/disponibilidad", presence.set_presence)
+    add("GET", "/consola/eventos", live.live_events)
+    add("POST", "/consola/derivaciones/{handoff_id}/escribiendo", queue.typing)
     add("GET", "/consola/analitica", analytics.analytics_page)
     add("GET", "/consola/analitica.csv", analytics.analytics_csv)
     add("POST", "/consola/derivaciones/{handoff_id}/tomar", queue.take)
@@ -47,6 +65,9 @@ def setup(app: web.Application, ctx: ConsoleContext) -> None:
     add("GET", "/consola/usuarios", users.users_page)
     add("POST", "/consola/usuarios", users.create_user)
     add("POST", "/consola/usuarios/{user_id}", users.update_user)
+    add("GET", "/consola/respuestas", saved_replies.saved_replies_page)
+    add("POST", "/consola/respuestas", saved_replies.create_reply)
+    add("POST", "/consola/respuestas/{reply_id}", saved_replies.change_reply)
     add("GET", "/consola/entrenamiento", inbox.inbox_page)
     add("POST", "/consola/entrenamiento/bandeja", inbox.inbox_decide)
     add("GET", "/consola/entrenamiento/modelos", models.models_page)

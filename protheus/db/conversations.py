@@ -31,9 +31,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from protheus.db.annotations import AnnotationStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
-from protheus.db.models import Conversation, ConversationIntent, CustomerMessage, IndexState, MessageFlag
+from protheus.db.models import (
+    Conversation,
+    ConversationIntent,
+    ConversationTag,
+    CustomerMessage,
+    IndexState,
+    MessageFlag,
+)
 from protheus.text import fold
 from protheus.vocabulary import FlagStatus
 
@@ -158,6 +166,7 @@ class ConversationFilter:
     confidence_below: float | None = None
     fallback_only: bool = False
     text: str | None = None
+    tag: str | None = None  # as stored (protheus.db.annotations.normalise_tag)
     timezone: str = "America/Mexico_City"
 
     def _day_start(self, day: date) -> float:
@@ -183,6 +192,10 @@ class ConversationFilter:
             found.append(Conversation.had_fallback.is_(True))
         if self.text and self.text.strip():
             found.append(self._text_condition(self.text.strip()))
+        if self.tag:
+            found.append(
+                Conversation.sender_id.in_(select(ConversationTag.sender_id).where(ConversationTag.tag == self.tag))
+            )
         return found
 
     @staticmethod
@@ -207,6 +220,7 @@ class ConversationRow:
     intents: list[str]
     first_message: str | None
     handoffs: list[dict]
+    tags: list[str] = field(default_factory=list)
 
 
 # --- the store -------------------------------------------------------------------------
@@ -352,6 +366,7 @@ class ConversationStore:
 
     def _rows(self, rows: list[Conversation]) -> list[ConversationRow]:
         handoffs = HandoffStore(self.db).of_conversations(r.sender_id for r in rows)
+        tags = AnnotationStore(self.db).tags_of_many(r.sender_id for r in rows)
         return [
             ConversationRow(
                 r.sender_id,
@@ -368,6 +383,7 @@ class ConversationStore:
                     {"id": h.id, "canal": h.channel.value, "estado": h.status.value}
                     for h in handoffs.get(r.sender_id, [])
                 ],
+                tags.get(r.sender_id, []),
             )
             for r in rows
         ]
@@ -384,6 +400,12 @@ class ConversationStore:
         with self.db.session() as session:
             query = select(Conversation.channel).where(Conversation.channel.isnot(None)).distinct()
             return sorted(session.execute(query).scalars())
+
+    def exists(self, sender_id: str) -> bool:
+        """Whether Rasa stored any event of this conversation (indexed yet or not)."""
+        with self.db.session() as session:
+            query = select(EVENTS.c.id).where(EVENTS.c.sender_id == sender_id).limit(1)
+            return session.execute(query).first() is not None
 
     def events(self, sender_id: str) -> list[dict]:
         """Every stored event of a conversation, oldest first, with its database id."""
@@ -412,6 +434,25 @@ class ConversationStore:
                         count = found.get(message.sender_id, (0, message))[0]
                         found[message.sender_id] = (count + 1, message)
         return found
+
+    def latest_message_id(self) -> int:
+        """The newest indexed customer message (where a live feed starts)."""
+        with self.db.session() as session:
+            return int(session.execute(select(func.max(CustomerMessage.event_id))).scalar() or 0)
+
+    def messages_after(self, senders: Iterable[str], after_event_id: int, limit: int = 200) -> list[CustomerMessage]:
+        """What these conversations' customers wrote after an event id, oldest first."""
+        found: list[CustomerMessage] = []
+        with self.db.session() as session:
+            for chunk in _chunks(list(senders)):
+                query = (
+                    select(CustomerMessage)
+                    .where(CustomerMessage.sender_id.in_(chunk), CustomerMessage.event_id > after_event_id)
+                    .order_by(CustomerMessage.event_id)
+                    .limit(limit)
+                )
+                found += session.execute(query).scalars().all()
+        return sorted(found, key=lambda m: m.event_id)[:limit]
 
     def messages(self, event_ids: Iterable[int]) -> dict[int, CustomerMessage]:
         """Indexed customer messages by event id."""

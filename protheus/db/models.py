@@ -25,6 +25,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def epoch(moment: datetime | None) -> float:
+    """Seconds since 1970 of a stored time (SQLite gives it back naive: it is UTC); 0 for none."""
+    if moment is None:
+        return 0.0
+    return moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()
+
+
 class Customer(Base):
     __tablename__ = "customers"
 

@@ -26,6 +26,7 @@ class FakeRasa:
 
     def __init__(self) -> None:
         self.posted: list[tuple[str, dict, list]] = []
+        self.typing: list[str] = []  # conversations told «el agente está escribiendo»
         self.up = True
 
     def app(self) -> web.Application:
@@ -42,7 +43,14 @@ class FakeRasa:
             self.posted.append((request.match_info["sender"], dict(request.query), await request.json()))
             return web.json_response({})
 
+        async def typing(request: web.Request) -> web.Response:
+            if not self.up:
+                raise web.HTTPServiceUnavailable()
+            self.typing.append((await request.json())["sender"])
+            return web.json_response({"ok": True})
+
         app.router.add_get("/status", status)
+        app.router.add_post("/webhooks/socketio/escribiendo", typing)
         app.router.add_post("/conversations/{sender}/tracker/events", events)
         return app
 

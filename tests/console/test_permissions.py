@@ -9,7 +9,7 @@ from protheus.vocabulary import Role
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("agente", {"conversaciones", "cola", "datos_personales"}),
+        ("agente", {"conversaciones", "cola", "datos_personales", "anotar"}),
         ("entrenador", {"conversaciones", "entrenamiento"}),
         ("admin", {p.value for p in Permission}),
     ],

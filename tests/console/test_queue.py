@@ -38,9 +38,10 @@ def test_queue_take_reply_close(db, status_file, chats):
             ]
             response = await c.post(f"/consola/derivaciones/{chats.id}/cerrar")
             assert response.status == 303 and HandoffStore(db).get(chats.id).status == "cerrado"
-            resume, closing = c.rasa.posted[-2:]
+            resume, closing, survey = c.rasa.posted[-3:]
             assert resume[2] == [{"event": "resume"}]
             assert closing[2][0]["text"] == message("agente_cierra")["text"]
+            assert "encuesta" in survey[2][0]["data"]["custom"]  # then how it went (tests/console/test_live.py)
             assert chats.id not in (await c.get("/consola/cola"))[1]
 
     run(scenario)

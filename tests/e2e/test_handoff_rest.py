@@ -6,6 +6,7 @@ import requests
 
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
+from protheus.db.presence import PresenceStore
 from protheus.services import start_action_server, wait_until_ready
 from tests.server_fixture import TEST_PORTS
 
@@ -93,8 +94,16 @@ def test_customer_can_cancel_the_form(bot, sender):
     assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
 
 
-def test_live_agent_handoff_pauses_the_bot(bot, sender):
-    [payload] = handoffs(bot.replies(sender, "quiero hablar con un agente"))
+def presence(bot) -> PresenceStore:
+    return PresenceStore(Database(bot.env["DATABASE_URL"]), idle_seconds=900)
+
+
+def test_live_agent_handoff_pauses_the_bot_when_an_agent_is_available(bot, sender):
+    presence(bot).set_available("ana", True)
+    try:
+        [payload] = handoffs(bot.replies(sender, "quiero hablar con un agente"))
+    finally:
+        presence(bot).leave("ana")
     assert payload["canal"] == "agente_humano"
     assert bot.replies(sender, "hola, ¿sigue ahí?") == []  # paused until an agent releases it
     assert bot.tracker(sender)["paused"] is True
@@ -108,6 +117,26 @@ def test_live_agent_handoff_pauses_the_bot(bot, sender):
     assert "Lunes a viernes 8am-6pm" in " ".join(
         r.get("text", "") for r in bot.replies(sender, "¿en qué horario atienden?")
     )
+
+
+def test_with_no_agent_available_the_bot_explains_offers_the_queue_and_keeps_answering(bot, sender):
+    presence(bot).leave("ana")
+    replies = bot.replies(sender, "quiero hablar con un agente")
+    said = " ".join(r.get("text", "") for r in replies)
+    assert "no hay agentes de Soporte disponibles" in said and not handoffs(replies)
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    queue = next(b["payload"] for b in buttons if b.get("payload", "").startswith("/hablar_con_humano"))
+    assert any(b.get("type") == "web_url" for b in buttons)  # the Portal
+    assert bot.tracker(sender)["paused"] is False
+    assert "Lunes a viernes 8am-6pm" in " ".join(
+        r.get("text", "") for r in bot.replies(sender, "¿en qué horario atienden?")
+    )
+    queued = bot.replies(sender, queue)  # the button: leave the request queued
+    [payload] = handoffs(queued)
+    assert payload["canal"] == "agente_humano" and "quedó en la cola" in " ".join(r.get("text", "") for r in queued)
+    store = HandoffStore(Database(bot.env["DATABASE_URL"]))
+    assert store.get(payload["id"]).status == "abierto" and bot.tracker(sender)["paused"] is False
+    assert bot.replies(sender, "¿qué es el soporte prime?")  # the bot keeps answering
 
 
 def test_externo_intent_is_registered_as_externo(bot, sender):
