@@ -15,6 +15,7 @@ from aiohttp import web
 from protheus.console.annotations import annotations_of
 from protheus.console.context import CONSOLE
 from protheus.console.permissions import Permission
+from protheus.console.saved_replies import picker_replies
 from protheus.console.security import requires
 from protheus.console.transcript import lines
 from protheus.console.views import error_page, masker, notice, page_notices, parse_id, quote_path, render, run
@@ -216,6 +217,7 @@ async def transcript(request: web.Request) -> web.Response:
         derivaciones=handoffs,
         marcados=flagged,
         en_pausa=paused,
+        respuestas=await picker_replies(request, [h for h, _ in handoffs]),
         **await run(annotations_of, ctx, sender_id, mask),
         aviso=notice(request),
         error=notice(request, "error"),

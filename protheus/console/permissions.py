@@ -14,6 +14,7 @@ class Permission(str, Enum):
     TRAINING = "entrenamiento"  # the inbox, training runs and the model registry
     USERS = "usuarios"  # manage console users, read the audit log
     ANY_HANDOFF = "derivaciones_ajenas"  # answer or close a hand-off another agent took
+    SAVED_REPLIES = "respuestas_guardadas"  # keep the saved replies agents insert in their answers
     ANNOTATE = "anotar"  # tag conversations and write internal notes (trainers only read them)
 
     def __str__(self) -> str:
