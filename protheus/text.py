@@ -56,3 +56,12 @@ def markdown_plain(text: str) -> str:
     """Customer text quoted inside a bot message, escaped so markdown shows it as written (no
     link, image or emphasis made of what the customer typed)."""
     return MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def csv_cell(value: object) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them. A NUL, which a
+    customer can send, has no place in a CSV (the csv module refused the whole export: a 500).
+    A list (tags) is one cell, joined with «; »."""
+    value = "; ".join(str(v) for v in value) if isinstance(value, list) else value
+    text = "" if value is None else str(value).replace("\x00", "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,6 +1,6 @@
 """How the assistant is doing, for a date range: read-only figures over the console's index
-(conversations, their intents and customer messages) and the hand-offs. The console's
-/consola/analitica shows them (issue 15, point 5: charts and the survey are still to come)."""
+(conversations, their intents and customer messages), the hand-offs, the satisfaction survey
+and the agents' tags. The console's /consola/analitica draws them, each with its table."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from protheus.db.annotations import AnnotationStore
 from protheus.db.database import Database
-from protheus.db.models import Conversation, ConversationIntent, CustomerMessage, Handoff
+from protheus.db.models import Conversation, ConversationIntent, CustomerMessage, Handoff, Satisfaction
+from protheus.db.satisfaction import SCORES
+from protheus.vocabulary import AttendedBy
 
 TOP = 10
 
@@ -35,6 +38,22 @@ class Durations:
 
 
 @dataclass(frozen=True)
+class SurveyScores:
+    """Answered surveys of one kind of attention: how many gave each score, and the average."""
+
+    scores: dict[int, int] = field(default_factory=lambda: {score: 0 for score in SCORES})
+
+    @property
+    def answered(self) -> int:
+        return sum(self.scores.values())
+
+    @property
+    def average(self) -> float | None:
+        total = self.answered
+        return None if not total else sum(score * n for score, n in self.scores.items()) / total
+
+
+@dataclass(frozen=True)
 class SupportFigures:
     conversations: int
     handed_off: int  # conversations with at least one hand-off
@@ -45,6 +64,9 @@ class SupportFigures:
     queue_wait: Durations = field(default_factory=Durations)
     time_to_close: Durations = field(default_factory=Durations)
     by_day: list[tuple[str, int, int]] = field(default_factory=list)  # day, conversations, handed off
+    satisfaction: dict[AttendedBy, SurveyScores] = field(default_factory=dict)
+    surveys_asked: int = 0
+    tags: list[tuple[str, int]] = field(default_factory=list)  # tag, conversations
 
     @property
     def containment(self) -> float | None:
@@ -100,6 +122,13 @@ class SupportAnalytics:
                     select(func.distinct(Handoff.sender_id)).where(Handoff.sender_id.in_(senders))
                 ).scalars()
             )
+            asked = (Satisfaction.asked_at >= start) & (Satisfaction.asked_at < end)
+            surveys_asked = session.execute(select(func.count()).where(asked)).scalar_one()
+            scores = session.execute(
+                select(Satisfaction.attended_by, Satisfaction.score, func.count())
+                .where(asked, Satisfaction.score.is_not(None))
+                .group_by(Satisfaction.attended_by, Satisfaction.score)
+            ).all()
         waits = [(t - c).total_seconds() for c, t, _ in times if c and t]
         closes = [(d - c).total_seconds() for c, _, d in times if c and d]
         return SupportFigures(
@@ -112,7 +141,19 @@ class SupportAnalytics:
             Durations.of(waits),
             Durations.of(closes),
             _by_day(started, handed_senders, ZoneInfo(zone)),
+            _satisfaction(scores),
+            surveys_asked,
+            AnnotationStore(self.db).tag_counts(start, end)[:TOP],
         )
+
+
+def _satisfaction(rows: list) -> dict[AttendedBy, SurveyScores]:
+    found = {kind: SurveyScores() for kind in AttendedBy}
+    for kind, score, count in rows:
+        attended = AttendedBy.parse(kind)
+        if attended is not None and score in found[attended].scores:
+            found[attended].scores[score] += count
+    return found
 
 
 def _by_day(started: list, handed: set[str], zone: ZoneInfo) -> list[tuple[str, int, int]]:

@@ -4,7 +4,10 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from protheus.db.analytics import Durations, SupportAnalytics
+from protheus.db.annotations import AnnotationStore
 from protheus.db.handoffs import HandoffStore
+from protheus.db.satisfaction import SatisfactionStore
+from protheus.vocabulary import AttendedBy
 from protheus.vocabulary import Channel
 from tests.console.conftest import USERS
 from tests.console.console_client import console, run
@@ -53,16 +56,75 @@ def test_the_page_for_agents_and_admins_only(db, status_file):
             status, body = await c.get(
                 f"/consola/analitica?desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
             )
-            assert status == 200 and 'data-cifra="conversaciones">3<' in body and 'data-canal="externo">1<' in body
+            assert status == 200 and 'data-cifra="conversaciones">3<' in body and "Fuera de los canales de TOTVS</td><td>1</td>" in body
             assert "&lt;b&gt;algo raro&lt;/b&gt;" in body and "<b>algo raro</b>" not in body
             assert (await c.get("/consola/analitica?desde=ayer"))[0] == 400
             range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
             status, body = await c.get(f"/consola/analitica.csv?{range_}")
             lines = body.strip().splitlines()
-            assert status == 200 and lines[0] == "dia,conversaciones,derivadas"
+            assert status == 200 and lines[0] == "Día,Conversaciones,Derivadas"
             assert sum(int(line.split(",")[1]) for line in lines[1:]) == 3
             await c.post("/consola/salir")
             assert await c.login("tere") == 303
             assert (await c.get("/consola/analitica"))[0] == 403
+
+    run(scenario)
+
+
+def surveyed_and_tagged(db, start: float) -> None:
+    """c-sola rated the assistant 4, c-derivada an agent 2 with a hostile comment; two tags."""
+    surveys = SatisfactionStore(db, clock=lambda: start + 100)
+    bot_alone = surveys.ask("c-sola", AttendedBy.ASSISTANT, 0.0)
+    surveys.answer(bot_alone.survey_id, "c-sola", 4)
+    agent = surveys.ask("c-derivada", AttendedBy.AGENT, 0.0)
+    surveys.answer(agent.survey_id, "c-derivada", 2, "<script>alert(1)</script>")
+    surveys.ask("c-duda", AttendedBy.ASSISTANT, 0.0)  # asked, never answered
+    tags = AnnotationStore(db)
+    tags.add_tag("c-derivada", "<b>consulta repetida</b>", "ana")
+    tags.add_tag("c-sola", "<b>consulta repetida</b>", "ana")
+    tags.add_tag("c-sola", "error confirmado", "ana")
+
+
+def test_satisfaction_bot_versus_agent_and_tags_in_the_figures(db):
+    from protheus.db.conversations import ConversationStore
+
+    start = three_conversations(db)
+    surveyed_and_tagged(db, start)
+    ConversationStore(db).sync()
+    figures = SupportAnalytics(db).figures(start - 60, start + 7200)
+    bot, agent = figures.satisfaction[AttendedBy.ASSISTANT], figures.satisfaction[AttendedBy.AGENT]
+    assert (bot.answered, bot.average, bot.scores[4]) == (1, 4.0, 1)
+    assert (agent.answered, agent.average, agent.scores[2]) == (1, 2.0, 1)
+    assert figures.surveys_asked == 3
+    assert figures.tags == [("<b>consulta repetida</b>", 2), ("error confirmado", 1)]
+    before = SupportAnalytics(db).figures(start - 7200, start - 3600)
+    assert before.surveys_asked == 0 and before.satisfaction[AttendedBy.AGENT].average is None
+
+
+def test_every_chart_is_drawn_with_its_table_and_csv_and_chat_text_escaped(db, status_file):
+    start = three_conversations(db)
+    surveyed_and_tagged(db, start)
+    today = datetime.now(timezone.utc).date()
+    range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            status, body = await c.get(f"/consola/analitica?{range_}")
+            assert status == 200
+            for key in ("dias", "canales", "intenciones", "satisfaccion", "etiquetas", "dudas", "tiempos"):
+                assert f'data-grafico="{key}"' in body and f'data-tabla="{key}"' in body, key
+                assert f"tabla={key}" in body
+            assert 'data-cifra="satisfaccion-asistente">4.0 / 5 (1 respuesta)' in body
+            assert 'data-cifra="satisfaccion-agente">2.0 / 5' in body and 'data-cifra="encuestas">3<' in body
+            assert "<b>consulta repetida</b>" not in body and "&lt;b&gt;consulta repetida&lt;/b&gt;" in body
+            assert "<b>algo raro</b>" not in body
+            status, csv_body = await c.get(f"/consola/analitica.csv?{range_}&tabla=satisfaccion")
+            lines = csv_body.strip().splitlines()
+            assert lines[0] == "Calificación,Asistente (sin agente),Agente de Soporte"
+            assert "4 · Buena,1,0" in lines and "2 · Mala,0,1" in lines
+            status, csv_body = await c.get(f"/consola/analitica.csv?{range_}&tabla=etiquetas")
+            assert "<b>consulta repetida</b>,2" in csv_body
+            assert (await c.get(f"/consola/analitica.csv?{range_}&tabla=nada"))[0] == 404
 
     run(scenario)
