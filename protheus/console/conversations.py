@@ -21,6 +21,7 @@ from protheus.console.transcript import lines
 from protheus.console.views import error_page, masker, notice, page_notices, parse_id, quote_path, render, run
 from protheus.db.annotations import AnnotationError, normalise_tag
 from protheus.db.conversations import ConversationFilter, ConversationRow
+from protheus.text import csv_cell
 
 PER_PAGE = 50
 FILTER_FIELDS = ("desde", "hasta", "intencion", "canal", "confianza_menor", "aclaracion", "texto", "etiqueta")
@@ -152,14 +153,6 @@ def _export_record(row: ConversationRow, when: Callable[[float], str]) -> dict:
     }
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them. A NUL, which a
-    customer can send, has no place in a CSV (the csv module refused the whole export: a 500)."""
-    value = "; ".join(value) if isinstance(value, list) else value  # the tags
-    text = "" if value is None else str(value).replace("\x00", "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @requires(Permission.CONVERSATIONS)
 async def conversation_export(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
@@ -190,7 +183,7 @@ async def conversation_export(request: web.Request) -> web.StreamResponse:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for record in records:
-        writer.writerow([_csv_cell(record[column]) for column in EXPORT_COLUMNS])
+        writer.writerow([csv_cell(record[column]) for column in EXPORT_COLUMNS])
     # The BOM lets Excel open the accents correctly.
     return web.Response(text="\ufeff" + buffer.getvalue(), content_type="text/csv", charset="utf-8", headers=headers)
 

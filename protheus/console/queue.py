@@ -115,7 +115,8 @@ async def reply(request: web.Request) -> web.StreamResponse:
     handoff = await _workable(request)
     if isinstance(handoff, web.Response):
         return handoff
-    text = str((await request.post()).get("texto", "")).strip()
+    # Browsers send a textarea's line breaks as CRLF: one character each, as the form counted them.
+    text = str((await request.post()).get("texto", "")).replace("\r\n", "\n").strip()
     if not text:
         raise _back(handoff.sender_id, ERRORS["vacia"], "error")
     if len(text) > MAX_AGENT_REPLY:

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, Integer, cast, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from protheus.db.annotations import AnnotationStore
 from protheus.db.database import Database
@@ -18,6 +21,7 @@ from protheus.db.satisfaction import SCORES
 from protheus.vocabulary import AttendedBy
 
 TOP = 10
+QUARTER = 900  # seconds
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,17 @@ class Durations:
         if not seconds:
             return cls()
         ordered = sorted(seconds)
-        p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
-        return cls(len(ordered), statistics.median(ordered), p90)
+        return cls(len(ordered), statistics.median(ordered), ordered[_p90_offset(len(ordered))])
+
+    @classmethod
+    def query(cls, session, seconds: ColumnElement, where: ColumnElement) -> Durations:
+        """The durations computed by the database (one float per hand-off leaves it)."""
+        values = session.execute(select(seconds).where(where & seconds.is_not(None))).scalars()
+        return cls.of([round(float(v), 3) for v in values])  # julianday is exact to a few microseconds
+
+
+def _p90_offset(count: int) -> int:
+    return min(count - 1, int(round(0.9 * (count - 1))))
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,6 @@ class SupportAnalytics:
         with self.db.session() as session:
             total = session.execute(select(func.count()).where(in_range)).scalar_one()
             fallback = session.execute(select(func.count()).where(in_range, Conversation.had_fallback)).scalar_one()
-            senders = select(Conversation.sender_id).where(in_range)
             by_channel = dict(
                 session.execute(
                     select(Handoff.channel, func.count()).where(handoff_range).group_by(Handoff.channel)
@@ -102,7 +114,8 @@ class SupportAnalytics:
             )
             intents = session.execute(
                 select(ConversationIntent.intent, func.count())
-                .where(ConversationIntent.sender_id.in_(senders))
+                .join(Conversation, Conversation.sender_id == ConversationIntent.sender_id)
+                .where(in_range)
                 .group_by(ConversationIntent.intent)
                 .order_by(func.count().desc(), ConversationIntent.intent)
                 .limit(TOP)
@@ -113,15 +126,20 @@ class SupportAnalytics:
                 .order_by(CustomerMessage.confidence, CustomerMessage.event_id)
                 .limit(TOP)
             ).all()
-            times = session.execute(
-                select(Handoff.created_at, Handoff.taken_at, Handoff.closed_at).where(handoff_range)
+            queue_wait = Durations.query(session, _seconds_between(Handoff.created_at, Handoff.taken_at), handoff_range)
+            to_close = Durations.query(session, _seconds_between(Handoff.created_at, Handoff.closed_at), handoff_range)
+            # Counted per day in SQL when the zone's offset is the same all through the range, else
+            # per hour or quarter of an hour (every offset is a multiple), which _by_day adds up.
+            size, shift = _buckets(start, end, ZoneInfo(zone))
+            bucket = _floor_div(Conversation.started_at + shift, size, self.db.engine.dialect.name)
+            handed = select(func.distinct(Handoff.sender_id).label("sender_id")).subquery()
+            buckets = session.execute(
+                select(bucket, func.count(), func.count(handed.c.sender_id))
+                .select_from(Conversation)
+                .outerjoin(handed, handed.c.sender_id == Conversation.sender_id)
+                .where(in_range)
+                .group_by(bucket)
             ).all()
-            started = session.execute(select(Conversation.sender_id, Conversation.started_at).where(in_range)).all()
-            handed_senders = set(
-                session.execute(
-                    select(func.distinct(Handoff.sender_id)).where(Handoff.sender_id.in_(senders))
-                ).scalars()
-            )
             asked = (Satisfaction.asked_at >= start) & (Satisfaction.asked_at < end)
             surveys_asked = session.execute(select(func.count()).where(asked)).scalar_one()
             scores = session.execute(
@@ -129,18 +147,16 @@ class SupportAnalytics:
                 .where(asked, Satisfaction.score.is_not(None))
                 .group_by(Satisfaction.attended_by, Satisfaction.score)
             ).all()
-        waits = [(t - c).total_seconds() for c, t, _ in times if c and t]
-        closes = [(d - c).total_seconds() for c, _, d in times if c and d]
         return SupportFigures(
             total,
-            len(handed_senders),
+            sum(n for _, _, n in buckets),
             fallback,
             {str(k): v for k, v in by_channel.items()},
             [(str(i), n) for i, n in intents],
             [(s, t, float(c)) for s, t, c in unsure],
-            Durations.of(waits),
-            Durations.of(closes),
-            _by_day(started, handed_senders, ZoneInfo(zone)),
+            queue_wait,
+            to_close,
+            _by_day(buckets, size, shift, ZoneInfo(zone)),
             _satisfaction(scores),
             surveys_asked,
             AnnotationStore(self.db).tag_counts(start, end)[:TOP],
@@ -156,11 +172,47 @@ def _satisfaction(rows: list) -> dict[AttendedBy, SurveyScores]:
     return found
 
 
-def _by_day(started: list, handed: set[str], zone: ZoneInfo) -> list[tuple[str, int, int]]:
+def _floor_div(value: ColumnElement, size: int, dialect: str) -> ColumnElement:
+    """floor(value / size) of a positive epoch-seconds expression, as an integer."""
+    if dialect == "sqlite":  # no FLOOR in every SQLite; positive values truncate to their floor
+        return cast(value / size, Integer)
+    return cast(func.floor(value / size), Integer)
+
+
+def _buckets(start: float, end: float, zone: ZoneInfo) -> tuple[int, int]:
+    """(bucket seconds, seconds to add): whole local days when the offset never changes in the
+    range, else hours or quarters of an hour in UTC."""
+    moments = [*range(int(start), int(end), 86400), int(end)]
+    offsets = {int(datetime.fromtimestamp(t, zone).utcoffset().total_seconds()) for t in moments}  # type: ignore[union-attr]
+    if len(offsets) == 1:
+        return 86400, offsets.pop()
+    return (3600 if all(o % 3600 == 0 for o in offsets) else QUARTER), 0
+
+
+class _seconds_between(FunctionElement):
+    """Seconds from one stored time to another (NULL when either is)."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(_seconds_between)
+def _epoch_difference(element: _seconds_between, compiler, **kw) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+
+
+@compiles(_seconds_between, "sqlite")
+def _julian_difference(element: _seconds_between, compiler, **kw) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+
+def _by_day(buckets: list, size: int, shift: int, zone: ZoneInfo) -> list[tuple[str, int, int]]:
     days: dict[str, list[int]] = {}
-    for sender, at in started:
-        day = datetime.fromtimestamp(at, zone).date().isoformat()
+    for bucket, count, handed in buckets:
+        day = datetime.fromtimestamp(int(bucket) * size - shift, zone).date().isoformat()
         counts = days.setdefault(day, [0, 0])
-        counts[0] += 1
-        counts[1] += sender in handed
+        counts[0] += count
+        counts[1] += handed
     return [(day, n, h) for day, (n, h) in sorted(days.items())]

@@ -2,13 +2,13 @@
 
 import time
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from protheus.db.analytics import Durations, SupportAnalytics
 from protheus.db.annotations import AnnotationStore
 from protheus.db.handoffs import HandoffStore
 from protheus.db.satisfaction import SatisfactionStore
-from protheus.vocabulary import AttendedBy
-from protheus.vocabulary import Channel
+from protheus.vocabulary import AttendedBy, Channel
 from tests.console.conftest import USERS
 from tests.console.console_client import console, run
 from tests.events import session_start, store, user
@@ -56,7 +56,11 @@ def test_the_page_for_agents_and_admins_only(db, status_file):
             status, body = await c.get(
                 f"/consola/analitica?desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
             )
-            assert status == 200 and 'data-cifra="conversaciones">3<' in body and "Fuera de los canales de TOTVS</td><td>1</td>" in body
+            assert (
+                status == 200
+                and 'data-cifra="conversaciones">3<' in body
+                and "Fuera de los canales de TOTVS</td><td>1</td>" in body
+            )
             assert "&lt;b&gt;algo raro&lt;/b&gt;" in body and "<b>algo raro</b>" not in body
             assert (await c.get("/consola/analitica?desde=ayer"))[0] == 400
             range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
@@ -128,3 +132,51 @@ def test_every_chart_is_drawn_with_its_table_and_csv_and_chat_text_escaped(db, s
             assert (await c.get(f"/consola/analitica.csv?{range_}&tabla=nada"))[0] == 404
 
     run(scenario)
+
+
+def test_days_are_the_console_s_whether_or_not_the_zone_changes_its_offset(db):
+    """Santiago changes its clocks in the range (counted per hour), Mexico City does not (per day)."""
+    from datetime import date
+
+    from protheus.db.conversations import ConversationStore
+
+    santiago = ZoneInfo("America/Santiago")
+    # 2026-09-06 04:00 UTC: Chile moves from UTC-4 to UTC-3; a conversation just before each midnight.
+    moments = [datetime(2026, 9, day, 23, 30, tzinfo=santiago).timestamp() for day in (4, 5, 6, 7)]
+    for number, at in enumerate(moments):
+        store(db, f"c-{number}", session_start() + [user("hola", "saludo", 0.9)], at, step=1)
+    ConversationStore(db).sync()
+    start = datetime(2026, 9, 1, tzinfo=santiago).timestamp()
+    end = datetime(2026, 9, 10, tzinfo=santiago).timestamp()
+    days = SupportAnalytics(db).figures(start, end, "America/Santiago").by_day
+    assert [d for d, _, _ in days] == [date(2026, 9, day).isoformat() for day in (4, 5, 6, 7)]
+    in_mexico = SupportAnalytics(db).figures(start, end, "America/Mexico_City").by_day
+    assert sum(n for _, n, _ in in_mexico) == 4
+    assert [d for d, _, _ in in_mexico] == [
+        datetime.fromtimestamp(m + 2, ZoneInfo("America/Mexico_City")).date().isoformat() for m in moments
+    ]
+
+
+def test_queue_times_are_sorted_by_the_database(db):
+    from protheus.db.models import Handoff
+
+    created = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
+    with db.session() as session:
+        for number, minutes in enumerate([1, 2, 3, 10]):
+            session.add(
+                Handoff(
+                    id=f"D{number}",
+                    sender_id=f"s{number}",
+                    channel="agente_humano",
+                    intent="hablar_con_humano",
+                    slots={},
+                    summary="",
+                    status="cerrado",
+                    created_at=created,
+                    taken_at=created + timedelta(minutes=minutes),
+                    closed_at=created + timedelta(minutes=minutes * 2) if number else None,
+                )
+            )
+    figures = SupportAnalytics(db).figures(created.timestamp() - 60, created.timestamp() + 60)
+    assert figures.queue_wait == Durations.of([60.0, 120.0, 180.0, 600.0]) == Durations(4, 150.0, 600.0)
+    assert figures.time_to_close == Durations(3, 360.0, 1200.0)
