@@ -66,6 +66,7 @@ bench: setup
 	@$(PY) -m protheus.trainer preparar
 	@$(PY) bench/server_startup.py
 	@$(PY) bench/console_queries.py --postgres
+	@$(PY) bench/analytics_queries.py --postgres
 	@$(PY) bench/scrubber_names.py
 	@$(PY) bench/second_request.py
 	@$(PY) bench/serving.py

@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -22,6 +22,7 @@ from protheus.console.permissions import Permission
 from protheus.console.security import requires
 from protheus.console.views import masker, render, run
 from protheus.db.analytics import SupportAnalytics, SupportFigures
+from protheus.db.annotations import AnnotationError, normalise_tag
 from protheus.messages import survey_texts
 from protheus.text import csv_cell
 from protheus.vocabulary import AttendedBy, Channel, label_of
@@ -70,11 +71,18 @@ def _range(request: web.Request) -> tuple[date, date] | None:
     return None if start is None or end is None or start > end else (start, end)
 
 
-async def _figures(request: web.Request, start: date, end: date) -> SupportFigures:
+def _tag(request: web.Request) -> str | None:
+    """The ?etiqueta= filter in its normal form; AnnotationError when it cannot be a tag."""
+    text = request.query.get("etiqueta", "").strip()
+    return normalise_tag(text) if text else None
+
+
+async def _figures(request: web.Request, start: date, end: date, tag: str | None) -> SupportFigures:
     ctx = request.app[CONSOLE]
     await run(ctx.refresh_index)
     zone = ctx.timezone
-    return await run(SupportAnalytics(ctx.db).figures, _epoch(start, zone), _epoch(end + timedelta(days=1), zone), zone)
+    first, last = _epoch(start, zone), _epoch(end + timedelta(days=1), zone)
+    return await run(SupportAnalytics(ctx.db).figures, first, last, zone, tag)
 
 
 def _minutes(seconds: float | None) -> float:
@@ -170,15 +178,35 @@ def summary(figures: SupportFigures) -> Chart:
     )
 
 
+def _refused(request: web.Request, error: str) -> web.Response:
+    return render(
+        request,
+        "analitica.html",
+        status=400,
+        error=error,
+        cifras=None,
+        graficos=[],
+        desde="",
+        hasta="",
+        etiqueta="",
+        etiquetas=[],
+        consulta="",
+    )
+
+
 @requires(Permission.QUEUE)
 async def analytics_page(request: web.Request) -> web.Response:
     found = _range(request)
     if found is None:
-        return render(
-            request, "analitica.html", status=400, error=RANGE_ERROR, cifras=None, graficos=[], desde="", hasta=""
-        )
-    figures = await _figures(request, *found)
+        return _refused(request, RANGE_ERROR)
+    try:
+        tag = _tag(request)
+    except AnnotationError as error:
+        return _refused(request, f"Etiqueta: {error}")
+    figures = await _figures(request, *found, tag)
     desde, hasta = (d.isoformat() for d in found)
+    known = [name for name, _ in await run(request.app[CONSOLE].annotations.known_tags)]
+    query = urlencode({"desde": desde, "hasta": hasta, **({"etiqueta": tag} if tag else {})})
     return render(
         request,
         "analitica.html",
@@ -187,6 +215,9 @@ async def analytics_page(request: web.Request) -> web.Response:
         error=None,
         desde=desde,
         hasta=hasta,
+        etiqueta=tag or "",
+        etiquetas=known,
+        consulta=query,
     )
 
 
@@ -196,7 +227,11 @@ async def analytics_csv(request: web.Request) -> web.Response:
     found = _range(request)
     if found is None:
         return web.Response(status=400, text=RANGE_ERROR, content_type="text/plain", charset="utf-8")
-    figures = await _figures(request, *found)
+    try:
+        tag = _tag(request)
+    except AnnotationError as error:
+        return web.Response(status=400, text=f"Etiqueta: {error}", content_type="text/plain", charset="utf-8")
+    figures = await _figures(request, *found, tag)
     wanted = request.query.get("tabla", "dias")
     chart = next((c for c in [summary(figures), *charts(figures, masker(request))] if c.key == wanted), None)
     if chart is None:

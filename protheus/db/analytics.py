@@ -14,7 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from protheus.db.annotations import AnnotationStore
+from protheus.db.annotations import AnnotationStore, tagged_with
 from protheus.db.database import Database
 from protheus.db.models import Conversation, ConversationIntent, CustomerMessage, Handoff, Satisfaction
 from protheus.db.satisfaction import SCORES
@@ -99,11 +99,19 @@ class SupportAnalytics:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def figures(self, start: float, end: float, zone: str = "UTC") -> SupportFigures:
+    def figures(self, start: float, end: float, zone: str = "UTC", tag: str | None = None) -> SupportFigures:
         """Conversations started in [start, end) (epoch seconds) and hand-offs created then; the
-        days are the console's (`zone`)."""
+        days are the console's (`zone`). With `tag`, only the conversations the agents tagged so."""
         in_range = (Conversation.started_at >= start) & (Conversation.started_at < end)
         handoff_range = (Handoff.created_at >= _utc(start)) & (Handoff.created_at < _utc(end))
+        asked = (Satisfaction.asked_at >= start) & (Satisfaction.asked_at < end)
+        messages = (CustomerMessage.at >= start) & (CustomerMessage.at < end)
+        if tag is not None:
+            tagged = tagged_with(tag)
+            in_range &= Conversation.sender_id.in_(tagged)
+            handoff_range &= Handoff.sender_id.in_(tagged)
+            asked &= Satisfaction.sender_id.in_(tagged)
+            messages &= CustomerMessage.sender_id.in_(tagged)
         with self.db.session() as session:
             total = session.execute(select(func.count()).where(in_range)).scalar_one()
             fallback = session.execute(select(func.count()).where(in_range, Conversation.had_fallback)).scalar_one()
@@ -122,7 +130,7 @@ class SupportAnalytics:
             ).all()
             unsure = session.execute(
                 select(CustomerMessage.sender_id, CustomerMessage.text, CustomerMessage.confidence)
-                .where(CustomerMessage.at >= start, CustomerMessage.at < end, CustomerMessage.confidence.is_not(None))
+                .where(messages, CustomerMessage.confidence.is_not(None))
                 .order_by(CustomerMessage.confidence, CustomerMessage.event_id)
                 .limit(TOP)
             ).all()
@@ -140,7 +148,6 @@ class SupportAnalytics:
                 .where(in_range)
                 .group_by(bucket)
             ).all()
-            asked = (Satisfaction.asked_at >= start) & (Satisfaction.asked_at < end)
             surveys_asked = session.execute(select(func.count()).where(asked)).scalar_one()
             scores = session.execute(
                 select(Satisfaction.attended_by, Satisfaction.score, func.count())
@@ -159,7 +166,7 @@ class SupportAnalytics:
             _by_day(buckets, size, shift, ZoneInfo(zone)),
             _satisfaction(scores),
             surveys_asked,
-            AnnotationStore(self.db).tag_counts(start, end)[:TOP],
+            AnnotationStore(self.db).tag_counts(start, end, tag)[:TOP],
         )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 
 from protheus.db.database import Database
 from protheus.db.handoffs import IN_CHUNK
@@ -30,6 +31,11 @@ ANNOTATION_MESSAGES = {
     "nota_vacia": "Escriba la nota antes de guardarla.",
     "nota_larga": f"La nota es muy larga (máximo {MAX_NOTE} caracteres).",
 }
+
+
+def tagged_with(tag: str) -> Select:
+    """The conversations carrying a tag (in its normal form), as a subquery for IN."""
+    return select(ConversationTag.sender_id).where(ConversationTag.tag == normalise_tag(tag))
 
 
 class AnnotationError(ValueError):
@@ -163,15 +169,19 @@ class AnnotationStore:
             )
             return [(tag, total) for tag, total in session.execute(query).all()]
 
-    def tag_counts(self, start: float, end: float) -> list[tuple[str, int]]:
+    def tag_counts(self, start: float, end: float, among_tag: str | None = None) -> list[tuple[str, int]]:
         """Per tag, how many conversations started in [start, end) (epoch seconds) carry it,
-        most first (the analytics page)."""
+        most first (the analytics page); with `among_tag`, only among the conversations that
+        carry that one (the page filtered by a tag)."""
         count = func.count().label("conversations")
+        conditions = [Conversation.started_at >= start, Conversation.started_at < end]
+        if among_tag is not None:
+            conditions.append(ConversationTag.sender_id.in_(tagged_with(among_tag)))
         with self.db.session() as session:
             query = (
                 select(ConversationTag.tag, count)
                 .join(Conversation, Conversation.sender_id == ConversationTag.sender_id)
-                .where(Conversation.started_at >= start, Conversation.started_at < end)
+                .where(*conditions)
                 .group_by(ConversationTag.tag)
                 .order_by(count.desc(), ConversationTag.tag)
             )

@@ -180,3 +180,26 @@ def test_queue_times_are_sorted_by_the_database(db):
     figures = SupportAnalytics(db).figures(created.timestamp() - 60, created.timestamp() + 60)
     assert figures.queue_wait == Durations.of([60.0, 120.0, 180.0, 600.0]) == Durations(4, 150.0, 600.0)
     assert figures.time_to_close == Durations(3, 360.0, 1200.0)
+
+
+def test_the_page_filtered_by_a_tag_counts_only_those_conversations(db, status_file):
+    start = three_conversations(db)
+    surveyed_and_tagged(db, start)
+    today = datetime.now(timezone.utc).date()
+    range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            status, body = await c.get(f"/consola/analitica?{range_}&etiqueta=Error%20%20Confirmado")
+            assert status == 200 and 'data-cifra="conversaciones">1<' in body  # c-sola only
+            assert "Solo las conversaciones con la etiqueta «error confirmado»" in body
+            assert (
+                'data-cifra="satisfaccion-asistente">4.0 / 5' in body and 'data-cifra="satisfaccion-agente">—' in body
+            )
+            assert "etiqueta=error+confirmado&amp;tabla=dias" in body
+            status, csv_body = await c.get(f"/consola/analitica.csv?{range_}&etiqueta=error+confirmado&tabla=etiquetas")
+            assert csv_body.strip().splitlines()[1:] == ["<b>consulta repetida</b>,1", "error confirmado,1"]
+            assert (await c.get(f"/consola/analitica?{range_}&etiqueta={'x' * 61}"))[0] == 400
+
+    run(scenario)
