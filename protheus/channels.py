@@ -19,6 +19,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any, TypeGuard
@@ -77,6 +78,7 @@ RASA_APP = "rasa_server"
 REQUEST_ID_HEADER = "X-Request-Id"
 REAL_IP_HEADER = "X-Real-IP"  # set by our nginx; believed only from a loopback peer
 MAX_SENDER_CHARS = 128
+SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 AGENT_TYPING_EVENT = "agente_escribiendo"  # the web page shows «El agente está escribiendo…»
 
 
@@ -328,6 +330,17 @@ class CustomJsonSocketIOOutput(SocketIOOutput):
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, json_message)
 
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """As Rasa's, and a link button ({type: web_url, url}, the Portal) stays a link: Rasa's
+        own read every button's payload and failed on one without."""
+        parts = text.strip().split("\n\n") or [text]
+        messages: list[dict[str, Any]] = [{"text": part, "quick_replies": []} for part in parts]
+        messages[-1]["quick_replies"] = [quick_reply(button) for button in buttons]
+        for part_message in messages:
+            await self._send_message(recipient_id, part_message)
+
 
 def shared_rooms() -> AsyncRedisManager | None:
     """With replicas (LOCK_STORE_URL), socket.io messages go through Redis, so that an agent's
@@ -342,6 +355,14 @@ def _json_field(request: Request, name: str) -> object:
     except ValueError:
         return None
     return body.get(name) if isinstance(body, dict) else None
+
+
+def quick_reply(button: dict[str, Any]) -> dict[str, Any]:
+    """A button as rasa-webchat reads it: a payload to send back, or a link (only http(s))."""
+    if button.get("type") == "web_url":
+        url = str(button.get("url", ""))
+        return {"type": "web_url", "title": button.get("title", ""), "url": url if SAFE_URL.match(url) else "#"}
+    return {"content_type": "text", "title": button.get("title", ""), "payload": button.get("payload", "")}
 
 
 def connecting_session(environ: dict[str, Any], auth: Any) -> chat_sessions.ChatSession | None:

@@ -12,11 +12,13 @@
   function showCount() {
     document.title = unseen ? "(" + unseen + ") " + baseTitle : baseTitle;
   }
+  // News count until the agent does something on the page (or comes back to the tab).
   function seen() {
-    if (document.visibilityState === "visible") { unseen = 0; showCount(); }
+    if (document.visibilityState === "visible" && unseen) { unseen = 0; showCount(); }
   }
   document.addEventListener("visibilitychange", seen);
-  window.addEventListener("focus", seen);
+  document.addEventListener("click", seen);
+  document.addEventListener("keydown", seen);
 
   function beep() {
     if (window.localStorage.getItem(SOUND_KEY) !== "1") return;
@@ -72,7 +74,8 @@
       item.appendChild(anchor);
     }
     noticeList().insertBefore(item, noticeList().firstChild);
-    if (document.visibilityState !== "visible") { unseen += 1; showCount(); }
+    unseen += 1;
+    showCount();
     beep();
   }
 
@@ -105,7 +108,7 @@
   });
 
   // «Escribiendo»: at most one notice every 3 seconds while the agent types.
-  document.querySelectorAll("form.reply textarea").forEach(function (field) {
+  document.querySelectorAll("form.reply[action$=\"/responder\"] textarea").forEach(function (field) {
     var form = field.form;
     var last = 0;
     field.addEventListener("input", function () {
