@@ -169,3 +169,18 @@ def test_the_store_finds_the_replies_to_a_request_it_stored(tmp_path, monkeypatc
     assert reply["text"] == "PRIME es…" and reply["data"]["buttons"][0]["payload"] == "/afirmar"
     assert store.replies_to("c1", "peticion", "r1") is None  # not the last message: a new request
     assert store.replies_to("otro", "peticion", "r2") is None
+
+
+def test_with_replicas_socketio_rooms_are_shared_through_redis(monkeypatch):
+    """An agent's reply or «escribiendo» goes through whichever replica nginx picks; the browser is
+    connected to one: with LOCK_STORE_URL, every replica's socket.io server shares its rooms."""
+    from socketio import AsyncRedisManager
+
+    from protheus.channels import shared_rooms
+
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    assert shared_rooms() is None
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://127.0.0.1:6379/1")
+    monkeypatch.setenv("EVENT_QUEUE", "cola_de_prueba")
+    manager = shared_rooms()
+    assert isinstance(manager, AsyncRedisManager) and manager.channel == "cola_de_prueba_socketio"

@@ -49,7 +49,9 @@ PASSWORD = "frase-larga-de-prueba-fuzz"
 FRESH = object()  # a sender the test replaces with a new conversation (rate limit: 40 a minute)
 SENT: Counter[str] = Counter()
 STATUSES: dict[str, Counter] = {}  # per target: how the bodies were answered
-SHARES = {"rest": 650, "socketio": 150, "console_login": 100, "console_forms": 500, "console_pages": 200}
+SHARES = {
+    "rest": 650, "socketio": 150, "console_login": 100, "console_forms": 500, "console_pages": 200, "survey": 150,
+}  # fmt: skip
 
 FUZZ = settings(
     deadline=None,
@@ -241,6 +243,38 @@ def test_rest_webhook_survives_arbitrary_json_and_bytes(bot, http):
     report("rest")
 
 
+# --- the satisfaction survey's answers (public: the web chat's card) -------------------
+survey_bodies = st.fixed_dictionaries(
+    {},
+    optional={
+        "sesion": st.sampled_from(["SIGNED"]) | texts | json_values,
+        "encuesta": texts | json_values,
+        "puntos": st.integers(-3, 9) | json_values,
+        "comentario": texts | long_text | json_values,
+    },
+)
+
+
+def test_survey_answers_survive_arbitrary_bodies(bot, http):
+    marks = log_marks(bot)
+
+    @settings(FUZZ, max_examples=SHARES["survey"])
+    @given(body=survey_bodies | json_values, raw=st.binary(max_size=200), as_raw=st.integers(0, 5), origin=origins)
+    def answer(body, raw, as_raw, origin):
+        if isinstance(body, dict) and body.get("sesion") == "SIGNED":
+            body["sesion"] = chat_sessions.issue(f"fuzz-{uuid.uuid4().hex[:8]}")
+        data = raw if as_raw == 0 else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json", **({"Origin": origin} if origin else {})}
+        response = http.post(f"{WEB}/encuesta", data=data, headers=headers, timeout=30)
+        assert response.status_code < 500, (response.status_code, data[:300], response.text[:300])
+        assert isinstance(response.json()["mensaje"], str) and response.json()["ok"] is False
+        count("survey", response.status_code)
+
+    answer()
+    assert_no_traceback(bot, marks)
+    report("survey")
+
+
 # --- b. socket.io ----------------------------------------------------------------------
 deep_lists = st.integers(1, 600).map(lambda n: functools.reduce(lambda inner, _: [inner], range(n), []))
 socket_messages = st.fixed_dictionaries(
@@ -355,8 +389,14 @@ def console(bot) -> Console:
 
 
 Pairs = list[tuple[str, str]]
-FIELD_NAMES = ("usuario", "clave", "rol", "activo", "nota", "conversacion", "texto", "ids", "accion", "intencion")
-FIELD_VALUES = ("admin", "agente", "entrenador", "1", "0", "descartar", "etiquetar", "saludo", "fuzz.nuevo", PASSWORD)
+FIELD_NAMES = (
+    "usuario", "clave", "rol", "activo", "nota", "conversacion", "texto", "ids", "accion", "intencion",
+    "estado", "etiqueta", "titulo", "siguiente",
+)  # fmt: skip
+FIELD_VALUES = (
+    "admin", "agente", "entrenador", "1", "0", "descartar", "etiquetar", "saludo", "fuzz.nuevo", PASSWORD,
+    "disponible", "ausente", "quitar", "guardar", "borrar", "//evil.example",
+)  # fmt: skip
 fields = st.lists(
     st.tuples(
         st.sampled_from(FIELD_NAMES) | st.text(max_size=10),
@@ -377,6 +417,12 @@ ROUTES = (
     "/consola/entrenamiento/entrenar",
     "/consola/entrenamiento/revertir",
     "/consola/entrenamiento/modelos/{}/activar",
+    "/consola/disponibilidad",
+    "/consola/derivaciones/{}/escribiendo",
+    "/consola/respuestas",
+    "/consola/respuestas/{}",
+    "/consola/conversaciones/{}/etiquetas",
+    "/consola/conversaciones/{}/notas",
 )
 NEVER_WITH_A_VALID_SESSION = {"/consola/salir", "/consola/entrenamiento/entrenar", "/consola/entrenamiento/revertir"}
 origins = st.sampled_from([None] * 6 + ["null", "http://evil.example", WEB])
