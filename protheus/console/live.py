@@ -66,6 +66,16 @@ class LiveQueue:
                 raise
         return listener
 
+    def close(self) -> None:
+        """The web app is stopping: every tab's stream ends now (the browser reconnects to the
+        next one), instead of holding the shutdown for its whole timeout."""
+        for listener in list(self.listeners):
+            try:
+                listener.queue.put_nowait(None)
+            except asyncio.QueueFull:
+                listener.queue.get_nowait()
+                listener.queue.put_nowait(None)
+
     def unsubscribe(self, listener: Listener) -> None:
         self.listeners.discard(listener)
         if not self.listeners:
@@ -166,13 +176,15 @@ async def live_events(request: web.Request) -> web.StreamResponse:
         await response.write(b"retry: 3000\n\n")  # the browser reconnects after 3 s
         while True:
             try:
-                kind, data = await asyncio.wait_for(listener.queue.get(), HEARTBEAT_SECONDS)
+                event = await asyncio.wait_for(listener.queue.get(), HEARTBEAT_SECONDS)
             except asyncio.TimeoutError:
                 if await run(ctx.accounts.session_for, token) is None:
                     break  # logged out or expired: the tab's next request goes to the login
                 await response.write(b": latido\n\n")
                 continue
-            await response.write(event_text(kind, data))
+            if event is None:
+                break  # the web app is stopping
+            await response.write(event_text(*event))
     except (ConnectionResetError, RuntimeError):
         pass  # the tab closed
     finally:
@@ -189,4 +201,8 @@ def setup(app: web.Application, ctx: ConsoleContext, poll_seconds: float = POLL_
         yield
         task.cancel()
 
+    async def end_streams(app: web.Application) -> None:
+        live.close()
+
     app.cleanup_ctx.append(polling)
+    app.on_shutdown.append(end_streams)  # type: ignore[arg-type]  # aiohttp 3.9 types Signal oddly

@@ -96,3 +96,18 @@ def test_closing_a_handoff_asks_the_survey_once_per_session(db, status_file, cha
             assert c.rasa.posted[-1][2][0]["text"] != survey_texts()["pregunta"]
 
     run(scenario)
+
+
+def test_stopping_the_web_app_ends_every_stream_at_once(db, status_file):
+    """Without it, an open console tab held the web app's shutdown for its whole timeout (60 s)."""
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            stream = await c.client.get("/consola/eventos")
+            await stream.content.readline()  # connected
+            c.client.server.app[LIVE].close()
+            rest = await asyncio.wait_for(stream.content.read(), 5)  # the server ends it
+            assert b"event:" not in rest and c.client.server.app[LIVE].listeners == set()
+
+    run(scenario)
