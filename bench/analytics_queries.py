@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import tempfile
 import time
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, insert, select, text
+from databases import databases, median_ms  # bench/databases.py
+from sqlalchemy import insert, select
 
 from protheus.db import prepare
 from protheus.db.analytics import SupportAnalytics
@@ -167,15 +166,6 @@ def python_figures(db: Database, start: float, end: float) -> dict:
     }
 
 
-def median_ms(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def run(db: Database, conversations: int, runs: int) -> None:
     prepare(db)
     started = time.perf_counter()
@@ -201,22 +191,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--postgres", action="store_true", help="también en PostgreSQL (127.0.0.1:5432)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        print("== SQLite ==")
-        run(Database(f"sqlite:///{folder}/bench.db"), args.conversations, args.runs)
-    if args.postgres:
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        db = Database(f"postgresql://postgres@127.0.0.1:5432/{name}")
-        try:
-            print("\n== PostgreSQL ==")
-            run(db, args.conversations, args.runs)
-        finally:
-            db.engine.dispose()
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    for label, db in databases(args.postgres):
+        print(f"\n== {label} ==")
+        run(db, args.conversations, args.runs)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
-import tempfile
 import time
 import uuid
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import create_engine, insert, select, text
+from databases import databases, median_ms  # bench/databases.py
+from sqlalchemy import insert, select
 
 from protheus.db import prepare
 from protheus.db.annotations import AnnotationStore
@@ -120,15 +119,6 @@ def tag(db: Database, conversations: int) -> None:
         connection.execute(insert(ConversationTag), rows)
 
 
-def median_ms(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def unindexed_list(db: Database, text_filter: str | None = None) -> list:
     """The baseline: aggregate every event on each request, as a console without the index would."""
     summary: dict[str, dict] = defaultdict(lambda: {"turns": 0, "min": None, "last": 0.0, "match": text_filter is None})
@@ -203,22 +193,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--postgres", action="store_true", help="también en PostgreSQL (127.0.0.1:5432)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        print("== SQLite ==")
-        run(Database(f"sqlite:///{folder}/bench.db"), args.events, args.runs)
-    if args.postgres:
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        db = Database(f"postgresql://postgres@127.0.0.1:5432/{name}")
-        try:
-            print("\n== PostgreSQL ==")
-            run(db, args.events, args.runs)
-        finally:
-            db.engine.dispose()
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    for label, db in databases(args.postgres):
+        print(f"\n== {label} ==")
+        run(db, args.events, args.runs)
 
 
 if __name__ == "__main__":

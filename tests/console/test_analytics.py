@@ -105,11 +105,15 @@ def test_satisfaction_bot_versus_agent_and_tags_in_the_figures(db):
     assert before.surveys_asked == 0 and before.satisfaction[AttendedBy.AGENT].average is None
 
 
-def test_every_chart_is_drawn_with_its_table_and_csv_and_chat_text_escaped(db, status_file):
-    start = three_conversations(db)
-    surveyed_and_tagged(db, start)
+def everything_stored(db) -> str:
+    """The three conversations, surveyed and tagged; the console's range around today."""
+    surveyed_and_tagged(db, three_conversations(db))
     today = datetime.now(timezone.utc).date()
-    range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
+    return f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
+
+
+def test_every_chart_is_drawn_with_its_table_and_csv_and_chat_text_escaped(db, status_file):
+    range_ = everything_stored(db)
 
     async def scenario():
         async with console(db, status_file, USERS) as c:
@@ -183,10 +187,7 @@ def test_queue_times_are_sorted_by_the_database(db):
 
 
 def test_the_page_filtered_by_a_tag_counts_only_those_conversations(db, status_file):
-    start = three_conversations(db)
-    surveyed_and_tagged(db, start)
-    today = datetime.now(timezone.utc).date()
-    range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
+    range_ = everything_stored(db)
 
     async def scenario():
         async with console(db, status_file, USERS) as c:
