@@ -27,15 +27,19 @@ class QueueReminder:
         rasa: RasaClient,
         wait_minutes: int,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        session_hours: int = 12,
     ) -> None:
         self.handoffs = handoffs
         self.rasa = rasa
         self.wait = timedelta(minutes=wait_minutes)
         self.clock = clock
+        # Older requests belong to chats whose session has ended: nobody would read the reminder.
+        self.too_old = timedelta(hours=session_hours)
 
     async def remind(self) -> list[str]:
         """Tell each customer due; returns the hand-offs reminded."""
-        due = await asyncio.to_thread(self.handoffs.claim_reminders, self.clock() - self.wait)
+        now = self.clock()
+        due = await asyncio.to_thread(self.handoffs.claim_reminders, now - self.wait, now - self.too_old)
         sent = []
         for handoff in due:
             text = message("derivacion_sigue_en_cola", handoff_id=handoff.id)["text"]

@@ -48,3 +48,10 @@ def test_a_reminder_rasa_did_not_take_is_sent_on_the_next_round(db):
     assert asyncio.run(reminder.remind()) == []
     rasa.up = True
     assert asyncio.run(reminder.remind()) == [waiting.id] and len(rasa.sent) == 1
+
+
+def test_a_request_older_than_a_chat_session_is_not_reminded(db):
+    store, rasa = HandoffStore(db), FakeRasa()
+    _handoff(store, "de-ayer")
+    late = QueueReminder(store, rasa, wait_minutes=10, clock=lambda: utcnow() + timedelta(hours=13), session_hours=12)
+    assert asyncio.run(late.remind()) == [] and rasa.sent == []

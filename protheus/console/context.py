@@ -23,7 +23,13 @@ from protheus.health import HealthMonitor
 from protheus.paths import Project
 from protheus.queue_reminder import QueueReminder
 from protheus.rasa_client import RasaClient
-from protheus.settings import DEFAULT_EVENT_QUEUE, MAX_AGENT_REPLY, agent_idle_minutes, queue_reminder_minutes
+from protheus.settings import (
+    DEFAULT_EVENT_QUEUE,
+    MAX_AGENT_REPLY,
+    agent_idle_minutes,
+    chat_session_hours,
+    queue_reminder_minutes,
+)
 from protheus.vocabulary import Channel, HandoffStatus, Identification, InputChannel, RunStatus, label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -74,7 +80,9 @@ class ConsoleContext:
             make_templates(timezone),
             annotations=AnnotationStore(db),
             presence=PresenceStore(db, agent_idle_minutes() * 60),
-            reminder=QueueReminder(HandoffStore(db), rasa, queue_reminder_minutes()),
+            reminder=QueueReminder(
+                HandoffStore(db), rasa, queue_reminder_minutes(), session_hours=chat_session_hours()
+            ),
             satisfaction=SatisfactionStore(db),
             feed=feed,
         )

@@ -166,8 +166,8 @@ class HandoffStore:
                 .values(answered_at=utcnow())
             )
 
-    def claim_reminders(self, created_before: datetime) -> list[HandoffInfo]:
-        """Open live-agent hand-offs older than `created_before` that no agent has answered and
+    def claim_reminders(self, created_before: datetime, created_after: datetime) -> list[HandoffInfo]:
+        """Open live-agent hand-offs created between the two times that no agent has answered and
         whose customer was not yet told they still wait: each claimed once (of two web apps, one
         sends it)."""
         waiting: ColumnElement = (
@@ -176,6 +176,7 @@ class HandoffStore:
             & Handoff.answered_at.is_(None)
             & Handoff.reminded_at.is_(None)
             & (Handoff.created_at <= created_before)
+            & (Handoff.created_at >= created_after)
         )
         claimed = []
         with self.db.session() as session:
