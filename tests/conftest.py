@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from protheus.paths import CATALOGUE_FILE, GUIDELINE_FILE, PROJECT, Project
-from tests.database_fixture import db  # noqa: F401,E402 - shared fixture (SQLite and PostgreSQL)
+from tests.database_fixture import _migrated, db  # noqa: F401,E402 - shared fixtures (SQLite and PostgreSQL)
 from tests.redis_fixture import redis_url  # noqa: F401,E402 - shared fixture (a Redis database)
 from tests.server_fixture import bot, sender  # noqa: F401,E402 - one bot for e2e and browser tests
 
