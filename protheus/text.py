@@ -65,3 +65,9 @@ def csv_cell(value: object) -> str:
     value = "; ".join(str(v) for v in value) if isinstance(value, list) else value
     text = "" if value is None else str(value).replace("\x00", "")
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def typed_lines(text: str) -> str:
+    """A textarea's text with its line breaks as one LF each: browsers send CRLF, which counted
+    twice against the limits the form itself counts once."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

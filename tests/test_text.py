@@ -2,7 +2,7 @@
 
 import pytest
 
-from protheus.text import fold, markdown_plain, mask_contacts, safe_links
+from protheus.text import fold, markdown_plain, mask_contacts, safe_links, typed_lines
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,7 @@ def test_customer_text_is_quoted_as_plain_text():
 
     text = message("modulo_no_valido", texto="[gane](https://evil.example)")["text"]
     assert r"«\[gane\](https://evil.example)»" in text
+
+
+def test_typed_line_breaks_become_one_lf_each():
+    assert typed_lines("uno\r\ndos\rtres\ncuatro") == "uno\ndos\ntres\ncuatro"

@@ -16,6 +16,7 @@ from protheus.db.models import epoch
 from protheus.db.satisfaction import session_started_at, survey_message
 from protheus.messages import message, survey_texts
 from protheus.rasa_client import RasaUnavailable
+from protheus.text import typed_lines
 from protheus.vocabulary import AttendedBy, Channel
 
 logger = logging.getLogger(__name__)
@@ -115,8 +116,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
     handoff = await _workable(request)
     if isinstance(handoff, web.Response):
         return handoff
-    # Browsers send a textarea's line breaks as CRLF: one character each, as the form counted them.
-    text = str((await request.post()).get("texto", "")).replace("\r\n", "\n").strip()
+    text = typed_lines(str((await request.post()).get("texto", ""))).strip()
     if not text:
         raise _back(handoff.sender_id, ERRORS["vacia"], "error")
     if len(text) > MAX_AGENT_REPLY:

@@ -144,7 +144,7 @@ async def _touch_presence(request: web.Request) -> Presence | None:
     user, ctx = request["session"].user, request.app[CONSOLE]
     if not can(user.role, Permission.QUEUE):
         return None
-    return await run(ctx.presence.touch, user.username) or await run(ctx.presence.of, user.username)
+    return await run(ctx.presence.touch, user.username) or Presence(user.username, False, 0.0)  # never said
 
 
 async def _read_form(request: web.Request) -> web.Response | None:

@@ -20,6 +20,7 @@ from sqlalchemy.sql import Select
 from protheus.db.database import Database
 from protheus.db.handoffs import IN_CHUNK
 from protheus.db.models import Conversation, ConversationNote, ConversationTag
+from protheus.text import typed_lines
 
 MAX_TAG = 60  # conversation_tags.tag
 MAX_NOTE = 2000
@@ -79,7 +80,7 @@ def normalise_tag(text: str) -> str:
 
 def normalise_note(text: str) -> str:
     """A note as stored: stripped, 1 to MAX_NOTE characters."""
-    note = _printable(text).strip()
+    note = _printable(typed_lines(text)).strip()
     if not note:
         raise AnnotationError("nota_vacia")
     if len(note) > MAX_NOTE:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from protheus.db.database import Database
 from protheus.db.models import SavedReply
 from protheus.settings import MAX_AGENT_REPLY
+from protheus.text import typed_lines
 
 MAX_TITLE = 120  # the column's length
 MAX_AUTHOR = 64  # the column's length (a username)
@@ -39,7 +40,7 @@ def clean_reply(title: str, text: str) -> tuple[str, str]:
     """The title on one line and the text without surrounding blanks (line breaks as the
     browser's CRLF become LF), or SavedReplyError when either is empty or too long."""
     title = " ".join((title or "").split())
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = typed_lines(text or "").strip()
     if not title:
         raise SavedReplyError("Escriba un título para la respuesta guardada.")
     if len(title) > MAX_TITLE:

@@ -160,3 +160,10 @@ def test_tag_counts_by_the_start_of_the_conversations(indexed, annotations):
 
 def test_exists_answers_from_rasas_events(indexed):
     assert indexed.exists("c0") and not indexed.exists("nadie")
+
+
+def test_a_note_typed_with_line_breaks_counts_each_once(annotations):
+    """Browsers send CRLF; the form's maxlength counts each break once, and so does the store."""
+    typed = ("línea\r\n" * (MAX_NOTE // 6))[: MAX_NOTE + MAX_NOTE // 6 - 2]
+    note = annotations.add_note("web-1", "ana", typed)
+    assert "\r" not in note.text and note.text == typed.replace("\r\n", "\n").strip()
