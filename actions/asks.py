@@ -12,8 +12,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.digressions import AFTER_DIGRESSION
+from actions.answers import to_confirm
 from actions.handoff import collected_slots, request_intent, summary_before_registering
+from actions.pending_requests import offer_text, pending
+from actions.slots import AFTER_DIGRESSION, RESUME
 from protheus.messages import question, resumed_question
 
 
@@ -35,6 +37,8 @@ class AskSlot(Action, ABC):
         return f"action_ask_{self.slot()}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if to_confirm(tracker) is not None:  # «Entiendo que…, ¿es así?» asked it already
+            return []
         if tracker.get_slot(AFTER_DIGRESSION):  # the customer asked something in between
             dispatcher.utter_message(**resumed_question(self.slot()))
             return [SlotSet(AFTER_DIGRESSION, False)]
@@ -90,3 +94,16 @@ class AskConsultingTermsAccepted(AskSlot):
         if not tracker.get_slot(AFTER_DIGRESSION) and intent and collected_slots(tracker, intent):
             show_summary(dispatcher, tracker)
         return await super().run(dispatcher, tracker, domain)
+
+
+class AskResume(AskSlot):
+    """The offer to go back to a request left for later (actions/pending_requests.py)."""
+
+    def slot(self) -> str:
+        return RESUME
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        items = pending(tracker)
+        if items and to_confirm(tracker) is None:
+            dispatcher.utter_message(**offer_text(items[0]))
+        return [SlotSet(AFTER_DIGRESSION, False)]

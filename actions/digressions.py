@@ -1,10 +1,11 @@
-"""A question in the middle of a form: answered with its guideline text, and the form goes on.
+"""A question back in the middle of a form: answered, and the form asks its pending question
+again, said another way (mensajes.yml, `preguntas_retomadas`).
 
-Which intents are such questions is data (routing.yml, `pregunta: si`). The form's validation
-answers the question instead of reading it as the pending answer (a question is not a module, a
-description or a customer code), and marks that it did: the form then asks its pending question
-again, said another way (mensajes.yml, `preguntas_retomadas`), and whatever the customer answers
-next is recorded as usual. One mechanism for every form and every question: no rule per pair.
+What the question is about decides the answer (protheus.answer_reading): the pending question
+itself (what it means, how to find the answer, why it is asked), the cost, the process, or
+anything else, answered by its intent: a guideline question (routing.yml, `pregunta: si`) with
+its guideline text; a question about the product is offered as its own request once the form
+is done (actions/pending_requests.py), never instead of it.
 """
 
 from __future__ import annotations
@@ -13,29 +14,30 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.free_answers import free_answers
-from actions.routing import routing_table
-from protheus.messages import message
+from actions.pending_requests import later_question
+from actions.slots import AFTER_DIGRESSION
+from protheus.answer_reading import Reading
+from protheus.messages import answer_text
+from protheus.routing import routing_table
+from protheus.vocabulary import Theme
 
-AFTER_DIGRESSION = "tras_digresion"
-WHY = "por_que"  # «¿por qué me pregunta esto?»: the reason for the pending question
-
-
-def digression(tracker: Tracker) -> str | None:
-    """The question intent of the customer's last message (or WHY), when a form is asking."""
-    if not tracker.get_slot("requested_slot"):
-        return None
-    if free_answers().asks_why(tracker.latest_message.get("text") or ""):
-        return WHY
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return intent if routing_table().is_question(intent) else None
+THEME_TEXTS = {Theme.ABOUT_QUESTION: "ayuda", Theme.COST: "costo", Theme.PROCESS: "proceso"}
 
 
-def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[EventType]:
-    """The guideline text of the question (or why the pending one is asked); the pending slot
-    stays empty and is asked again."""
-    if intent == WHY:
-        dispatcher.utter_message(**message(f"por_que_{tracker.get_slot('requested_slot')}"))
-    else:
-        dispatcher.utter_message(response=f"utter_{intent}")
-    return [SlotSet(tracker.get_slot("requested_slot"), None), SlotSet(AFTER_DIGRESSION, True)]
+def ask_again(slot: str) -> list[EventType]:
+    """The pending slot stays empty and is asked again, said another way."""
+    return [SlotSet(slot, None), SlotSet(AFTER_DIGRESSION, True)]
+
+
+def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reading: Reading) -> list[EventType]:
+    """The answer to a question back, then the pending question again."""
+    events = ask_again(slot)
+    key = THEME_TEXTS.get(reading.theme) if reading.theme else None
+    if key is not None:
+        dispatcher.utter_message(**answer_text(slot, key))
+    elif routing_table().is_question(reading.intent):
+        dispatcher.utter_message(response=f"utter_{reading.intent}")
+    else:  # about the product, or no guideline answers it: its own request, after this one
+        dispatcher.utter_message(**answer_text(slot, "consulta_para_despues"))
+        events += later_question(tracker)
+    return events

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.routing import routing_table
+from protheus.routing import routing_table
 
 # Intents never offered as an interpretation.
 # Answers and courtesies (sí, no, hola...) are not a topic to offer.

@@ -1,141 +1,198 @@
-"""Validation of the three forms: error triage, urgent attention, consulting terms.
+"""Validation of the forms: error triage, urgent attention, consulting terms, and the offer to go
+back to a request left for later.
 
-Shared answers (yes/no, customer code) are validated in one base class; each form
-adds its own slots. Every re-prompt is a domain response.
+Every message written while a question is pending is read in the light of that question
+(actions/answers.py → protheus.answer_reading): the answer fills the slot only with a value the
+message states; «no sé», a question back, a correction, a cancellation, a new request, a request
+to repeat or anything else each get their reply, and the question stays open until it is
+answered. One mechanism for every form and every question. Every text is a domain response or
+mensajes.yml.
 """
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import apply_correction, correction
-from actions.digressions import answer_digression, digression
-from actions.free_answers import free_answers
-from actions.handoff import TRIAGE_SLOTS
-from actions.modules import normalise_module
+from actions.answers import answered_before, confirmation, pending_reading
+from actions.corrections import corrected_events
+from actions.digressions import answer_question, ask_again
+from actions.handoff import TRIAGE_SLOTS, collected_slots, request_intent
 from actions.session import idle_reminder
-from actions.topic_change import leave_for, topic_change
+from actions.slots import HELPED, REQUESTED, RESUME, TO_CONFIRM, UNKNOWN, URGENT
+from actions.topic_change import CANCEL, leave_for, leave_for_new_request
 from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import CustomerVerification, signed_customer
-from protheus.messages import message
+from protheus import answer_values
+from protheus.answer_reading import Reading
+from protheus.messages import answer_text, message, understood
+from protheus.modules import normalise_module
 from protheus.nlu.error_log import looks_like_log, parse
 from protheus.settings import max_log_chars, max_message_chars
-from protheus.text import EMAIL, fold
-from protheus.vocabulary import Identification
+from protheus.vocabulary import Identification, Kind, Question
 
-YES_WORDS = {
-    "si",
-    "sí",
-    "claro",
-    "correcto",
-    "exacto",
-    "afirmativo",
-    "dale",
-    "ok",
-    "okay",
-    "sip",
-    "simon",
-    "asi es",
-    "acepto",
-    "de acuerdo",
-    "true",
-    "verdadero",
-    "yes",
-}
-NO_WORDS = {
-    "no",
-    "nop",
-    "nope",
-    "negativo",
-    "para nada",
-    "nunca",
-    "no acepto",
-    "todavia no",
-    "tampoco",
-    "false",
-    "falso",
-}
-FOLDED_YES = {fold(w) for w in YES_WORDS}
-FOLDED_NO = {fold(w) for w in NO_WORDS}
 MIN_DESCRIPTION_WORDS = 4
-CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
+URGENT_INTENT = "atencion_urgente"
+CONSULTING_FORM = "formulario_consultoria"
+# Questions a second «no sé» does not leave unknown: the terms need an explicit yes or no, and an
+# offer a yes or a no.
+ALWAYS_ASKED = {Question.ACCEPTS_TERMS.value, RESUME}
 
 
-def yes_or_no(tracker: Tracker, value: Any) -> bool | None:
-    """The customer's answer to a yes/no question: by intent first, then by its first words."""
-    if isinstance(value, bool):
-        return value
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if intent == "afirmar":
-        return True
-    if intent == "negar":
-        return False
-    words = re.sub(r"[^\w\s]", " ", fold(str(value or ""))).split()
-    for size in (2, 1):
-        start = " ".join(words[:size])
-        if start in FOLDED_YES:
-            return True
-        if start in FOLDED_NO:
-            return False
-    return None
+def correctable(tracker: Tracker, form: str, slots: list[str]) -> dict[str, Any]:
+    """The earlier answers a correction may change: the form's, and for the consulting terms
+    after an error report, the report's."""
+    answered = answered_before(tracker, slots)
+    if form == CONSULTING_FORM:
+        intent = request_intent(tracker)
+        earlier = collected_slots(tracker, intent) if intent else {}
+        answered = {**{k: v for k, v in earlier.items() if k in TRIAGE_SLOTS}, **answered}
+    return answered
 
 
-CODE_FILLERS = {"de", "del", "es", "mi", "el", "cliente", "nuestro", "su", "numero", "nro", ":"}
+async def read_and_act(
+    form: FormValidationAction, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, slots: list[str]
+) -> list[EventType]:
+    """Read the last message under the pending question of `form` and act on it."""
+    reading = pending_reading(tracker, correctable(tracker, form.form_name(), slots))
+    events = await _act(form, reading, dispatcher, tracker, domain)
+    if tracker.get_slot(TO_CONFIRM) and reading.kind is not Kind.UNSURE:
+        events = [SlotSet(TO_CONFIRM, None), *events]  # read anew: the confirmation is moot
+    if any(e.get("event") == "active_loop" for e in events):
+        return events  # the form was left
+    return await _continue(form, events, dispatcher, tracker, domain)
 
 
-def _code_shaped(word: str) -> bool:
-    """STD01, PRIME-01, ACME (written in capitals): letters and digits, or a word in capitals."""
-    has_digit, has_letter = any(c.isdigit() for c in word), any(c.isalpha() for c in word)
-    return bool(CODE.match(word.upper())) and ((has_digit and has_letter) or (word.isupper() and len(word) >= 3))
+async def _act(
+    form: FormValidationAction, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker, domain
+) -> list[EventType]:
+    slot = tracker.get_slot(REQUESTED)
+    kind = reading.kind
+    if slot == RESUME and kind is Kind.CANCEL:  # «cancelá» to an offer: a no
+        kind, reading = Kind.ANSWER, Reading(Kind.ANSWER, slot, False)
+    if kind is Kind.ANSWER:
+        return await _answer(form, slot, reading.value, dispatcher, tracker, domain)
+    if kind is Kind.UNSURE:
+        return _ask_to_confirm(dispatcher, slot, reading.value)
+    if kind is Kind.DONT_KNOW:
+        return await _dont_know(form, slot, dispatcher, tracker, domain)
+    if kind is Kind.QUESTION:
+        return answer_question(dispatcher, tracker, slot, reading)
+    if kind is Kind.CORRECTION:
+        return _correct(form, slot, reading, dispatcher, tracker)
+    if kind is Kind.CANCEL:
+        return leave_for(dispatcher, tracker, CANCEL, TRIAGE_SLOTS)  # code and verification stay
+    if kind is Kind.NEW_REQUEST and reading.intent:
+        return _new_request(form, slot, reading.intent, dispatcher, tracker)
+    if kind is Kind.REPEAT:
+        return ask_again(slot)
+    return _not_an_answer(slot, reading, dispatcher, tracker)
 
 
-def code_candidates(text: str) -> list[str]:
-    """The customer codes in an answer: words shaped like a code, or the word after «código»
-    («mi código es acme» → ACME); a sentence («no, con todos los pedidos») has none. A one-word
-    answer is taken as the code itself."""
-    words = [re.sub(r"[^\w-]", "", w) for w in text.split()]
-    words = [w for w in words if w]
-    if len(words) == 1 and CODE.match(words[0].upper()):
-        return [words[0].upper()]
-    shaped = [w.upper() for w in words if _code_shaped(w)]
-    if shaped:
-        return shaped
-    # «mi código (de cliente) es acme»: the first word after «código» that is not a filler.
-    folded = [fold(w) for w in words]
-    if "codigo" in folded:
-        rest = [w for w in words[folded.index("codigo") + 1 :] if fold(w) not in CODE_FILLERS]
-        if rest and CODE.match(rest[0].upper()):
-            return [rest[0].upper()]
-    return []
+async def _continue(
+    form: FormValidationAction, events: list[EventType], dispatcher: CollectingDispatcher, tracker: Tracker, domain
+) -> list[EventType]:
+    """`events`, then the question to ask next: the first the form still needs (None: done)."""
+    tracker.slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+    required = await form.required_slots(form.domain_slots(domain), dispatcher, tracker, domain)
+    following = next((slot for slot in required if tracker.slots.get(slot) is None), None)
+    return [*events, SlotSet(REQUESTED, following)]
 
 
-def answers_pending(tracker: Tracker) -> bool:
-    """The message reads as an answer to the pending question (an e-mail, a code, a yes or no):
-    then it is neither a question to answer nor a new request («facilitador.prime@…» reads like a
-    question about Prime to the NLU)."""
-    requested = tracker.get_slot("requested_slot")
-    text = tracker.latest_message.get("text") or ""
-    words = free_answers()
-    if not requested or words.asks_why(text) or words.restarts_over(text) or words.is_correction(text):
-        return False
-    if requested == VERIFICATION_SLOT:
-        return bool(EMAIL.search(text))
-    if requested == "codigo_cliente":
-        return bool(code_candidates(text)) and len(text.split()) <= 6
-    if requested in words.questions:
-        return words.answers(requested, text) or yes_or_no(tracker, text) is not None
-    return False
+async def _answer(
+    form: FormValidationAction, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain
+) -> list[EventType]:
+    """The slot takes the value, as its validate_ method checks it."""
+    validate = getattr(form, f"validate_{slot}", None)
+    values = await _call(validate, value, dispatcher, tracker, domain) if validate else {slot: value}
+    return [SlotSet(k, v) for k, v in values.items()] + [SlotSet(TO_CONFIRM, None), SlotSet(HELPED, None)]
+
+
+async def _call(method: Any, *args: Any) -> dict[str, Any]:
+    result = method(*args)
+    return await result if hasattr(result, "__await__") else result
+
+
+def _ask_to_confirm(dispatcher: CollectingDispatcher, slot: str, value: Any) -> list[EventType]:
+    """«Entiendo que **sí** ocurre en un entorno estándar, ¿es así?»: nothing is recorded yet."""
+    dispatcher.utter_message(**answer_text(slot, "confirmar", trusted={"entendido": understood(slot, value)}))
+    return [SlotSet(slot, None), SlotSet(TO_CONFIRM, confirmation(slot, value))]
+
+
+async def _dont_know(
+    form: FormValidationAction, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain
+) -> list[EventType]:
+    """The first «no sé»: how to find out, and the question once more. The second: the form goes
+    on without it («el cliente no lo sabe»), except where only a yes or a no will do."""
+    if slot == VERIFICATION_SLOT:  # its question says «no lo sé» continues unverified
+        return await _answer(form, slot, Kind.DONT_KNOW.value, dispatcher, tracker, domain)
+    if tracker.get_slot(HELPED) != slot:
+        dispatcher.utter_message(**answer_text(slot, Kind.DONT_KNOW.value))
+        return [*ask_again(slot), SlotSet(HELPED, slot)]
+    dispatcher.utter_message(**answer_text(slot, "desconocido"))
+    if slot in ALWAYS_ASKED:
+        return ask_again(slot)
+    values: dict[str, Any] = {UNKNOWN: [*(tracker.get_slot(UNKNOWN) or []), slot], HELPED: None, slot: None}
+    if slot == Question.CUSTOMER_CODE:  # nothing to verify without a code
+        values[VERIFICATION_SLOT] = Identification.UNVERIFIED.value
+    return [SlotSet(k, v) for k, v in values.items()]
+
+
+def _correct(
+    form: FormValidationAction, slot: str, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """Apply a correction; in the consulting terms, a correction that no longer leads to Remote
+    Consulting ends the form, and action_derivar routes the report where it now belongs."""
+    assert reading.corrects is not None
+    events = corrected_events(dispatcher, reading.corrects, reading.value, tracker.get_slot(UNKNOWN) or [])
+    if form.form_name() == CONSULTING_FORM and reading.corrects in TRIAGE_SLOTS:
+        return [*events, SlotSet(slot, None), SlotSet(REQUESTED, None), ActiveLoop(None)]
+    return events + ([SlotSet(slot, None)] if slot != reading.corrects else [])
+
+
+def _new_request(
+    form: FormValidationAction, slot: str, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    current = request_intent(tracker) if form.form_name() != "formulario_retomar" else None
+    if intent == current:  # the same request said again: not an answer, not a new one
+        return _not_an_answer(slot, Reading(Kind.OTHER, slot), dispatcher, tracker)
+    if intent == URGENT_INTENT and form.form_name() == "formulario_error":
+        dispatcher.utter_message(**answer_text(slot, "urgencia_anotada"))
+        return [*ask_again(slot), SlotSet(URGENT, True)]
+    return leave_for_new_request(dispatcher, tracker, intent, current, TRIAGE_SLOTS)
+
+
+def _not_an_answer(slot: str, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Not an answer: say what is missing, and ask again."""
+    text = str(tracker.latest_message.get("text") or "")
+    if slot == Question.CUSTOMER_CODE and answer_values.mentions_other_id(text):
+        dispatcher.utter_message(**answer_text(slot, "id_fiscal"))
+    elif reading.missing_value:
+        dispatcher.utter_message(**_missing_value(slot, text))
+    else:
+        dispatcher.utter_message(**answer_text(slot, "sin_respuesta"))
+    return ask_again(slot)
+
+
+def _missing_value(slot: str, text: str) -> dict[str, Any]:
+    if slot == Question.CUSTOMER_CODE:
+        return message("codigo_cliente_no_valido", texto=text[:80])
+    if slot == Question.MODULE:
+        return message("modulo_no_valido", texto=text[:60])
+    if slot == Question.VERIFICATION:
+        return answer_text(slot, "sin_correo", texto=text[:80])
+    if slot == Question.DESCRIPTION:
+        return message("descripcion_muy_corta")
+    return answer_text(slot, "sin_respuesta")
 
 
 class SupportFormValidation(FormValidationAction, ABC):
-    """Answers shared by several forms. Abstract: the action server does not register it."""
+    """What every form shares. Abstract: the action server does not register it."""
 
     @abstractmethod
     def name(self) -> str:
@@ -145,47 +202,19 @@ class SupportFormValidation(FormValidationAction, ABC):
         reminder = idle_reminder(tracker)
         if reminder is not None:  # back after a while: which request is pending, and how to leave it
             dispatcher.utter_message(**reminder)
-        if answers_pending(tracker):  # an answer, whatever intent the NLU read in it
+        if not tracker.get_slot(REQUESTED):  # the form opens: its first message may already answer
             return await super().run(dispatcher, tracker, domain)
-        question = digression(tracker)
-        if question is not None:  # answered; the form asks its pending question again
-            return answer_digression(dispatcher, tracker, question)
-        corrected = correction(tracker, self.form_slots(domain))
-        if corrected is not None:
-            return apply_correction(dispatcher, tracker, corrected)
-        new_request = topic_change(tracker)
-        if new_request is not None:
-            return leave_for(dispatcher, tracker, new_request, TRIAGE_SLOTS)  # code and verification stay
-        return await super().run(dispatcher, tracker, domain)
+        return await read_and_act(self, dispatcher, tracker, domain, self.domain_slots(domain))
 
-    def form_slots(self, domain: DomainDict) -> list[str]:
-        """The slots this form asks (domain, forms)."""
-        form = self.name().removeprefix("validate_")
-        return list((domain.get("forms") or {}).get(form, {}).get("required_slots") or [])
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        """The form's questions, but those the customer did not know."""
+        unknown = set(tracker.get_slot(UNKNOWN) or [])
+        return [slot for slot in domain_slots if slot not in unknown]
 
-    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        """A yes or a no, by intent or in the customer's words; «no sé» takes the question's
-        default, said out loud (or, for the consulting terms, asks for an explicit answer)."""
-        text = str(tracker.latest_message.get("text") or value or "")
-        words = free_answers()
-        if words.says_dont_know(text):
-            default = words.questions[slot].if_unknown if slot in words.questions else None
-            dispatcher.utter_message(**message(f"no_sabe_{slot}" if default is not None else "aceptacion_explicita"))
-            return {slot: default}
-        answer = words.understood(slot, text)
-        if answer is None:
-            answer = yes_or_no(tracker, value)
-        if answer is None:
-            dispatcher.utter_message(**message("responda_si_o_no", texto=text[:80]))
-        return {slot: answer}
-
-    def _free_yes_no(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        """The answer to this yes/no question when the NLU read it as something else («pasa con
-        todos los pedidos» reads like an error report): then no domain mapping takes it."""
-        text = tracker.latest_message.get("text") or ""
-        if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot) is not None:
-            return {}
-        return {slot: text} if free_answers().answers(slot, text) else {}
+    def _yes_no(self, slot: str, value: Any) -> dict[str, Any]:
+        return {slot: value if isinstance(value, bool) else None}
 
     async def extract_codigo_cliente(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -197,12 +226,13 @@ class SupportFormValidation(FormValidationAction, ABC):
             if tracker.get_slot("codigo_cliente") == signed and tracker.get_slot(VERIFICATION_SLOT):
                 return {}
             return {"codigo_cliente": signed, VERIFICATION_SLOT: Identification.PORTAL.value}
-        if tracker.get_slot("codigo_cliente") or tracker.get_slot("requested_slot"):
+        if tracker.get_slot("codigo_cliente") or tracker.get_slot(REQUESTED):
             return {}
         written = [
             e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "codigo_cliente"
         ]
-        return {"codigo_cliente": written[0]} if written and isinstance(written[0], str) else {}
+        code = answer_values.customer_code(written[0]) if written and isinstance(written[0], str) else None
+        return {"codigo_cliente": code} if code else {}
 
     def validate_codigo_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -212,25 +242,16 @@ class SupportFormValidation(FormValidationAction, ABC):
         signed = signed_customer(tracker)
         if signed:
             return {"codigo_cliente": signed}
-        candidates = code_candidates(str(value or ""))
-        if not candidates:
+        code = answer_values.customer_code(str(value or ""))
+        if code is None:
             dispatcher.utter_message(**message("codigo_cliente_no_valido", texto=str(value or "")[:80]))
-            return {"codigo_cliente": None}
-        return {"codigo_cliente": candidates[0]}
-
-    async def extract_verificacion_cliente(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """An answer with an e-mail is the answer, whatever intent the NLU reads in it (a bare
-        address reads like «contact me» to it)."""
-        text = tracker.latest_message.get("text") or ""
-        if tracker.get_slot("requested_slot") != VERIFICATION_SLOT or not EMAIL.search(text):
-            return {}
-        return {VERIFICATION_SLOT: text}
+        return {"codigo_cliente": code}
 
     def validate_verificacion_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if Identification.parse(value) is not None:  # already checked (a request taken up again)
+            return {VERIFICATION_SLOT: value}
         return CustomerVerification().check(tracker, value, dispatcher)
 
 
@@ -243,20 +264,21 @@ class ValidateErrorForm(SupportFormValidation):
     ) -> dict[str, Any]:
         """The first message of an error report usually describes it: do not ask again.
         A pasted error log describes it too, however few words come with it."""
-        if tracker.get_slot("descripcion_error") or tracker.get_slot("requested_slot"):
+        if tracker.get_slot("descripcion_error") or tracker.get_slot(REQUESTED):
             return {}
-        message = tracker.latest_message
-        if (message.get("intent") or {}).get("name") != "reportar_error":
+        latest = tracker.latest_message
+        if (latest.get("intent") or {}).get("name") != "reportar_error":
             return {}
-        text = message.get("text") or ""
+        text = latest.get("text") or ""
         enough = len(text.split()) >= MIN_DESCRIPTION_WORDS or looks_like_log(text)
         return {"descripcion_error": text} if enough else {}
 
     async def extract_modulo(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A pasted log names the routine: its module (rutinas.yml), or the routine itself."""
-        if tracker.get_slot("requested_slot") not in (None, "modulo"):
+        """A pasted log in the opening message names the routine: its module (rutinas.yml), or
+        the routine itself."""
+        if tracker.get_slot(REQUESTED):
             return {}
         log = parse(tracker.latest_message.get("text") or "")
         found = (log.module or log.routine) if log else None
@@ -279,17 +301,11 @@ class ValidateErrorForm(SupportFormValidation):
             return {"descripcion_error": None}
         return {"descripcion_error": text[: max_log_chars() if looks_like_log(text) else max_message_chars()]}
 
-    async def extract_reproduce_en_estandar(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._free_yes_no("reproduce_en_estandar", tracker)
-
-    async def extract_solo_registros_especificos(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._free_yes_no("solo_registros_especificos", tracker)
-
     def validate_reproduce_en_estandar(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._yes_no("reproduce_en_estandar", value, dispatcher, tracker)
+        return self._yes_no("reproduce_en_estandar", value)
 
     def validate_solo_registros_especificos(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._yes_no("solo_registros_especificos", value, dispatcher, tracker)
+        return self._yes_no("solo_registros_especificos", value)
 
 
 class ValidateUrgentForm(SupportFormValidation):
@@ -301,8 +317,15 @@ class ValidateConsultingForm(SupportFormValidation):
     def name(self) -> str:
         return "validate_formulario_consultoria"
 
-    async def extract_acepta_terminos_consultoria(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._free_yes_no("acepta_terminos_consultoria", tracker)
-
     def validate_acepta_terminos_consultoria(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._yes_no("acepta_terminos_consultoria", value, dispatcher, tracker)
+        return self._yes_no("acepta_terminos_consultoria", value)
+
+
+class ValidateResumeForm(SupportFormValidation):
+    """The answer to «¿Seguimos con…?» (actions/pending_requests.py), read like any yes or no."""
+
+    def name(self) -> str:
+        return "validate_formulario_retomar"
+
+    def validate_retomar_solicitud(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._yes_no(RESUME, value)

@@ -1,7 +1,7 @@
 """The one hand-off action: registers the conversation with the channel that must take it.
 
 Which intent is being handed off, and where to, comes from the routing table
-(routing.yml) and the triage rules (actions/triage.py); every text the customer
+(routing.yml) and the triage rules (protheus/triage.py); every text the customer
 reads is in mensajes.yml.
 """
 
@@ -13,21 +13,32 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.database import customers, handoff_outbox, handoffs, presence
 from actions.outbox import HandoffOutbox
-from actions.routing import routing_table
-from actions.topic_change import NEW_TOPIC
+from actions.pending_requests import offer_if_pending
+from actions.slots import (
+    AFTER_DIGRESSION,
+    CUSTOMER_QUESTION,
+    HELPED,
+    NEEDS_ACCEPTANCE,
+    NEW_TOPIC,
+    REQUESTED,
+    TO_CONFIRM,
+    UNKNOWN,
+    URGENT,
+)
 from actions.verification import SLOT as VERIFICATION_SLOT
 from actions.verification import identification
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.handoffs import HandoffStore
 from protheus.db.presence import PresenceStore
-from protheus.messages import message
+from protheus.messages import labels, message
 from protheus.nlu.error_log import parse, split_log
+from protheus.routing import routing_table
 from protheus.service_hours import PRIME_HOURS, ServiceHours
 from protheus.settings import agent_hours, portal_url
 from protheus.vocabulary import Channel, Identification, label_of
@@ -42,9 +53,10 @@ TRIAGE_SLOTS = [
     "solo_registros_especificos",
     "acepta_terminos_consultoria",
 ]
-# Set while the consulting terms await the customer's answer; a rule then opens
-# formulario_consultoria (data/rules/formularios.yml).
-NEEDS_ACCEPTANCE = "requiere_aceptacion"
+# What a hand-off records for a question the customer did not know (the slot itself stays null).
+UNKNOWN_ANSWER = "no_lo_sabe"
+# A request's state, cleared with its answers once it is handed off or left.
+REQUEST_STATE = [TO_CONFIRM, HELPED, UNKNOWN, URGENT, CUSTOMER_QUESTION]
 # The entity of the button that leaves a live-agent request queued while no agent can answer.
 LEAVE_QUEUED = "dejar_en_cola"
 
@@ -89,7 +101,8 @@ def request_intent(tracker: Tracker) -> str | None:
 
 
 def asked_for_urgent_attention(tracker: Tracker) -> bool:
-    return any(
+    """The customer said it is urgent: as a request, or in the middle of an error report."""
+    return tracker.get_slot(URGENT) is True or any(
         e.get("event") == "user" and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == "atencion_urgente"
         for e in tracker.events
     )
@@ -97,8 +110,11 @@ def asked_for_urgent_attention(tracker: Tracker) -> bool:
 
 def collected_slots(tracker: Tracker, intent: str) -> dict[str, Any]:
     """What the channel needs, and with a customer code how the customer was identified."""
+    unknown = tracker.get_slot(UNKNOWN) or []
     slots = {
-        name: tracker.get_slot(name) for name in routing_table().collected(intent) if tracker.get_slot(name) is not None
+        name: tracker.get_slot(name) if name not in unknown else UNKNOWN_ANSWER
+        for name in routing_table().collected(intent)
+        if tracker.get_slot(name) is not None or name in unknown
     }
     if "codigo_cliente" in slots:
         slots[VERIFICATION_SLOT] = identification(tracker).value
@@ -132,6 +148,8 @@ def summary_before_registering(tracker: Tracker) -> dict[str, Any] | None:
 
 
 def _shown(value: Any, labels: dict[bool, str]) -> Any:
+    if value == UNKNOWN_ANSWER:
+        return unknown_label()
     if isinstance(value, Identification):
         return value.label
     if isinstance(value, bool):
@@ -148,19 +166,23 @@ def _chose_the_queue(tracker: Tracker) -> bool:
     return any(e.get("entity") == LEAVE_QUEUED for e in tracker.latest_message.get("entities") or [])
 
 
+def unknown_label() -> str:
+    return labels("lecturas")[UNKNOWN_ANSWER]
+
+
 def _reset_triage() -> list[EventType]:
-    return [SlotSet(name, None) for name in TRIAGE_SLOTS] + [SlotSet(NEEDS_ACCEPTANCE, False), SlotSet(NEW_TOPIC, None)]
+    return [SlotSet(name, None) for name in [*TRIAGE_SLOTS, *REQUEST_STATE]] + [
+        SlotSet(NEEDS_ACCEPTANCE, False),
+        SlotSet(NEW_TOPIC, None),
+    ]
 
 
-class ActionCancelRequest(Action):
-    """The customer stopped a form: nothing is registered and the triage starts afresh."""
-
-    def name(self) -> str:
-        return "action_cancelar_solicitud"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(**message("formulario_cancelado"))
-        return _reset_triage()
+def form_incomplete(tracker: Tracker, form: str, domain: dict[str, Any]) -> bool:
+    """A form's questions are not all answered (or known to be unknown): a request taken up
+    again, or a new one left a form for, goes through its form first."""
+    required = (domain.get("forms") or {}).get(form, {}).get("required_slots") or []
+    unknown = tracker.get_slot(UNKNOWN) or []
+    return any(tracker.get_slot(slot) is None and slot not in unknown for slot in required)
 
 
 class ActionHandOff(Action):
@@ -214,6 +236,17 @@ class ActionHandOff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = request_intent(tracker)  # a form left for a new request names it (topic_change)
+        route = routing_table().get(intent)
+        if route is not None and route.form and form_incomplete(tracker, route.form, domain):
+            return [SlotSet(REQUESTED, None), SlotSet(AFTER_DIGRESSION, False), FollowupAction(route.form)]
+        events = await self._hand_off(dispatcher, tracker, intent)
+        waiting = any(e.get("name") == NEEDS_ACCEPTANCE and e.get("value") for e in events)
+        paused = any(e.get("event") == "pause" for e in events)
+        return events if waiting or paused else offer_if_pending(tracker, events)
+
+    async def _hand_off(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None
+    ) -> list[EventType]:
         route = routing_table().get(intent)
         if route is None or intent is None:
             return [SlotSet(NEW_TOPIC, None)] if tracker.get_slot(NEW_TOPIC) else []

@@ -11,12 +11,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.digressions import AFTER_DIGRESSION
-from actions.handoff import NEEDS_ACCEPTANCE, TRIAGE_SLOTS, topic_intent
-from actions.routing import routing_table
-from actions.topic_change import NEW_TOPIC
+from actions.handoff import REQUEST_STATE, TRIAGE_SLOTS, topic_intent
+from actions.slots import AFTER_DIGRESSION, NEEDS_ACCEPTANCE, NEW_TOPIC, OFFERING, PENDING, RESUME
 from actions.verification import ATTEMPTS_SLOT
 from protheus.messages import message
+from protheus.routing import routing_table
 from protheus.settings import form_idle_minutes, support_contact
 
 # A form's answers and state are not carried: a new session starts its requests afresh.
@@ -25,6 +24,10 @@ NOT_CARRIED = {
     "session_started_metadata",
     "requested_slot",
     *TRIAGE_SLOTS,
+    *REQUEST_STATE,
+    PENDING,
+    OFFERING,
+    RESUME,
     NEEDS_ACCEPTANCE,
     AFTER_DIGRESSION,
     NEW_TOPIC,

@@ -34,7 +34,6 @@ from sanic.request import Request
 from socketio import AsyncRedisManager, AsyncServer
 
 from actions.fallback import NOT_OFFERED
-from actions.routing import routing_table
 from protheus import (  # noqa: F401 - event_lookup, parse_cache, payloads change Rasa in its own process
     chat_sessions,
     event_lookup,
@@ -55,6 +54,7 @@ from protheus.messages import message
 from protheus.nlu.customer_words import OTHER_REQUEST, request_parts
 from protheus.nlu.error_log import looks_like_log
 from protheus.rate_limit import MessageLimits
+from protheus.routing import routing_table
 from protheus.settings import (
     LOOPBACK_ADDRESSES,
     event_queue,

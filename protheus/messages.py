@@ -52,6 +52,32 @@ def message(key: str, **values: Any) -> dict[str, Any]:
     return render("mensajes", key, **values)
 
 
+ANSWER_TEXTS = "respuestas_a_preguntas"
+GENERAL = "general"
+
+
+def answer_text(question: str, key: str, trusted: dict[str, str] | None = None, **values: Any) -> dict[str, Any]:
+    """A reply to what the customer wrote under a pending question: the question's own text
+    (`respuestas_a_preguntas`), else the one every question shares. `trusted` values are
+    markdown already made safe (understood()); the others are shown as plain text."""
+    texts = _load()[ANSWER_TEXTS]
+    entry = (texts.get(question) or {}).get(key) or texts[GENERAL][key]
+    quoted = {**{name: markdown_plain(str(value)) for name, value in values.items()}, **(trusted or {})}
+    reply: dict[str, Any] = {"text": _fill(entry["text"], {"correo_soporte": support_contact(), **quoted})}
+    if entry.get("buttons"):
+        reply["buttons"] = [dict(b) for b in entry["buttons"]]
+    return reply
+
+
+def understood(question: str, value: Any) -> str:
+    """What an unsure answer is understood to say, in the words of `entendido` («**sí** ocurre
+    en un entorno estándar actualizado»)."""
+    said = (_load()[ANSWER_TEXTS].get(question) or {}).get("entendido") or "«{valor}»"
+    if isinstance(said, dict):
+        return str(said["si" if value else "no"])
+    return _fill(str(said), {"valor": markdown_plain(str(value))})
+
+
 def handoff_card() -> dict[str, Any]:
     """Labels and per-channel texts of the web chat's hand-off card."""
     return _load()["tarjeta_derivacion"]

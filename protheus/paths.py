@@ -62,9 +62,14 @@ class Project:
         return self.root / "rutinas.yml"
 
     @property
-    def free_answers(self) -> Path:
-        """How customers answer the forms' yes/no questions in their own words."""
-        return self.root / "respuestas_libres.yml"
+    def answers(self) -> Path:
+        """Labelled answers to the forms' questions: the answer reader's training data."""
+        return self.root / "data" / "respuestas"
+
+    @property
+    def heldout_answers(self) -> Path:
+        """Labelled answers never trained or tuned on: the answer reader's held-out split."""
+        return self.root / "tests" / "respuestas"
 
     @property
     def endpoints_template(self) -> Path:

@@ -120,6 +120,59 @@ class InputChannel(Term):
     TERMINAL = "cmdline"
 
 
+class Question(Term):
+    """A question the forms ask (its slot), and `si_o_no`: any other yes/no the bot asks (a
+    confirmation of what it understood, an offer to go back to a request)."""
+
+    MODULE = "modulo"
+    DESCRIPTION = "descripcion_error"
+    REPRODUCES = "reproduce_en_estandar"
+    SPECIFIC_RECORDS = "solo_registros_especificos"
+    CUSTOMER_CODE = "codigo_cliente"
+    VERIFICATION = "verificacion_cliente"
+    ACCEPTS_TERMS = "acepta_terminos_consultoria"
+    YES_OR_NO = "si_o_no"
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [q.value for q in cls]
+
+
+class Kind(Term):
+    """What a message written under a pending question is (protheus.answer_reading)."""
+
+    ANSWER = "respuesta"
+    DONT_KNOW = "no_sabe"
+    QUESTION = "pregunta"
+    CORRECTION = "correccion"
+    CANCEL = "cancelar"
+    NEW_REQUEST = "nueva_solicitud"
+    REPEAT = "repetir"
+    OTHER = "otro"
+    # Only as a reading, never a label: an answer whose value the bot asks to confirm.
+    UNSURE = "por_confirmar"
+    # The classifier's label of an answer to a question whose value is not yes/no.
+    VALUE = "valor"
+
+    @classmethod
+    def labelled(cls) -> list[str]:
+        """The kinds the labelled data uses."""
+        return [k.value for k in cls if k not in (cls.UNSURE, cls.VALUE)]
+
+
+class Theme(Term):
+    """What a question back is about."""
+
+    ABOUT_QUESTION = "sobre_la_pregunta"  # its meaning, how to find the answer, why it is asked
+    COST = "costo"
+    PROCESS = "proceso"  # dates, who does what, next steps
+    OTHER = "otra"  # the support line or the product: answered by its intent
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [t.value for t in cls]
+
+
 def _channel_names() -> dict[str, str]:
     return {key: value["nombre"] for key, value in handoff_card()["canales"].items()}
 
@@ -135,6 +188,9 @@ _LABELS = {
     AttendedBy: lambda: labels("atendido_por"),
     InboxVerdict: dict,
     FlagStatus: dict,
+    Question: lambda: labels("campos"),
+    Kind: lambda: labels("lecturas"),
+    Theme: dict,
 }
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from actions.routing import routing_table
 from protheus.paths import PROJECT
+from protheus.routing import routing_table
 from protheus.settings import support_contact
 
 # The domain files whose replies quote the guideline (the others are conversation and triage).

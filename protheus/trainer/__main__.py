@@ -22,6 +22,8 @@ from protheus.db import prepare
 from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
 from protheus.paths import PROJECT, Project
+from protheus.trainer.answer_evaluation import evaluate_answers
+from protheus.trainer.answer_evaluation import summary as answers_summary
 from protheus.trainer.evaluation import EvaluationError, evaluate_examples, load_examples, quiet_logs, summary
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.lifecycle import LifecycleError, ModelLifecycle
@@ -146,11 +148,21 @@ def evaluate(args: argparse.Namespace, project: Project) -> int:
         raise EvaluationError("No hay un modelo entrenado: ejecute `make train` primero.")
     result = evaluate_examples(examples, model)
     print(summary(result, model, args.datos), flush=True)
+    if args.respuestas is not None:  # the answers to the forms' questions, read against the old reading
+        answers = evaluate_answers(model, [args.respuestas])
+        print(answers_summary(answers, str(args.respuestas)), flush=True)
+        result["lectura_respuestas"] = {
+            name: {k: v for k, v in figures.items() if k != "errores"} for name, figures in answers.items()
+        }
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
 
 Command = Callable[[argparse.Namespace, Project], int]
+
+
+def _answers_path(value: str) -> Path | None:
+    return None if value.strip().lower() == "no" else Path(value)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -186,6 +198,12 @@ def parser() -> argparse.ArgumentParser:
     evaluation = command("evaluar", evaluate, help="evaluar un modelo con un archivo NLU de Rasa (make eval)")
     evaluation.add_argument("datos", type=Path, help="archivo YAML de NLU (o carpeta) con ejemplos etiquetados")
     evaluation.add_argument("--modelo", type=Path, default=None, help="modelo .tar.gz (por defecto el activo)")
+    evaluation.add_argument(
+        "--respuestas",
+        type=_answers_path,
+        default=PROJECT.heldout_answers,
+        help="respuestas etiquetadas a los formularios (por defecto el conjunto reservado; «no» para omitirlas)",
+    )
     return main_parser
 
 

@@ -8,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from actions.asks import AskSlot
 from actions.digressions import AFTER_DIGRESSION
 from actions.forms import ValidateConsultingForm, ValidateErrorForm, ValidateUrgentForm
-from actions.routing import routing_table
 from protheus.messages import question, resumed_question
+from protheus.routing import routing_table
 from tests.actions.conftest import make_tracker
 
 QUESTIONS = [i for i in routing_table().intents() if routing_table().is_question(i)]

@@ -61,7 +61,7 @@ def test_without_ranking_offers_the_most_common_topics(dispatcher, domain_dict):
 
 
 def test_every_label_is_a_domain_intent(domain):
-    from actions.routing import routing_table
+    from protheus.routing import routing_table
 
     assert set(routing_table().intents()) <= set(domain.intents)
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from actions.triage import TRIAGE_RULES
 from protheus.db.customers import CustomerInfo
 from protheus.paths import PROJECT
+from protheus.triage import TRIAGE_RULES
 from protheus.vocabulary import Channel
 
 NO_HANDOFF = "ninguno"
@@ -27,9 +27,11 @@ class Route:
     intent: str
     label: str
     channel: Channel | None = None  # None: no hand-off, or decided by `triage`
-    triage: str | None = None  # a rule of actions/triage.py
+    triage: str | None = None  # a rule of protheus/triage.py
     collected: tuple[str, ...] = ()
     question: bool = False  # answered in the middle of a form, which then goes on
+    request_name: str = ""  # «el reporte del error»: how it is named when offered back
+    form: str | None = None  # the form that collects the triage's answers
 
     @property
     def hands_off(self) -> bool:
@@ -56,6 +58,8 @@ def _route(intent: str, spec: dict) -> Route:
         triage,
         tuple(spec.get("recopilar") or ()),
         spec.get("pregunta") in (True, "si", "sí"),
+        str(spec.get("solicitud") or spec["etiqueta"]),
+        spec.get("formulario"),
     )
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from actions.routing import RoutingError, RoutingTable, routing_table
 from protheus.db.customers import CustomerInfo
+from protheus.routing import RoutingError, RoutingTable, routing_table
 from protheus.vocabulary import Channel, Plan
 
 PRIME_CUSTOMER = CustomerInfo("PRIME01", "Demo", "México", Plan.PRIME)
