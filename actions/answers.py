@@ -11,13 +11,11 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.slots import REQUESTED, RESUME, TO_CONFIRM
+from actions.slots import REQUESTED, TO_CONFIRM
 from protheus.answer_reading import Reading, read
+from protheus.nlu.answer_examples import reader_question
 from protheus.routing import routing_table
 from protheus.vocabulary import Kind, Question
-
-# Slots asked by a form whose question the reader knows under another name.
-READER_QUESTION = {RESUME: Question.YES_OR_NO.value}
 
 
 def is_request(intent: str) -> bool:
@@ -54,7 +52,7 @@ def pending_reading(tracker: Tracker, answered: dict[str, Any]) -> Reading:
     correction may change). While an unsure answer waits for confirmation, a yes confirms it and
     a no asks the question again; anything else is read as a new answer to the question."""
     slot = tracker.get_slot(REQUESTED)
-    question = READER_QUESTION.get(slot, slot)
+    question = reader_question(slot)
     parse = tracker.latest_message or {}
     waiting = to_confirm(tracker)
     if waiting is not None:

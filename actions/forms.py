@@ -250,8 +250,6 @@ class SupportFormValidation(FormValidationAction, ABC):
     def validate_verificacion_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if Identification.parse(value) is not None:  # already checked (a request taken up again)
-            return {VERIFICATION_SLOT: value}
         return CustomerVerification().check(tracker, value, dispatcher)
 
 

@@ -38,7 +38,10 @@ def pending(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def _added(tracker: Tracker, item: dict[str, Any]) -> list[EventType]:
-    return [SlotSet(PENDING, [*pending(tracker), item][-MAX_PENDING:])]
+    """Requests left for another one are offered before questions kept for later (the stable
+    sort keeps each kind in order)."""
+    items = sorted([*pending(tracker), item][-MAX_PENDING:], key=lambda i: i.get("tipo") != SUSPENDED)
+    return [SlotSet(PENDING, items)]
 
 
 def suspend(tracker: Tracker, intent: str, answers: dict[str, Any]) -> list[EventType]:

@@ -111,7 +111,7 @@ def _new_value(question: str, readings: Mapping[str, Mapping[str, float]], text:
         yes, no = scores.get("si", 0.0), scores.get("no", 0.0)
         said = yes >= no if max(yes, no) >= SURE_CORRECTION else None
         return said if said is not None and said != before else (not before if isinstance(before, bool) else None)
-    value = value_of(question, text)
+    value = answer_values.module(text, before) if question == Question.MODULE else value_of(question, text)
     return value if value is not None and value != before else None
 
 
@@ -130,8 +130,8 @@ def corrected(
             return question, value
     for named in (Question.CUSTOMER_CODE.value, Question.MODULE.value, Question.VERIFICATION.value):
         if named in answered:
-            value = value_of(named, text)
-            if value is not None and value != answered[named]:
+            value = _new_value(named, readings, text, answered[named])
+            if value is not None:
                 return named, value
     last_yes_no = [q for q in reversed(list(answered)) if q in BOOL_QUESTIONS and isinstance(answered[q], bool)]
     if last_yes_no:

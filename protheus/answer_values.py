@@ -36,7 +36,16 @@ NOT_CODES = frozenset(
     | {"SA", "SAC", "SRL", "SAS", "LTDA", "CIA", "SPA", "EIRL", "CV", "TI", "IT"}
     | {w.upper() for w in TAX_ID_WORDS}
 )
-CODE_WORDS = frozenset({"codigo", "cod", "cliente"})
+# «mi código es», «código de cliente:», «cod. cliente el»: the word right after is the code.
+CODE_NAMED = re.compile(r"\bcod(?:igo|\.)?(?:\s+de)?(?:\s+cliente)?(?:\s+(?:es|era|seria))?(?:\s*:)?(?:\s+el)?\s*$")
+MIN_LETTERS = 3
+# Words that are never a code, even alone: answers and fillers («nose», «sip»), question words.
+COMMON_WORDS = frozenset(
+    {"nose", "sip", "nop", "nel", "dale", "vale", "listo", "claro", "ok", "okay", "gracias", "hola", "que", "como"}
+    | {"donde", "cual", "cuál", "ninguno", "nada", "todos", "todas", "igual", "tampoco", "bueno", "correcto", "exacto"}
+    | {"mande", "perdon", "espere", "cancelar", "ayuda", "si", "sim", "nao", "pues", "va", "simon", "negativo"}
+    | {"codigo", "cliente", "ese", "este", "eso", "el", "la", "mi", "es", "de", "del", "nuestro"}
+)
 MAX_SHORT_ANSWER = 3  # words: a capitalised word alone («ACME») is a code only in so short an answer
 MIN_DIGITS, MAX_DIGITS = 3, 10
 MAX_CODE = 32
@@ -60,9 +69,10 @@ def _tokens(text: str) -> list[Token]:
     ]
 
 
-def _code_shaped(token: Token, shouting: bool, short: bool) -> bool:
-    """Letters and digits (STD01), digits only of a code's length (004512), or a word written in
-    capitals (ACME) in a short answer or right after «código»."""
+def _code_shaped(token: Token, shouting: bool, short: bool, alone: bool) -> bool:
+    """Letters and digits (STD01), digits only of a code's length (004512), or a word: the whole
+    answer («acme»), right after «código» («mi código es acme»), or in capitals in a short answer
+    («es ACME»)."""
     word = token.text
     if len(word) > MAX_CODE or ROUTINE.fullmatch(word) or word.upper() in NOT_CODES:
         return False
@@ -71,8 +81,11 @@ def _code_shaped(token: Token, shouting: bool, short: bool) -> bool:
         return True
     if digits and not letters:
         return MIN_DIGITS <= len(word) <= MAX_DIGITS
-    named = bool(set(token.before) & CODE_WORDS)
-    return not shouting and word.isupper() and len(word) >= 3 and (short or named)
+    if len(word) < MIN_LETTERS or fold(word) in COMMON_WORDS:
+        return False
+    if alone or CODE_NAMED.search(fold(token.preceding)):  # «acme», «mi código es acme»
+        return True
+    return not shouting and word.isupper() and short
 
 
 def _introduced_by_other_id(token: Token) -> bool:
@@ -93,7 +106,8 @@ def customer_codes(text: str) -> list[str]:
     shouting = len(letters) >= 8 and all(c.isupper() for c in letters)
     tokens = _tokens(text)
     short = len(tokens) <= MAX_SHORT_ANSWER
-    found = [t for t in tokens if _code_shaped(t, shouting, short) and not _introduced_by_other_id(t)]
+    alone = len(tokens) == 1
+    found = [t for t in tokens if _code_shaped(t, shouting, short, alone) and not _introduced_by_other_id(t)]
     kept = [t for t in found if not _negated(t)] or ([] if len(found) > 1 else found)
     return [t.text.upper() for t in kept]
 
@@ -115,6 +129,7 @@ def email(text: str) -> str | None:
     return found[-1].lower().rstrip(".") if found else None
 
 
-def module(text: str) -> str | None:
-    """The module or routine the answer gives (protheus.modules.named_module)."""
-    return named_module(text)
+def module(text: str, instead_of: str | None = None) -> str | None:
+    """The module or routine the answer gives, or the correction of `instead_of` gives
+    (protheus.modules.named_module)."""
+    return named_module(text, instead_of)

@@ -69,11 +69,13 @@ def mentions(text: str) -> list[tuple[int, str, bool]]:
     ]
 
 
-def named_module(text: str | None) -> str | None:
-    """The module or routine an answer gives: the last one the customer does not negate
-    («le dije facturación pero es compras» → SIGACOM), a routine before a module's name."""
-    kept = [(start, code) for start, code, negated in mentions(text or "") if not negated]
-    routines = [code for _, code in kept if ROUTINE.fullmatch(code)]
-    if routines:
-        return routines[-1]
-    return kept[-1][1] if kept else None
+def named_module(text: str | None, instead_of: str | None = None) -> str | None:
+    """The module or routine an answer gives, one the customer does not negate, a routine before
+    a module's name: the first named («en libros fiscales, el libro IVA ventas» → SIGAFIS); for a
+    correction of `instead_of`, the last one named that is not it («le dije facturación pero es
+    compras» → SIGACOM)."""
+    kept = [code for _, code, negated in mentions(text or "") if not negated and code != instead_of]
+    if instead_of is not None:
+        kept.reverse()
+    routines = [code for code in kept if ROUTINE.fullmatch(code)]
+    return routines[0] if routines else (kept[0] if kept else None)

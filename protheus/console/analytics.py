@@ -25,7 +25,7 @@ from protheus.db.analytics import SupportAnalytics, SupportFigures
 from protheus.db.annotations import AnnotationError, normalise_tag
 from protheus.messages import survey_texts
 from protheus.text import csv_cell
-from protheus.vocabulary import AttendedBy, Channel, label_of
+from protheus.vocabulary import AttendedBy, Channel, Question, label_of
 
 DEFAULT_DAYS = 30
 RANGE_ERROR = "Fechas: use AAAA-MM-DD, y «desde» antes de «hasta»."
@@ -136,6 +136,17 @@ def charts(figures: SupportFigures, mask) -> list[Chart]:
             "Mensaje",
             ["Confianza (%)"],
             [Row(mask(text), [round(c * 100, 1)], link + quote(s, safe="")) for s, text, c in figures.least_sure],
+            percent=True,
+        ),
+        Chart(
+            "respuestas",
+            "Respuestas a los formularios que el asistente leyó con menos seguridad",
+            "Respuesta (pregunta)",
+            ["Seguridad de la lectura (%)"],
+            [
+                Row(f"{mask(text)} ({label_of(Question, q)})", [round(c * 100, 1)], link + quote(s, safe=""))
+                for s, text, q, c in figures.least_sure_answers
+            ],
             percent=True,
         ),
         Chart(

@@ -73,13 +73,15 @@ class SupportFigures:
     with_fallback: int  # conversations where the bot had to ask what the customer meant
     handoffs_by_channel: dict[str, int]
     top_intents: list[tuple[str, int]]
-    least_sure: list[tuple[str, str, float]]  # sender, text, confidence
+    least_sure: list[tuple[str, str, float]]  # sender, text, confidence: first messages, not form answers
     queue_wait: Durations = field(default_factory=Durations)
     time_to_close: Durations = field(default_factory=Durations)
     by_day: list[tuple[str, int, int]] = field(default_factory=list)  # day, conversations, handed off
     satisfaction: dict[AttendedBy, SurveyScores] = field(default_factory=dict)
     surveys_asked: int = 0
     tags: list[tuple[str, int]] = field(default_factory=list)  # tag, conversations
+    # Answers to form questions the answer reader was least sure of: sender, text, question, confidence.
+    least_sure_answers: list[tuple[str, str, str, float]] = field(default_factory=list)
 
     @property
     def containment(self) -> float | None:
@@ -130,8 +132,19 @@ class SupportAnalytics:
             ).all()
             unsure = session.execute(
                 select(CustomerMessage.sender_id, CustomerMessage.text, CustomerMessage.confidence)
-                .where(messages, CustomerMessage.confidence.is_not(None))
+                .where(messages, CustomerMessage.confidence.is_not(None), CustomerMessage.question.is_(None))
                 .order_by(CustomerMessage.confidence, CustomerMessage.event_id)
+                .limit(TOP)
+            ).all()
+            unsure_answers = session.execute(
+                select(
+                    CustomerMessage.sender_id,
+                    CustomerMessage.text,
+                    CustomerMessage.question,
+                    CustomerMessage.answer_confidence,
+                )
+                .where(messages, CustomerMessage.answer_confidence.is_not(None))
+                .order_by(CustomerMessage.answer_confidence, CustomerMessage.event_id)
                 .limit(TOP)
             ).all()
             queue_wait = Durations.query(session, _seconds_between(Handoff.created_at, Handoff.taken_at), handoff_range)
@@ -167,6 +180,7 @@ class SupportAnalytics:
             _satisfaction(scores),
             surveys_asked,
             AnnotationStore(self.db).tag_counts(start, end, tag)[:TOP],
+            [(s, t, str(q), float(c)) for s, t, q, c in unsure_answers],
         )
 
 

@@ -42,6 +42,7 @@ from protheus.db.models import (
     IndexState,
     MessageFlag,
 )
+from protheus.nlu.answer_examples import answer_confidence
 from protheus.text import fold
 from protheus.vocabulary import FlagStatus
 
@@ -60,6 +61,7 @@ EVENTS = Table(
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_preparar_aclaracion", "utter_ask_rephrase", "utter_default"}
 CUSTOMER_CODE_SLOT = "codigo_cliente"
+REQUESTED_SLOT = "requested_slot"
 HIDDEN_ACTIONS = {"action_listen"}
 INDEX_NAME = "events"
 IN_CHUNK = 500
@@ -108,6 +110,8 @@ class _Delta:
     last_event_id: int = 0
     events: int = 0
     messages: list[CustomerMessage] = field(default_factory=list)
+    pending: str | None = None  # the form question being asked, carried over from the last batch
+    pending_seen: bool = False  # whether this batch asked or ended a question
 
     def see(self, event_id: int, at: float, data: dict) -> None:
         self.started_at, self.last_at = min(self.started_at, at), max(self.last_at, at)
@@ -118,6 +122,11 @@ class _Delta:
             self._user(event_id, at, data)
         elif kind == "slot" and data.get("name") == CUSTOMER_CODE_SLOT and data.get("value"):
             self.customer_code = str(data["value"])[:32]
+        elif kind == "session_started":  # a new session asks nothing yet
+            self.pending, self.pending_seen = None, True
+        elif kind == "slot" and data.get("name") == REQUESTED_SLOT:
+            value = data.get("value")
+            self.pending, self.pending_seen = (str(value)[:64] if value else None), True
         elif kind == "action" and data.get("name") in FALLBACK_ACTIONS:
             self.had_fallback = True
 
@@ -133,7 +142,8 @@ class _Delta:
             self.intents.append(intent)
         if intent in FALLBACK_INTENTS:
             self.had_fallback = True
-        if confidence is not None and not text.startswith("/"):
+        question = self.pending  # an answer to a form question is no doubt of the classifier's
+        if confidence is not None and not text.startswith("/") and question is None:
             self.min_confidence = confidence if self.min_confidence is None else min(self.min_confidence, confidence)
         if text and not text.startswith("/"):  # button payloads are not something the customer wrote
             self.first_message = self.first_message or text[:500]
@@ -147,6 +157,8 @@ class _Delta:
                     intent=intent,
                     confidence=confidence,
                     fallback=intent in FALLBACK_INTENTS,
+                    question=question,
+                    answer_confidence=answer_confidence(parse, question) if question else None,
                 )
             )
 
@@ -296,7 +308,8 @@ class ConversationStore:
             if known is not None and event_id <= (known.last_event_id or 0):
                 continue  # taken already, from the other feed or an earlier delivery
             at = at or 0.0
-            deltas.setdefault(sender, _Delta(at, at)).see(event_id, at, data)
+            pending = known.pending_question if known is not None else None
+            deltas.setdefault(sender, _Delta(at, at, pending=pending)).see(event_id, at, data)
         if deltas:
             self._apply(session, deltas, existing)
         return sum(d.events for d in deltas.values())
@@ -531,6 +544,8 @@ def _merge(row: Conversation, delta: _Delta) -> None:
     row.customer_code = delta.customer_code or row.customer_code
     row.first_message = row.first_message or delta.first_message
     row.last_event_id = max(row.last_event_id or 0, delta.last_event_id)
+    if delta.pending_seen:
+        row.pending_question = delta.pending
 
 
 def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:

@@ -177,6 +177,7 @@ class Conversation(Base):
     intents = Column(Text, nullable=False, default="")  # space-separated, in order of first use
     first_message = Column(Text, nullable=True)
     last_event_id = Column(Integer, nullable=False, default=0)  # the last event indexed (each taken once)
+    pending_question = Column(String(64), nullable=True)  # the form question asked after the last event
 
     __table_args__ = (
         Index("ix_conversations_last_at", "last_at"),
@@ -210,10 +211,14 @@ class CustomerMessage(Base):
     intent = Column(String(64), nullable=True)
     confidence = Column(Float, nullable=True)
     fallback = Column(Boolean, nullable=False, default=False)
+    # An answer to a form question: which one, and how sure the answer reader was of its reading.
+    question = Column(String(64), nullable=True)
+    answer_confidence = Column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_customer_messages_sender", "sender_id", "event_id"),
         Index("ix_customer_messages_confidence", "confidence"),
+        Index("ix_customer_messages_answer_confidence", "answer_confidence"),
     )
 
 

@@ -17,6 +17,8 @@ import yaml
 from protheus.vocabulary import Kind, Question, Theme
 
 READINGS = "lecturas"  # the parse data's key of the reader's output: {question: {label: probability}}
+# Form slots the reader knows under another question: the offer to go back to a request is a yes/no.
+READER_QUESTIONS = {"retomar_solicitud": "si_o_no"}
 ABOUT = "sobre"  # and of which question the message answers, whatever question is pending: {question: p}
 BOOL_QUESTIONS = frozenset(
     {
@@ -38,6 +40,17 @@ ERROR_ORDER = (
 )
 URGENT_ORDER = (Question.CUSTOMER_CODE, Question.VERIFICATION)
 CONTEXT_ORDER = {"error": ERROR_ORDER, "urgente": URGENT_ORDER, "consultoria": (Question.ACCEPTS_TERMS,)}
+
+
+def reader_question(slot: str) -> str:
+    """The reader's question for a form's pending slot."""
+    return READER_QUESTIONS.get(slot, slot)
+
+
+def answer_confidence(parse: dict, slot: str) -> float | None:
+    """How sure the reader was of its reading of a message written while `slot` was asked."""
+    scores = (parse.get(READINGS) or {}).get(reader_question(slot)) or {}
+    return max(scores.values()) if scores else None
 
 
 class AnswerDataError(ValueError):

@@ -65,3 +65,54 @@ def customers(db, monkeypatch):
     store.seed_demo_customers()
     monkeypatch.setattr(verification, "customers", lambda: store)
     return store
+
+
+def form_tracker(
+    text: str,
+    pending: str,
+    reading: dict[str, float] | None = None,
+    *,
+    intent: str = "nlu_fallback",
+    confidence: float = 0.5,
+    slots: dict | None = None,
+    form: str = "formulario_error",
+    about: dict[str, float] | None = None,
+    others: dict[str, dict[str, float]] | None = None,
+    ranking: list[tuple[str, float]] | None = None,
+) -> Tracker:
+    """A form asking `pending`, and the customer's message as the answer reader read it: `reading`
+    (label → probability) under the pending question, `others` under other questions, `about`
+    which question it answers. Without `reading`, the message carries no reading (a button)."""
+    from protheus.nlu.answer_examples import ABOUT, READINGS, reader_question
+
+    parse: dict = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [(intent, confidence)])],
+        "entities": [],
+    }
+    if reading is not None:
+        parse[READINGS] = {reader_question(pending): reading, **(others or {}), **({ABOUT: about} if about else {})}
+    answered = slots or {}
+    events = [{"event": "active_loop", "name": form}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in answered.items()]
+    events.append({"event": "user", "text": text, "parse_data": parse, "metadata": {}})
+    return Tracker(
+        sender_id="prueba",
+        slots={**answered, "requested_slot": pending},
+        latest_message=parse,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": form},
+        latest_action_name="action_listen",
+    )
+
+
+def run_form(form, tracker: Tracker, domain: dict) -> tuple[list, list]:
+    """The validation action's events and the messages it sent."""
+    import asyncio
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(form().run(dispatcher, tracker, domain))
+    return events, dispatcher.messages

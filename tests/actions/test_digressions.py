@@ -1,16 +1,17 @@
-"""A question in the middle of any form: its guideline text, then the pending question again."""
+"""A question back in the middle of any form: answered, then the pending question again."""
 
 import asyncio
+import re
 
 import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.asks import AskSlot
-from actions.digressions import AFTER_DIGRESSION
 from actions.forms import ValidateConsultingForm, ValidateErrorForm, ValidateUrgentForm
+from actions.slots import AFTER_DIGRESSION, REQUESTED
 from protheus.messages import question, resumed_question
 from protheus.routing import routing_table
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import form_tracker, make_tracker, run_form
 
 QUESTIONS = [i for i in routing_table().intents() if routing_table().is_question(i)]
 FORMS = {
@@ -18,7 +19,15 @@ FORMS = {
     ValidateUrgentForm: ["codigo_cliente", "verificacion_cliente"],
     ValidateConsultingForm: ["acepta_terminos_consultoria"],
 }
+FORM_NAMES = {ValidateErrorForm: "formulario_error", ValidateUrgentForm: "formulario_urgente"}
+FORM_NAMES[ValidateConsultingForm] = "formulario_consultoria"
 CASES = [(form, slot, intent) for form, slots in FORMS.items() for slot in slots for intent in QUESTIONS]
+BEFORE = {"modulo": "MATA410", "descripcion_error": "al grabar sale un error", "reproduce_en_estandar": True}
+
+
+def earlier(form, slot) -> dict:
+    slots = FORMS[form]
+    return {s: BEFORE.get(s, "PRIME01") for s in slots[: slots.index(slot)]}
 
 
 def test_the_questions_are_the_guideline_answers_without_a_handoff():
@@ -34,18 +43,26 @@ def test_the_questions_are_the_guideline_answers_without_a_handoff():
 
 
 @pytest.mark.parametrize("form, slot, intent", CASES, ids=[f"{f.__name__}-{s}-{i}" for f, s, i in CASES])
-def test_a_question_in_any_form_is_answered_and_the_slot_stays_pending(dispatcher, domain_dict, form, slot, intent):
-    # The domain's from_text mapping may already have taken the question as the answer.
-    tracker = make_tracker(intent, text="una pregunta", slots={"requested_slot": slot, slot: "una pregunta"})
-    events = asyncio.run(form().run(dispatcher, tracker, domain_dict))
-    assert [m["response"] for m in dispatcher.messages] == [f"utter_{intent}"]
-    assert events == [SlotSet(slot, None), SlotSet(AFTER_DIGRESSION, True)]
+def test_a_question_in_any_form_is_answered_and_the_slot_stays_pending(domain_dict, form, slot, intent):
+    tracker = form_tracker(
+        "una pregunta", slot, {"pregunta_otra": 0.9}, intent=intent, form=FORM_NAMES[form], slots=earlier(form, slot)
+    )
+    events, said = run_form(form, tracker, domain_dict)
+    assert [m.get("response") for m in said] == [f"utter_{intent}"]
+    assert events == [SlotSet(slot, None), SlotSet(AFTER_DIGRESSION, True), SlotSet(REQUESTED, slot)]
 
 
-def test_an_answer_is_still_an_answer(dispatcher, domain_dict):
-    tracker = make_tracker("afirmar", text="sí", slots={"requested_slot": "reproduce_en_estandar"})
-    events = asyncio.run(ValidateErrorForm().run(dispatcher, tracker, domain_dict))
-    assert SlotSet(AFTER_DIGRESSION, True) not in events
+@pytest.mark.parametrize("form, slot", [(f, s) for f, slots in FORMS.items() for s in slots])
+def test_a_question_about_the_question_explains_it_then_asks_again(domain_dict, form, slot):
+    tracker = form_tracker(
+        "¿y eso qué significa?",
+        slot,
+        {"pregunta_sobre_la_pregunta": 0.9},
+        form=FORM_NAMES[form],
+        slots=earlier(form, slot),
+    )
+    events, said = run_form(form, tracker, domain_dict)
+    assert said[0]["text"] and events[:2] == [SlotSet(slot, None), SlotSet(AFTER_DIGRESSION, True)]
 
 
 @pytest.mark.parametrize("slot", [s for slots in FORMS.values() for s in slots])
@@ -63,36 +80,28 @@ def test_after_a_question_the_pending_one_is_said_another_way_once(dispatcher, s
     assert dispatcher.messages[1]["text"] == question(slot)["text"]
 
 
-@pytest.mark.parametrize("form, slot", [(f, s) for f, slots in FORMS.items() for s in slots])
-def test_why_a_question_is_asked_is_explained_then_it_is_asked_again(dispatcher, domain_dict, form, slot):
-    tracker = make_tracker("fuera_de_dominio", text="¿y por qué me pregunta eso?", slots={"requested_slot": slot})
-    events = asyncio.run(form().run(dispatcher, tracker, domain_dict))
-    assert dispatcher.messages[0]["text"].startswith("Se lo pregunto")
-    assert events == [SlotSet(slot, None), SlotSet(AFTER_DIGRESSION, True)]
+def test_every_reply_to_an_answer_quotes_the_guideline_verbatim(guideline):
+    import yaml
 
-
-def test_the_reasons_quote_the_guideline_verbatim(guideline):
-    import re
-
-    from protheus.messages import message
+    from protheus.paths import PROJECT
     from tests.conftest import normalise
 
-    quoted = [
-        passage
-        for slot in [s for slots in FORMS.values() for s in slots]
-        for passage in re.findall(r"«([^»]{40,})»", message(f"por_que_{slot}")["text"])
-    ]
-    assert len(quoted) == 3
+    texts = yaml.safe_load(PROJECT.messages.read_text(encoding="utf-8"))["respuestas_a_preguntas"]
+    quoted = re.findall(r"«([^»]{30,})»", yaml.safe_dump(texts, allow_unicode=True, width=10_000))
+    assert len(quoted) >= 10
     for passage in quoted:
-        assert normalise(passage.replace("\\\\", "")) in guideline, passage
+        assert normalise(passage.rstrip(".")) in guideline, passage
 
 
-def test_an_answer_that_reads_like_a_question_is_an_answer(dispatcher, domain_dict):
+def test_an_e_mail_read_as_a_question_about_prime_is_still_the_answer(domain_dict):
     # «facilitador.prime@…» reads like a question about Prime to the NLU.
-    tracker = make_tracker(
-        "info_prime",
-        text="facilitador.prime@example.com",
-        slots={"requested_slot": "verificacion_cliente", "codigo_cliente": "PRIME01"},
+    tracker = form_tracker(
+        "facilitador.prime@example.com",
+        "verificacion_cliente",
+        {"valor": 0.99},
+        intent="info_prime",
+        form="formulario_urgente",
+        slots={"codigo_cliente": "PRIME01"},
     )
-    asyncio.run(ValidateUrgentForm().run(dispatcher, tracker, domain_dict))
-    assert not any(m.get("response") == "utter_info_prime" for m in dispatcher.messages)
+    _, said = run_form(ValidateUrgentForm, tracker, domain_dict)
+    assert not any(m.get("response") == "utter_info_prime" for m in said)

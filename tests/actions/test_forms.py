@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from actions.forms import ValidateConsultingForm, ValidateErrorForm, code_candidates, yes_or_no
+from actions.forms import ValidateErrorForm
 from tests.actions.conftest import make_tracker
 
 
@@ -26,31 +26,6 @@ def test_unknown_module_is_asked_again_in_spanish(dispatcher):
     result = ValidateErrorForm().validate_modulo("el módulo de magia", dispatcher, make_tracker("fuera_de_dominio"), {})
     assert result == {"modulo": None}
     assert "No reconozco «el módulo de magia»" in dispatcher.messages[0]["text"]
-
-
-@pytest.mark.parametrize(
-    "intent, text, answer",
-    [
-        ("afirmar", "sí", True),
-        ("negar", "no", False),
-        ("consulta_funcional", "si, en el estándar también", True),
-        ("consulta_funcional", "No, solo en producción", False),
-        ("consulta_funcional", "de acuerdo", True),
-        ("consulta_funcional", "tal vez", None),
-        ("fuera_de_dominio", "true", True),
-        ("nlu_fallback", "false", False),
-    ],
-)
-def test_yes_or_no(intent, text, answer):
-    assert yes_or_no(make_tracker(intent, text=text), text) is answer
-
-
-def test_unclear_yes_no_reprompts(dispatcher):
-    tracker = make_tracker("fuera_de_dominio", text="depende")
-    assert ValidateConsultingForm().validate_acepta_terminos_consultoria("depende", dispatcher, tracker, {}) == {
-        "acepta_terminos_consultoria": None
-    }
-    assert "«sí» o «no»" in dispatcher.messages[0]["text"]
 
 
 def test_first_message_is_the_error_description(dispatcher):
@@ -128,23 +103,6 @@ def test_a_whole_error_log_is_kept_up_to_the_log_limit(dispatcher, monkeypatch):
         )
         == 2000
     )
-
-
-@pytest.mark.parametrize(
-    "text, codes",
-    [
-        ("no, con todos los pedidos", []),
-        ("pasa en todas las sucursales", []),
-        ("mi código es acme", ["ACME"]),
-        ("el código de cliente es acme-2", ["ACME-2"]),
-        ("ACME", ["ACME"]),
-        ("acme", ["ACME"]),
-        ("somos ACME de Chile", ["ACME"]),
-        ("soy el cliente std01.", ["STD01"]),
-    ],
-)
-def test_codes_only_from_code_shaped_words_or_after_codigo(text, codes):
-    assert code_candidates(text) == codes
 
 
 def test_a_sentence_without_a_code_says_what_was_understood(customers, dispatcher):

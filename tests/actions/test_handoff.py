@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import OperationalError
 
-from actions.handoff import ActionCancelRequest, ActionHandOff
+from actions.handoff import ActionHandOff
 from protheus.db.customers import CustomerStore
 from protheus.db.handoffs import HandoffStore
 from protheus.db.presence import PresenceStore
@@ -260,12 +260,6 @@ def test_a_handoff_the_database_cannot_take_is_kept_with_its_number_and_written_
 def test_no_routable_intent_does_nothing(seeded, dispatcher):
     assert run(action(seeded), make_tracker("saludo"), dispatcher) == []
     assert dispatcher.messages == []
-
-
-def test_cancel_resets_the_triage(dispatcher):
-    events = run(ActionCancelRequest(), make_tracker("cancelar", slots=ERROR_SLOTS), dispatcher)
-    assert "no registré nada" in dispatcher.messages[0]["text"]
-    assert SlotSet("modulo", None) in events and SlotSet("descripcion_error", None) in events
 
 
 def test_a_pasted_log_reaches_the_agent_as_its_fields(seeded, dispatcher):
