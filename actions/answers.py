@@ -12,7 +12,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.slots import REQUESTED, TO_CONFIRM
-from protheus.answer_reading import Reading, read
+from protheus.answer_reading import CANCEL, Reading, read
 from protheus.nlu.answer_examples import reader_question
 from protheus.routing import routing_table
 from protheus.vocabulary import Kind, Question
@@ -31,8 +31,9 @@ def answered_before(tracker: Tracker, slots: list[str]) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in earlier if tracker.get_slot(slot) is not None}
 
 
-def to_confirm(tracker: Tracker) -> tuple[str, Any] | None:
-    """The question and value of an answer asked back for confirmation, if one is waiting."""
+def to_confirm(tracker: Tracker) -> dict[str, Any] | None:
+    """What waits for the customer's yes, if anything: {"pregunta", "valor"} for an answer asked
+    back, {"pregunta", "salir"} for leaving the form (CANCEL or the new request's intent)."""
     raw = tracker.get_slot(TO_CONFIRM)
     try:
         waiting = json.loads(raw) if isinstance(raw, str) else raw
@@ -40,11 +41,12 @@ def to_confirm(tracker: Tracker) -> tuple[str, Any] | None:
         return None
     if not isinstance(waiting, dict) or waiting.get("pregunta") != tracker.get_slot(REQUESTED):
         return None
-    return waiting["pregunta"], waiting.get("valor")
+    return waiting
 
 
-def confirmation(question: str, value: Any) -> str:
-    return json.dumps({"pregunta": question, "valor": value}, ensure_ascii=False)
+def confirmation(question: str, value: Any = None, leave_for: str | None = None) -> str:
+    waiting = {"pregunta": question, "salir": leave_for} if leave_for else {"pregunta": question, "valor": value}
+    return json.dumps(waiting, ensure_ascii=False)
 
 
 def pending_reading(tracker: Tracker, answered: dict[str, Any]) -> Reading:
@@ -57,7 +59,12 @@ def pending_reading(tracker: Tracker, answered: dict[str, Any]) -> Reading:
     waiting = to_confirm(tracker)
     if waiting is not None:
         reply = read(parse, Question.YES_OR_NO, {}, is_request)
+        if reply.kind is Kind.ANSWER and reply.value is not True:
+            return Reading(Kind.REPEAT, slot)
+        if reply.kind is Kind.ANSWER and waiting.get("salir") == CANCEL:
+            return Reading(Kind.CANCEL, slot)
+        if reply.kind is Kind.ANSWER and waiting.get("salir"):
+            return Reading(Kind.NEW_REQUEST, slot, intent=waiting["salir"])
         if reply.kind is Kind.ANSWER:
-            confirmed = reply.value is True
-            return Reading(Kind.ANSWER if confirmed else Kind.REPEAT, slot, waiting[1] if confirmed else None)
+            return Reading(Kind.ANSWER, slot, waiting.get("valor"))
     return read(parse, question, answered, is_request)

@@ -33,6 +33,7 @@ from protheus.answer_reading import Reading
 from protheus.messages import answer_text, message, understood
 from protheus.modules import normalise_module
 from protheus.nlu.error_log import looks_like_log, parse
+from protheus.routing import routing_table
 from protheus.settings import max_log_chars, max_message_chars
 from protheus.vocabulary import Identification, Kind, Question
 
@@ -77,6 +78,8 @@ async def _act(
         kind, reading = Kind.ANSWER, Reading(Kind.ANSWER, slot, False)
     if kind is Kind.ANSWER:
         return await _answer(form, slot, reading.value, dispatcher, tracker, domain)
+    if kind is Kind.UNSURE and reading.leave_for:
+        return _ask_to_leave(dispatcher, tracker, slot, reading.leave_for)
     if kind is Kind.UNSURE:
         return _ask_to_confirm(dispatcher, slot, reading.value)
     if kind is Kind.DONT_KNOW:
@@ -122,6 +125,19 @@ def _ask_to_confirm(dispatcher: CollectingDispatcher, slot: str, value: Any) -> 
     """«Entiendo que **sí** ocurre en un entorno estándar, ¿es así?»: nothing is recorded yet."""
     dispatcher.utter_message(**answer_text(slot, "confirmar", trusted={"entendido": understood(slot, value)}))
     return [SlotSet(slot, None), SlotSet(TO_CONFIRM, confirmation(slot, value))]
+
+
+def _ask_to_leave(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, target: str) -> list[EventType]:
+    """«¿Quiere cancelar el reporte del error?», «¿Deja en pausa … para pasar a …?»: the form is
+    left only on a yes."""
+    route = routing_table().get(request_intent(tracker))
+    name = route.request_name if route is not None else "su solicitud"
+    if target == CANCEL:
+        dispatcher.utter_message(**answer_text(slot, "confirmar_cancelacion", solicitud=name))
+    else:
+        label = routing_table().label(target) or target
+        dispatcher.utter_message(**answer_text(slot, "confirmar_otra_solicitud", solicitud=name, etiqueta=label))
+    return [SlotSet(slot, None), SlotSet(TO_CONFIRM, confirmation(slot, leave_for=target))]
 
 
 async def _dont_know(

@@ -23,10 +23,15 @@ from protheus.nlu.answer_examples import ABOUT, BOOL_QUESTIONS, READINGS
 from protheus.nlu.customer_words import OTHER_REQUEST
 from protheus.vocabulary import Kind, Question, Theme
 
-# Below this probability an answer's value is confirmed with the customer, not recorded.
-SURE_ANSWER = 0.5
-# Below this probability a cancellation or a new request does not leave the form.
-SURE_TO_LEAVE = 0.5
+# Below this probability an answer's value is confirmed with the customer, not recorded (a
+# description, free text, from a lower one). Chosen by cross-validation on the training answers
+# (docs/lectura-de-respuestas.md): fewer values never said, at the cost of a few more questions.
+SURE_ANSWER = 0.8
+SURE_DESCRIPTION = 0.5
+# A cancellation or a new request leaves the form from this probability; between ASK_TO_LEAVE and
+# it, the bot asks first («¿Deja el reporte del error para…?»); below, it is no reason to leave.
+SURE_TO_LEAVE = 0.8
+ASK_TO_LEAVE = 0.5
 # A correction's yes or no is read under the question it changes when at least this sure.
 SURE_CORRECTION = 0.5
 # The question a correction is about, when the reader is at least this sure of it.
@@ -34,7 +39,8 @@ SURE_ABOUT = 0.3
 QUESTION_PREFIX = f"{Kind.QUESTION}_"
 POLARITY = {"si": True, "no": False}
 # A button's payload (no text to read) or a model without the reader: what the intent says.
-INTENT_KINDS = {"afirmar": "si", "negar": "no", "cancelar": Kind.CANCEL.value}
+CANCEL = "cancelar"
+INTENT_KINDS = {"afirmar": "si", "negar": "no", CANCEL: Kind.CANCEL.value}
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Reading:
     intent: str | None = None  # of a new request, or of a question back answered by its intent
     corrects: str | None = None  # the earlier question a correction changes
     missing_value: bool = False  # the reader took it for an answer, but no value has its shape
+    leave_for: str | None = None  # an unsure cancellation (CANCEL) or new request (its intent), asked first
 
     @property
     def gives_value(self) -> bool:
@@ -111,6 +118,8 @@ def _new_value(question: str, readings: Mapping[str, Mapping[str, float]], text:
         yes, no = scores.get("si", 0.0), scores.get("no", 0.0)
         said = yes >= no if max(yes, no) >= SURE_CORRECTION else None
         return said if said is not None and said != before else (not before if isinstance(before, bool) else None)
+    if question == Question.DESCRIPTION:
+        return None  # a description is written again, not pieced together from a correction
     value = answer_values.module(text, before) if question == Question.MODULE else value_of(question, text)
     return value if value is not None and value != before else None
 
@@ -122,21 +131,35 @@ def corrected(
     reader says which question the text is about; without a sure one, a code or a module the
     text states, else the last yes/no answered, turned around."""
     about = readings.get(ABOUT) or {}
-    for question in sorted(answered, key=lambda q: -about.get(q, 0.0)):
-        if about.get(question, 0.0) < SURE_ABOUT:
-            break
+    likely = [q for q in sorted(answered, key=lambda q: -about.get(q, 0.0)) if about.get(q, 0.0) >= SURE_ABOUT]
+    for question in likely:  # the likeliest one that the text gives a new value
         value = _new_value(question, readings, text, answered[question])
-        if value is not None or question not in BOOL_QUESTIONS:
+        if value is not None:
             return question, value
     for named in (Question.CUSTOMER_CODE.value, Question.MODULE.value, Question.VERIFICATION.value):
         if named in answered:
             value = _new_value(named, readings, text, answered[named])
             if value is not None:
                 return named, value
+    if likely:  # about a question, without a value for it: asked again
+        return likely[0], None
     last_yes_no = [q for q in reversed(list(answered)) if q in BOOL_QUESTIONS and isinstance(answered[q], bool)]
     if last_yes_no:
         return last_yes_no[0], not answered[last_yes_no[0]]
     return (next(reversed(list(answered)), None), None) if answered else (None, None)
+
+
+def _leaving(
+    kind: Kind, question: str, confidence: float, parse: Mapping[str, Any], is_request: RequestCheck
+) -> Reading:
+    """A cancellation or a new request: acted on when sure, asked first when doubtful, else no
+    reason to leave. A new request needs a request the bot hands off."""
+    target = CANCEL if kind is Kind.CANCEL else _request_intent(parse, is_request)
+    if target is None or confidence < ASK_TO_LEAVE:
+        return Reading(Kind.OTHER, question, confidence=confidence)
+    if confidence < SURE_TO_LEAVE:
+        return Reading(Kind.UNSURE, question, confidence=confidence, leave_for=target)
+    return Reading(kind, question, confidence=confidence, intent=None if kind is Kind.CANCEL else target)
 
 
 def read(parse: Mapping[str, Any], question: str, answered: Mapping[str, Any], is_request: RequestCheck) -> Reading:
@@ -157,20 +180,15 @@ def read(parse: Mapping[str, Any], question: str, answered: Mapping[str, Any], i
         value = value_of(question, text)
         if value is None:
             return Reading(Kind.OTHER, question, confidence=confidence, missing_value=True)
-        sure = confidence >= SURE_ANSWER or question == Question.DESCRIPTION
+        sure = confidence >= (SURE_DESCRIPTION if question == Question.DESCRIPTION else SURE_ANSWER)
         return Reading(Kind.ANSWER if sure else Kind.UNSURE, question, value, confidence)
     if label.startswith(QUESTION_PREFIX):
         theme = Theme.parse(label.removeprefix(QUESTION_PREFIX)) or Theme.OTHER
         name, _ = _intent(parse)
         return Reading(Kind.QUESTION, question, confidence=confidence, theme=theme, intent=name)
     kind = Kind.parse(label) or Kind.OTHER
-    if kind in (Kind.CANCEL, Kind.NEW_REQUEST) and confidence < SURE_TO_LEAVE:
-        return Reading(Kind.OTHER, question, confidence=confidence)
-    if kind is Kind.NEW_REQUEST:
-        intent = _request_intent(parse, is_request)
-        if intent is None:
-            return Reading(Kind.OTHER, question, confidence=confidence)
-        return Reading(kind, question, confidence=confidence, intent=intent)
+    if kind in (Kind.CANCEL, Kind.NEW_REQUEST):
+        return _leaving(kind, question, confidence, parse, is_request)
     if kind is Kind.CORRECTION:
         target, value = corrected(readings, text, answered)
         if target is None:

@@ -39,7 +39,7 @@ NOT_CODES = frozenset(
 # «mi código es», «código de cliente:», «cod. cliente el»: the word right after is the code.
 CODE_NAMED = re.compile(r"\bcod(?:igo|\.)?(?:\s+de)?(?:\s+cliente)?(?:\s+(?:es|era|seria))?(?:\s*:)?(?:\s+el)?\s*$")
 MIN_LETTERS = 3
-# Words that are never a code, even alone: answers and fillers («nose», «sip»), question words.
+# Words that are never a code, even in capitals: answers and fillers («NOSE», «SIP»), question words.
 COMMON_WORDS = frozenset(
     {"nose", "sip", "nop", "nel", "dale", "vale", "listo", "claro", "ok", "okay", "gracias", "hola", "que", "como"}
     | {"donde", "cual", "cuál", "ninguno", "nada", "todos", "todas", "igual", "tampoco", "bueno", "correcto", "exacto"}
@@ -69,10 +69,10 @@ def _tokens(text: str) -> list[Token]:
     ]
 
 
-def _code_shaped(token: Token, shouting: bool, short: bool, alone: bool) -> bool:
-    """Letters and digits (STD01), digits only of a code's length (004512), or a word: the whole
-    answer («acme»), right after «código» («mi código es acme»), or in capitals in a short answer
-    («es ACME»)."""
+def _code_shaped(token: Token, shouting: bool, short: bool) -> bool:
+    """Letters and digits (STD01), digits only of a code's length (004512), or a word right after
+    «código» («mi código es acme») or written in capitals in a short answer («ACME», «es ACME»): a
+    lone word in small letters is a word («perfecto»), not a code."""
     word = token.text
     if len(word) > MAX_CODE or ROUTINE.fullmatch(word) or word.upper() in NOT_CODES:
         return False
@@ -83,7 +83,7 @@ def _code_shaped(token: Token, shouting: bool, short: bool, alone: bool) -> bool
         return MIN_DIGITS <= len(word) <= MAX_DIGITS
     if len(word) < MIN_LETTERS or fold(word) in COMMON_WORDS:
         return False
-    if alone or CODE_NAMED.search(fold(token.preceding)):  # «acme», «mi código es acme»
+    if CODE_NAMED.search(fold(token.preceding)):  # «mi código es acme»
         return True
     return not shouting and word.isupper() and short
 
@@ -106,8 +106,7 @@ def customer_codes(text: str) -> list[str]:
     shouting = len(letters) >= 8 and all(c.isupper() for c in letters)
     tokens = _tokens(text)
     short = len(tokens) <= MAX_SHORT_ANSWER
-    alone = len(tokens) == 1
-    found = [t for t in tokens if _code_shaped(t, shouting, short, alone) and not _introduced_by_other_id(t)]
+    found = [t for t in tokens if _code_shaped(t, shouting, short) and not _introduced_by_other_id(t)]
     kept = [t for t in found if not _negated(t)] or ([] if len(found) > 1 else found)
     return [t.text.upper() for t in kept]
 

@@ -3,7 +3,7 @@ back, the form left only when the customer surely means it (protheus.answer_read
 
 import pytest
 
-from protheus.answer_reading import SURE_ANSWER, SURE_TO_LEAVE, read
+from protheus.answer_reading import ASK_TO_LEAVE, SURE_ANSWER, SURE_TO_LEAVE, read
 from protheus.nlu.answer_examples import ABOUT, READINGS
 from protheus.vocabulary import Kind, Theme
 
@@ -55,19 +55,19 @@ def test_a_question_back_keeps_its_theme_and_intent(label, theme):
 
 def test_leaving_the_form_needs_a_sure_reading_and_a_request_to_leave_for():
     text = "dejá eso; necesitamos que alguien capacite a la contadora nueva"
-    sure = reading(
-        text,
-        "descripcion_error",
-        {"nueva_solicitud": 0.9},
-        intent="cancelar",
-        ranking=[("cancelar", 0.5), ("solicitar_capacitacion", 0.4)],
-    )
+    ranking = [("cancelar", 0.5), ("solicitar_capacitacion", 0.4)]
+    sure = reading(text, "descripcion_error", {"nueva_solicitud": 0.9}, intent="cancelar", ranking=ranking)
     assert (sure.kind, sure.intent) == (Kind.NEW_REQUEST, "solicitar_capacitacion")
-    unsure = reading(text, "descripcion_error", {"nueva_solicitud": SURE_TO_LEAVE - 0.1, "valor": 0.3})
-    assert unsure.kind is Kind.OTHER
+    doubt = reading(
+        text, "descripcion_error", {"nueva_solicitud": SURE_TO_LEAVE - 0.1}, intent="cancelar", ranking=ranking
+    )
+    assert (doubt.kind, doubt.leave_for) == (Kind.UNSURE, "solicitar_capacitacion")  # asked first
+    weak = reading(text, "descripcion_error", {"nueva_solicitud": ASK_TO_LEAVE - 0.1, "valor": 0.3})
+    assert weak.kind is Kind.OTHER
     nothing = reading("quiero otra cosa", "descripcion_error", {"nueva_solicitud": 0.9}, intent="saludo")
     assert nothing.kind is Kind.OTHER
-    assert reading("mejor déjelo así", "modulo", {"cancelar": SURE_TO_LEAVE - 0.1}).kind is Kind.OTHER
+    cancel = reading("mejor déjelo así", "modulo", {"cancelar": SURE_TO_LEAVE - 0.1})
+    assert (cancel.kind, cancel.leave_for) == (Kind.UNSURE, "cancelar")
 
 
 def test_a_correction_changes_the_answer_it_is_about():

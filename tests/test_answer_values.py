@@ -10,7 +10,9 @@ from protheus.modules import named_module
     "text, code",
     [
         ("STD01", "STD01"),
-        ("acme", "ACME"),
+        ("ACME", "ACME"),
+        ("perfecto", None),
+        ("FACTURACIÓN", None),
         ("nuestro código de cliente es el STD01, gracias", "STD01"),
         ("mi código es acme", "ACME"),
         ("el código de cliente es acme-2", "ACME-2"),

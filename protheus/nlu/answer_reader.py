@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from protheus.nlu.answer_examples import ABOUT, BOOL_QUESTIONS, READINGS, LabelledAnswer, read_answers
 from protheus.nlu.answer_model import DEFAULTS, AnswerModel, IntentModel
 from protheus.nlu.customer_words import classification_text
-from protheus.paths import PROJECT
 from protheus.routing import routing_table
 from protheus.vocabulary import Kind, Question, Theme
 
@@ -36,8 +36,15 @@ logger = logging.getLogger(__name__)
 BORROWED_AS = {"afirmar": "si", "negar": "no", "cancelar": Kind.CANCEL.value, "saludo": Kind.OTHER.value}
 BORROWED_AS |= {"despedida": Kind.OTHER.value, "agradecimiento": Kind.OTHER.value, "fuera_de_dominio": Kind.OTHER.value}
 BOOL_ORDER = sorted(q.value for q in BOOL_QUESTIONS)
+DATA = "data/respuestas"  # relative to the project being trained
 KEPT = 0.01  # labels below this probability are left out of the parse data
 DIGITS = 3
+
+
+def _data_folder(configured: str) -> Path:
+    """The labelled answers: a relative path is the trained project's (rasa train runs in it)."""
+    path = Path(configured)
+    return path if path.is_absolute() else Path.cwd() / path
 
 
 def _sentence_vectors(messages: list[Message], width: int) -> np.ndarray:
@@ -61,13 +68,13 @@ def encode(texts: list[str]) -> np.ndarray:
 class AnswerReader(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DEFAULTS, "data": "data/respuestas"}
+        return {**DEFAULTS, "data": DATA}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The labelled answers are not Rasa training data: a change to them retrains the reader."""
         digest = hashlib.sha256()
-        folder = PROJECT.root / config.get("data", "data/respuestas")
+        folder = _data_folder(config.get("data", DATA))
         for path in sorted(folder.rglob("*.yml")) if folder.exists() else []:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
@@ -96,7 +103,7 @@ class AnswerReader(GraphComponent):
 
     # --- training ---------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
-        answers = read_answers([PROJECT.root / self._config["data"]])
+        answers = read_answers([_data_folder(self._config["data"])])
         if not answers:
             logger.warning("No labelled answers in %s: the answer reader is not trained.", self._config["data"])
             return self._resource

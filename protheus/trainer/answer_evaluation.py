@@ -5,7 +5,8 @@ default).
 For each labelled answer the pending question is set, the form's earlier questions hold
 answers (a correction must change one of them), and the reading is judged:
 - read right: the kind the label says, with its value (an answer's value, a correction's
-  question and value); an unsure answer asked back is not counted right, and reported apart;
+  question and value); an unsure reading asked back («Entiendo que…, ¿es así?», «¿Quiere
+  cancelar…?») is not counted right, and is reported apart when what it asks is right;
 - invented value: a value recorded (an answer or a correction) that the message does not state;
 - kept open: for a message that does not give the value («no sé», a question back, a request to
   repeat, anything else), the question stays pending: no value recorded, the form not left;
@@ -107,7 +108,10 @@ def judge(example: LabelledAnswer, reading: Reading) -> Verdict:
     open_kind = kind in OPEN_KINDS
     kept_open = (not records and reading.kind not in LEAVING) if open_kind else None
     unrequested = reading.kind in LEAVING and reading.kind is not kind
-    unsure_right = reading.kind is Kind.UNSURE and kind is Kind.ANSWER and _same_value(q, example.value, reading.value)
+    unsure_right = reading.kind is Kind.UNSURE and (
+        (kind is Kind.ANSWER and not reading.leave_for and _same_value(q, example.value, reading.value))
+        or (kind in LEAVING and bool(reading.leave_for))
+    )
     return Verdict(right, invented, kept_open, unrequested, unsure_right)
 
 
@@ -175,6 +179,7 @@ def summary(result: dict[str, Any], data: str) -> str:
         f"  salidas del formulario no pedidas: {new['salidas_no_pedidas']} · {old['salidas_no_pedidas']}",
         f"  no respuestas con la pregunta abierta: {new['pregunta_abierta']:.1%} · {old['pregunta_abierta']:.1%}"
         f" (de {new['no_respuestas']})",
+        f"  dudas preguntadas al cliente, bien leídas: {new['confirmadas_bien']} · {old['confirmadas_bien']}",
     ]
     for section, name in (("por_pregunta", "pregunta"), ("por_tipo", "tipo")):
         lines.append(f"  por {name}:")

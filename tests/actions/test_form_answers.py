@@ -282,3 +282,18 @@ def test_a_request_to_repeat_asks_again_another_way(domain_dict):
         AFTER_DIGRESSION: True,
         REQUESTED: "solo_registros_especificos",
     }
+
+
+def test_an_unsure_cancellation_is_asked_first_and_a_yes_leaves(domain_dict):
+    tracker = form_tracker("ya fue", "descripcion_error", {"cancelar": 0.6, "otro": 0.3}, slots={"modulo": "MATA410"})
+    tracker.events.insert(0, {"event": "user", "text": "error", "parse_data": {"intent": {"name": "reportar_error"}}})
+    events, said = run_form(ValidateErrorForm, tracker, domain_dict)
+    assert "¿Quiere cancelar el reporte del error? No registraré nada." in texts(said)
+    assert ActiveLoop(None) not in events
+    waiting = {"modulo": "MATA410", TO_CONFIRM: slots_set(events)[TO_CONFIRM]}
+    yes = form_tracker("sí", "descripcion_error", {"otro": 0.5}, slots=waiting, others={"si_o_no": {"si": 0.95}})
+    events, said = run_form(ValidateErrorForm, yes, domain_dict)
+    assert "cancelé la solicitud" in texts(said) and ActiveLoop(None) in events
+    no = form_tracker("no", "descripcion_error", {"otro": 0.5}, slots=waiting, others={"si_o_no": {"no": 0.95}})
+    events, _ = run_form(ValidateErrorForm, no, domain_dict)
+    assert ActiveLoop(None) not in events and slots_set(events)[REQUESTED] == "descripcion_error"
