@@ -43,6 +43,8 @@ CONSULTING_FORM = "formulario_consultoria"
 # Questions a second «no sé» does not leave unknown: the terms need an explicit yes or no, and an
 # offer a yes or a no.
 ALWAYS_ASKED = {Question.ACCEPTS_TERMS.value, RESUME}
+# What an error report collected before its consulting terms: a correction may change any of it.
+REPORT_SLOTS = {*TRIAGE_SLOTS, Question.CUSTOMER_CODE.value, VERIFICATION_SLOT}
 
 
 def correctable(tracker: Tracker, form: str, slots: list[str]) -> dict[str, Any]:
@@ -52,7 +54,7 @@ def correctable(tracker: Tracker, form: str, slots: list[str]) -> dict[str, Any]
     if form == CONSULTING_FORM:
         intent = request_intent(tracker)
         earlier = collected_slots(tracker, intent) if intent else {}
-        answered = {**{k: v for k, v in earlier.items() if k in TRIAGE_SLOTS}, **answered}
+        answered = {**{k: v for k, v in earlier.items() if k in REPORT_SLOTS}, **answered}
     return answered
 
 
@@ -87,7 +89,7 @@ async def _act(
     if kind is Kind.QUESTION:
         return answer_question(dispatcher, tracker, slot, reading)
     if kind is Kind.CORRECTION:
-        return _correct(form, slot, reading, dispatcher, tracker)
+        return _correct(form, slot, reading, dispatcher, tracker, domain)
     if kind is Kind.CANCEL:
         return leave_for(dispatcher, tracker, CANCEL, TRIAGE_SLOTS)  # code and verification stay
     if kind is Kind.NEW_REQUEST and reading.intent:
@@ -160,13 +162,17 @@ async def _dont_know(
 
 
 def _correct(
-    form: FormValidationAction, slot: str, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker
+    form: FormValidationAction, slot: str, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker, domain
 ) -> list[EventType]:
-    """Apply a correction; in the consulting terms, a correction that no longer leads to Remote
-    Consulting ends the form, and action_derivar routes the report where it now belongs."""
+    """Apply a correction (a new facilitator's e-mail is checked at once); in the consulting
+    terms, a correction of the report ends them, and action_derivar takes the report from there
+    (to its form if the new code needs verifying, to the channel it now belongs to)."""
     assert reading.corrects is not None
     events = corrected_events(dispatcher, reading.corrects, reading.value, tracker.get_slot(UNKNOWN) or [])
-    if form.form_name() == CONSULTING_FORM and reading.corrects in TRIAGE_SLOTS:
+    if reading.corrects == VERIFICATION_SLOT and reading.value:
+        checked = CustomerVerification().check(tracker, reading.value, dispatcher)
+        events = [e for e in events if e.get("name") != VERIFICATION_SLOT] + [SlotSet(k, v) for k, v in checked.items()]
+    if form.form_name() == CONSULTING_FORM and reading.corrects in REPORT_SLOTS:
         return [*events, SlotSet(slot, None), SlotSet(REQUESTED, None), ActiveLoop(None)]
     return events + ([SlotSet(slot, None)] if slot != reading.corrects else [])
 

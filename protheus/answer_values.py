@@ -47,6 +47,7 @@ COMMON_WORDS = frozenset(
     | {"codigo", "cliente", "ese", "este", "eso", "el", "la", "mi", "es", "de", "del", "nuestro"}
 )
 MAX_SHORT_ANSWER = 3  # words: a capitalised word alone («ACME») is a code only in so short an answer
+OTHER_ID_REACH = 5  # words back in the same clause
 MIN_DIGITS, MAX_DIGITS = 3, 10
 MAX_CODE = 32
 
@@ -89,8 +90,10 @@ def _code_shaped(token: Token, shouting: bool, short: bool) -> bool:
 
 
 def _introduced_by_other_id(token: Token) -> bool:
-    """«el TES 502», «el RFC XAXX010101000»: the word right before names something else."""
-    return bool(token.before) and (token.before[-1] in TAX_ID_WORDS or token.before[-1] in OTHER_NUMBER_WORDS)
+    """«el TES 502», «el TES que usamos es el 501», «el pedido que falla es el 004512»: a word a
+    few words before, in the same clause, names something else than the customer's code."""
+    clause = re.split(r"[,.;:!?¿¡()]", fold(token.preceding))[-1].split()[-OTHER_ID_REACH:]
+    return any(w in TAX_ID_WORDS or w in OTHER_NUMBER_WORDS for w in clause)
 
 
 def _negated(token: Token) -> bool:

@@ -297,3 +297,12 @@ def test_an_unsure_cancellation_is_asked_first_and_a_yes_leaves(domain_dict):
     no = form_tracker("no", "descripcion_error", {"otro": 0.5}, slots=waiting, others={"si_o_no": {"no": 0.95}})
     events, _ = run_form(ValidateErrorForm, no, domain_dict)
     assert ActiveLoop(None) not in events and slots_set(events)[REQUESTED] == "descripcion_error"
+
+
+@pytest.mark.parametrize("slot", ["reproduce_en_estandar", "solo_registros_especificos", "acepta_terminos_consultoria"])
+@pytest.mark.parametrize("value", [True, False])
+def test_what_an_unsure_yes_or_no_is_understood_to_say_exists_for_both(domain_dict, slot, value):
+    from protheus.messages import understood
+
+    said = understood(slot, value)
+    assert said and said != understood(slot, not value) and "{" not in said
