@@ -16,7 +16,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.pending_requests import request_name, suspend
-from actions.slots import NEW_TOPIC, REQUESTED
+from actions.slots import NEEDS_ACCEPTANCE, NEW_TOPIC, REQUESTED
 from protheus.messages import message
 
 CANCEL = "cancelar"
@@ -31,7 +31,14 @@ def leave_for(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, t
     else:
         dispatcher.utter_message(response=f"utter_{intent}")
     dropped = [SlotSet(slot, None) for slot in triage if tracker.get_slot(slot) is not None]
-    return [*dropped, SlotSet(NEW_TOPIC, intent), SlotSet(REQUESTED, None), ActiveLoop(None)]
+    # The consulting terms no longer wait: the new request asks for them again if it needs them.
+    return [
+        *dropped,
+        SlotSet(NEEDS_ACCEPTANCE, False),
+        SlotSet(NEW_TOPIC, intent),
+        SlotSet(REQUESTED, None),
+        ActiveLoop(None),
+    ]
 
 
 def leave_for_new_request(

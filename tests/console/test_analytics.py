@@ -204,3 +204,25 @@ def test_the_page_filtered_by_a_tag_counts_only_those_conversations(db, status_f
             assert (await c.get(f"/consola/analitica?{range_}&etiqueta={'x' * 61}"))[0] == 400
 
     run(scenario)
+
+
+def test_answers_to_form_questions_are_measured_apart_from_classification_doubts(db):
+    """A customer code typed as an answer reads as a doubtful intent: it is no classification doubt."""
+    from rasa.shared.core.events import SlotSet
+
+    from protheus.db.conversations import ConversationFilter, ConversationStore
+    from protheus.nlu.answer_examples import READINGS
+
+    now = time.time() - 3600
+    answer = user("facilitador.std@example.com", "contacto_soporte", 0.05)
+    answer.parse_data[READINGS] = {"verificacion_cliente": {"valor": 0.62, "otro": 0.3}}
+    events = [*session_start(), user("tengo una urgencia", "atencion_urgente", 0.9)]
+    events += [SlotSet("requested_slot", "verificacion_cliente"), answer, SlotSet("requested_slot", None)]
+    events += [user("¿y el horario?", "horario_atencion", 0.3)]
+    store(db, "c-formulario", events, now)
+    ConversationStore(db).sync()
+    figures = SupportAnalytics(db).figures(now - 60, now + 7200)
+    assert [text for _, text, _ in figures.least_sure] == ["¿y el horario?", "tengo una urgencia"]
+    assert figures.least_sure_answers == [("c-formulario", "facilitador.std@example.com", "verificacion_cliente", 0.62)]
+    [row] = ConversationStore(db).page(ConversationFilter())[0]
+    assert row.min_confidence == 0.3  # the answer's 0.05 is no doubt of the classifier
