@@ -34,7 +34,6 @@ DEFAULTS: dict[str, Any] = {
     "C": 10.0,
     "char_weight": 1.0,
     "word_weight": 1.0,
-    "dense_cross_weight": 0.0,
     "dense_weight": 1.0,
     "intent_weight": 1.0,
     "cross_weight": 1.0,
@@ -69,11 +68,13 @@ def shapes(text: str) -> list[str]:
     return found + [name for name, present in checks.items() if present]
 
 
-def crossed(question: str, text: str) -> list[str]:
-    """The message's words, bigrams and shapes, each crossed with the question it answers."""
+def crossed(question: str, text: str, shaped: list[str] | None = None) -> list[str]:
+    """The message's words, bigrams and shapes (`shaped`, when already known), each crossed with
+    the question it answers."""
     words = WORD.findall(normalised(text))
     grams = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    return [f"q={question}"] + [f"{question}|{g}" for g in [*grams, *(f"#{s}" for s in shapes(text))]]
+    found = shapes(text) if shaped is None else shaped
+    return [f"q={question}"] + [f"{question}|{g}" for g in [*grams, *(f"#{s}" for s in found)]]
 
 
 def _identity(items: list[str]) -> list[str]:
@@ -96,33 +97,26 @@ class AnswerModel:
     # Which question a text answers, whatever question is pending: a correction names one.
     about: LogisticRegression | None = None
     dense_width: int = 0  # of the sentence vectors it was trained on
-    questions: list[str] = field(default_factory=list)  # in the order of the crossed dense blocks
 
     # --- features ---------------------------------------------------------
     def _matrix(
         self, questions: Sequence[str], texts: Sequence[str], dense: np.ndarray, intents: np.ndarray
     ) -> csr_matrix:
-        normal = [normalised(t) for t in texts]
-        cross = self.cross.transform([crossed(q, t) for q, t in zip(questions, texts, strict=True)])
+        """One row per (question, text). A message read under every question repeats its text:
+        its n-grams and shapes are computed once."""
+        position = {t: i for i, t in enumerate(dict.fromkeys(texts))}
+        unique, rows = list(position), [position[t] for t in texts]
+        normal = [normalised(t) for t in unique]
+        shaped = [shapes(t) for t in unique]
+        cross = self.cross.transform([crossed(q, unique[r], shaped[r]) for q, r in zip(questions, rows, strict=True)])
         parts = [
-            self.char.transform(normal) * self.config["char_weight"],
-            self.word.transform(normal) * self.config["word_weight"],
+            self.char.transform(normal)[rows] * self.config["char_weight"],
+            self.word.transform(normal)[rows] * self.config["word_weight"],
             cross * self.config["cross_weight"],
             csr_matrix(dense * self.config["dense_weight"]),
             csr_matrix(intents * self.config["intent_weight"]),
         ]
-        if self.config["dense_cross_weight"]:
-            parts.append(csr_matrix(self._dense_by_question(questions, dense) * self.config["dense_cross_weight"]))
         return hstack(parts).tocsr()
-
-    def _dense_by_question(self, questions: Sequence[str], dense: np.ndarray) -> np.ndarray:
-        """The sentence vector again, in the block of its question (zeros elsewhere)."""
-        order = {q: i for i, q in enumerate(self.questions)}
-        blocks = np.zeros((len(questions), len(order) * dense.shape[1]), dtype=np.float32)
-        for row, question in enumerate(questions):
-            start = order.get(question, 0) * dense.shape[1]
-            blocks[row, start : start + dense.shape[1]] = dense[row]
-        return blocks
 
     def fit(
         self,
@@ -131,16 +125,14 @@ class AnswerModel:
         labels: Sequence[str],
         dense: np.ndarray,
         intents: np.ndarray,
-        weights: Sequence[float] | None = None,
     ) -> AnswerModel:
         normal = [normalised(t) for t in texts]
         self.dense_width = dense.shape[1]
-        self.questions = sorted(set(questions))
         self.char.fit(normal)
         self.word.fit(normal)
         self.cross.fit([crossed(q, t) for q, t in zip(questions, texts, strict=True)])
         self.classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"])
-        self.classifier.fit(self._matrix(questions, texts, dense, intents), list(labels), sample_weight=weights)
+        self.classifier.fit(self._matrix(questions, texts, dense, intents), list(labels))
         return self
 
     def _about_matrix(self, texts: Sequence[str], dense: np.ndarray) -> csr_matrix:
@@ -182,7 +174,6 @@ class AnswerModel:
         state = {
             "config": self.config,
             "dense_width": self.dense_width,
-            "questions": self.questions,
             "char": self.char.vocabulary_,
             "word": self.word.vocabulary_,
             "cross": self.cross.vocabulary_,
@@ -213,7 +204,6 @@ class AnswerModel:
         model = cls(
             config={**DEFAULTS, **state["config"]},
             dense_width=int(state["dense_width"]),
-            questions=list(state["questions"]),
         )
         for name in ("char", "word"):
             vectorizer = getattr(model, name)

@@ -24,18 +24,13 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from protheus.nlu.answer_examples import ABOUT, BOOL_QUESTIONS, READINGS, LabelledAnswer, read_answers
+from protheus.nlu.answer_examples import ABOUT, READINGS, LabelledAnswer, read_answers
 from protheus.nlu.answer_model import DEFAULTS, AnswerModel, IntentModel
 from protheus.nlu.customer_words import classification_text
-from protheus.routing import routing_table
-from protheus.vocabulary import Kind, Question, Theme
+from protheus.vocabulary import Question
 
 logger = logging.getLogger(__name__)
 
-# Messages of the NLU data whose meaning under any pending question is fixed.
-BORROWED_AS = {"afirmar": "si", "negar": "no", "cancelar": Kind.CANCEL.value, "saludo": Kind.OTHER.value}
-BORROWED_AS |= {"despedida": Kind.OTHER.value, "agradecimiento": Kind.OTHER.value, "fuera_de_dominio": Kind.OTHER.value}
-BOOL_ORDER = sorted(q.value for q in BOOL_QUESTIONS)
 DATA = "data/respuestas"  # relative to the project being trained
 KEPT = 0.01  # labels below this probability are left out of the parse data
 DIGITS = 3
@@ -153,37 +148,9 @@ class AnswerReader(GraphComponent):
             return cls(config, model_storage, resource)
 
 
-def borrowed_label(intent: str | None) -> str | None:
-    """What a first message of the NLU data is when written under a pending question: a request
-    leaves for itself, a question about the line or the product is a question back, a greeting
-    or a thanks is no answer. None: not used (an error report reads like a description)."""
-    route = routing_table().get(intent)
-    if intent in BORROWED_AS:
-        return BORROWED_AS[intent]
-    if route is None or intent == "reportar_error":
-        return None
-    if route.question or intent == "consulta_funcional":
-        return f"{Kind.QUESTION.value}_{Theme.OTHER.value}"
-    return Kind.NEW_REQUEST.value if route.hands_off else None
-
-
-def borrowed(texts: list[str], intents: list[str | None]) -> list[tuple[str, str, str]]:
-    """(question, text, label) from the NLU data: each message under one question (spread by a
-    hash of its text), «sí»/«no» only under the yes/no questions."""
-    found = []
-    for text, intent in zip(texts, intents, strict=True):
-        label = borrowed_label(intent)
-        if label is None:
-            continue
-        choices = BOOL_ORDER if label in ("si", "no") else Question.values()
-        spot = int(hashlib.sha256(text.encode()).hexdigest(), 16) % len(choices)
-        found.append((choices[spot], text, label))
-    return found
-
-
 def fit(answers: list[LabelledAnswer], dense: np.ndarray, intents: IntentModel, config: dict[str, Any]) -> AnswerModel:
     """The model trained on labelled answers (their sentence vectors in `dense`)."""
-    model = AnswerModel(config=dict(config)).fit(
+    model = AnswerModel(config={**DEFAULTS, **config}).fit(
         [a.question for a in answers],
         [a.text for a in answers],
         [a.label for a in answers],
@@ -199,7 +166,8 @@ def readings(
 ) -> dict[str, dict[str, float]]:
     """The message read under each question: its likely labels and their probabilities."""
     dense = np.repeat(vector.reshape(1, -1), len(questions), axis=0)
-    rows = model.predict(questions, [text] * len(questions), dense, intents.probabilities(dense))
+    looks_like = np.repeat(intents.probabilities(dense[:1]), len(questions), axis=0)
+    rows = model.predict(questions, [text] * len(questions), dense, looks_like)
     found = {question: _kept(row) for question, row in zip(questions, rows, strict=True)}
     about = model.predict_about([text], dense[:1])[0]
     return {**found, ABOUT: _kept(about)} if about else found
