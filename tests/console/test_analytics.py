@@ -62,6 +62,7 @@ def test_the_page_for_agents_and_admins_only(db, status_file):
                 and "Fuera de los canales de TOTVS</td><td>1</td>" in body
             )
             assert "&lt;b&gt;algo raro&lt;/b&gt;" in body and "<b>algo raro</b>" not in body
+            assert "Respuestas a los formularios que el asistente leyó con menos seguridad" in body
             assert (await c.get("/consola/analitica?desde=ayer"))[0] == 400
             range_ = f"desde={today - timedelta(days=1)}&hasta={today + timedelta(days=1)}"
             status, body = await c.get(f"/consola/analitica.csv?{range_}")
@@ -223,6 +224,10 @@ def test_answers_to_form_questions_are_measured_apart_from_classification_doubts
     ConversationStore(db).sync()
     figures = SupportAnalytics(db).figures(now - 60, now + 7200)
     assert [text for _, text, _ in figures.least_sure] == ["¿y el horario?", "tengo una urgencia"]
+    from protheus.console.analytics import charts
+
+    [shown] = [chart for chart in charts(figures, lambda text: text) if chart.key == "respuestas"]
+    assert shown.rows[0].label == "facilitador.std@example.com (el correo del facilitador)"
     assert figures.least_sure_answers == [("c-formulario", "facilitador.std@example.com", "verificacion_cliente", 0.62)]
     [row] = ConversationStore(db).page(ConversationFilter())[0]
     assert row.min_confidence == 0.3  # the answer's 0.05 is no doubt of the classifier
