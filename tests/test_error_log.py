@@ -40,7 +40,7 @@ SAMPLES = [
     (
         "Error : 102 (42000) (RC=-1) - [Microsoft][ODBC SQL Server Driver][SQL Server]Incorrect syntax near 'AND'. "
         "( From tMSSQLConnection::ExecuteQuery )",
-        dict(error="Error 102 - Incorrect syntax near 'AND'"),
+        dict(error="Error : 102 - Incorrect syntax near 'AND'"),
     ),
     (
         "me sale en la nota de entrada: Error : -19 - TOPCONN - Invalid column name 'D1_XLOTE' on "
@@ -50,7 +50,14 @@ SAMPLES = [
     (
         "THREAD ERROR ([7788], admin, PRODUCCION) 01/04/2024 08:01:55\n"
         "Alias does not exist SZ1 on U_XFATR01(XFATR01.PRW) 01/04/2024 line : 45",
-        dict(error="Alias does not exist SZ1", table="SZ1", routine="XFATR01", function="U_XFATR01", line=45),
+        dict(
+            error="Alias does not exist SZ1",
+            table="SZ1",
+            routine=None,
+            function="U_XFATR01",
+            line=45,
+            customer_code=True,
+        ),
     ),
     (
         "argument #0 error, expected N->C, function substr on CTBA102(CTBA102.PRW) line : 3321",
@@ -84,7 +91,7 @@ SAMPLES = [
     ),
     (
         "Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'. Cannot insert duplicate key",
-        dict(error="Error 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'"),
+        dict(error="Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'"),
     ),
     (
         "ORA-00942: table or view does not exist on FINA040(FINA040.PRW) line : 1001",
@@ -166,7 +173,10 @@ def test_ordinary_messages_are_not_logs(text):
 
 def test_the_summary_names_the_fields_in_spanish():
     summary = parse(SAMPLES[0][0]).summary()
-    assert summary.startswith("error: variable does not exist C5_XTIPO; rutina: MATA410; fuente: MATA410.PRW")
+    assert summary.startswith(
+        "error: variable does not exist C5_XTIPO; tipo: error de ejecución; rutina: MATA410; fuente: MATA410.PRW"
+    )
+    assert "código: de TOTVS" in summary
     assert "línea: 2345" in summary and "tabla: SC5" in summary and "módulo: SIGAFAT" in summary
 
 

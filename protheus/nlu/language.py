@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from protheus.nlu.error_log import ROUTINE, is_protheus_error, split_log
+from protheus.nlu.error_log import is_protheus_error, split_log
+from protheus.nlu.routines import ROUTINE
 from protheus.text import fold
 
 MIN_WORDS = 3
