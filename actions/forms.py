@@ -32,12 +32,31 @@ from protheus import answer_values
 from protheus.answer_reading import Reading
 from protheus.messages import answer_text, message, understood
 from protheus.modules import normalise_module
-from protheus.nlu.error_log import looks_like_log, parse
+from protheus.nlu.error_log import ErrorKind, ErrorLog, looks_like_log, parse
 from protheus.routing import routing_table
 from protheus.settings import max_log_chars, max_message_chars
 from protheus.vocabulary import Identification, Kind, Question
 
 MIN_DESCRIPTION_WORDS = 4
+# Where a log points when it is not a product error: (message, the request it would be instead).
+AWAY_FROM_PRODUCT = {
+    "infraestructura": ("log_infraestructura", "soporte_infraestructura"),
+    "codigo_del_cliente": ("log_codigo_del_cliente", "soporte_personalizaciones"),
+}
+
+
+def log_points_to(log: ErrorLog | None) -> tuple[str, str] | None:
+    """The customer's infrastructure (no connection, the server does not start, licences) or
+    their own code (the failing frame, or a message their code raised); None: a product error."""
+    if log is None:
+        return None
+    if log.kind in (ErrorKind.CONNECTION, ErrorKind.STARTUP, ErrorKind.LICENCE):
+        return AWAY_FROM_PRODUCT["infraestructura"]
+    if log.customer_code or log.kind is ErrorKind.CUSTOMER_EXCEPTION:
+        return AWAY_FROM_PRODUCT["codigo_del_cliente"]
+    return None
+
+
 URGENT_INTENT = "atencion_urgente"
 CONSULTING_FORM = "formulario_consultoria"
 # Questions a second «no sé» does not leave unknown: the terms need an explicit yes or no, and an
@@ -225,8 +244,17 @@ class SupportFormValidation(FormValidationAction, ABC):
         if reminder is not None:  # back after a while: which request is pending, and how to leave it
             dispatcher.utter_message(**reminder)
         if not tracker.get_slot(REQUESTED):  # the form opens: its first message may already answer
-            return await super().run(dispatcher, tracker, domain)
+            events = await super().run(dispatcher, tracker, domain)
+            return events + await self.opened(dispatcher, tracker, domain)
         return await read_and_act(self, dispatcher, tracker, domain, self.domain_slots(domain))
+
+    async def opened(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """What to add once the opening message was read (tracker.slots holds what it gave)."""
+        return []
+
+    async def next_question(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> str | None:
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return next((slot for slot in required if tracker.slots.get(slot) is None), None)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -278,6 +306,19 @@ class SupportFormValidation(FormValidationAction, ABC):
 class ValidateErrorForm(SupportFormValidation):
     def name(self) -> str:
         return "validate_formulario_error"
+
+    async def opened(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """A pasted log that points away from a product error (the customer's infrastructure,
+        their own code): say what it suggests, quoting the guideline, and let the customer say
+        whether it is so or go on with the report. The log alone never decides."""
+        log = parse(str(tracker.slots.get("descripcion_error") or ""))
+        pointed = log_points_to(log)
+        following = await self.next_question(dispatcher, tracker, domain)
+        if pointed is None or log is None or following is None:
+            return []
+        key, intent = pointed
+        dispatcher.utter_message(**message(key, error=(log.error or "")[:120]))
+        return [SlotSet(TO_CONFIRM, confirmation(following, leave_for=intent))]
 
     async def extract_descripcion_error(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -391,6 +391,12 @@ def _routine(frame: re.Match[str] | None, log: str) -> str | None:
     return next((r for r in (table.routine_of(n) for n in names) if r), None)
 
 
+def _customer_code(source: str, function: str) -> bool:
+    """The failing frame is the customer's (or a third party's): their source, or a U_ function
+    compiled into a TOTVS one."""
+    return not routines().is_totvs(source.rsplit(".", 1)[0]) or function.upper().startswith("U_")
+
+
 def parse(text: str) -> ErrorLog | None:
     """The fields of the log in the text, or None when there is no log."""
     _, log = split_log(text)
@@ -403,7 +409,7 @@ def parse(text: str) -> ErrorLog | None:
     function = frame.group("function").strip() if frame else None
     source = frame.group("source").upper() if frame else None
     table = routines()
-    customer = None if frame is None else not (table.is_totvs(source.rsplit(".", 1)[0]) and table.is_totvs(function))
+    customer = None if frame is None else _customer_code(source or "", function or "")
     remark_module, remark_routine = _remark_module(log)
     routine = _routine(frame, log) or remark_routine
     field = FIELD.search(message or "") or FIELD.search(log)

@@ -70,7 +70,7 @@ class Routines:
         return code.startswith(self.totvs) or self.routine_of(code) is not None
 
 
-def _compiled(raw: dict) -> list[tuple[re.Pattern[str], str]]:
+def _compiled(raw: dict | None) -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(pattern, re.IGNORECASE), template) for pattern, template in (raw or {}).items()]
 
 

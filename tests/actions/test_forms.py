@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateErrorForm
 from tests.actions.conftest import make_tracker
@@ -111,3 +112,40 @@ def test_a_sentence_without_a_code_says_what_was_understood(customers, dispatche
     )
     assert result == {"codigo_cliente": None}
     assert "No encontré un código de cliente en «no, con todos los pedidos»" in dispatcher.messages[0]["text"]
+
+
+CONNECTION_LOG = (
+    "no puedo entrar al sistema:\nTHREAD ERROR ([3728], marcos, SRV01)   11/02/2021   21:31:57\n"
+    "TC_Open - NO CONNECTION on FWTABLEDDL:OPENTABLE(FWTABLEDDL.PRX) 13/10/2020 16:57:59"
+)
+CUSTOM_LOG = "al grabar sale: variable does not exist CFILANT on U_BJDRENA(BJPLA004.PRW) line : 1043"
+
+
+def opening(text: str, domain_dict) -> tuple[list, list]:
+    tracker = make_tracker("reportar_error", text=text)
+    tracker.slots["modulo"] = "SIGAFAT"
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateErrorForm().run(dispatcher, tracker, domain_dict))
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    "text, quoted, leave_for",
+    [
+        (CONNECTION_LOG, "Instalación, configuración, operación, mantenimiento de hardware", "soporte_infraestructura"),
+        (CUSTOM_LOG, "Códigos fuentes y personalizaciones programadas", "soporte_personalizaciones"),
+    ],
+)
+def test_a_log_that_points_away_from_a_product_error_is_said_and_the_customer_decides(
+    domain_dict, text, quoted, leave_for
+):
+    events, said = opening(text, domain_dict)
+    assert quoted in said[-1]["text"] and [b["payload"] for b in said[-1]["buttons"]] == ["/afirmar", "/negar"]
+    [waiting] = [e["value"] for e in events if e.get("name") == "por_confirmar"]
+    assert f'"salir": "{leave_for}"' in waiting  # only the customer's yes leaves the report
+    assert not any(e.get("event") == "active_loop" for e in events)
+
+
+def test_a_product_error_log_asks_nothing_more(domain_dict):
+    events, said = opening(PASTED_LOG, domain_dict)
+    assert said == [] and not any(e.get("name") == "por_confirmar" for e in events)
