@@ -32,12 +32,21 @@ CUSTOM_LOG_PLACEHOLDER = "error log en fuente personalizado"
 SOURCE_EXT = r"(?:PRW|PRX|TLPP|PRG|APH|APW|AHU|TLH|CH)"
 # A function: a name (with a class, U_, a namespace), or a code block with up to two levels of braces.
 FUNCTION = r"(?:\{[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*\}|[\w.:]+(?:\s*:\s*[\w.]+)?)"
-FRAME = re.compile(rf"\b(on|from)\s+(?P<function>{FUNCTION})\s*\(\s*(?P<source>[\w.\-]+?\.{SOURCE_EXT})\s*\)", re.I)
-HEADER = re.compile(r"\bT?HREAD ERROR\s*\(\s*\[?[^)\n]*\)?[^\n]*?(?=\s*$|\s+\S)", re.I)
-HEADER_LINE = re.compile(r"^\s*T?HREAD ERROR\b.*$", re.I | re.M)
+FRAME = re.compile(
+    rf"\b(on|from)\s+(?P<function>{FUNCTION})\s*\(\s*(?P<source>[\w.\-]+?\.{SOURCE_EXT})(?:\s+\d{{2}}/\d{{2}}/\d{{4}})?\s*\)",
+    re.I,
+)
+# A debugger's stack line: «RETSQLNAME - APLIB070.PRW(1853)»; a frame without its source: «on M215COMP».
+DEBUG_FRAME = re.compile(
+    rf"^[\s>]*(?P<function>[A-Z_][\w:]*)\s+-\s+(?P<source>[\w.\-]+\.{SOURCE_EXT})\((?P<line>\d+)\)", re.I | re.M
+)
+BARE_FRAME = re.compile(r"\s+on\s+(?P<function>[A-Z_][\w:]{2,})\s*$", re.I | re.M)
+HEADER_WORDS = r"(?:T?HREAD ERROR|ERRO THREAD|ERROR THREAD)"
+HEADER = re.compile(rf"\b{HEADER_WORDS}\s*\(\s*\[?[^)\n]*\)?[^\n]*?(?=\s*$|\s+\S)", re.I)
+HEADER_LINE = re.compile(rf"^\s*{HEADER_WORDS}\b.*$", re.I | re.M)
 DATE_TIME = re.compile(r"\d{2}/\d{2}/\d{4}(?:\s+\d{2}:\d{2}:\d{2})?")
-LINE = re.compile(r"(?<!\.cpp )(?<!\.cpp at )(?<![\w.]\.h )\bline\s*:?\s*(\d+)", re.I)
-CPP_LINE = re.compile(r"\b\w+\.(?:cpp|c|h|hpp)\s*(?:\(\s*\d+\s*\)|(?:at\s+)?line\s*:?\s*\d+)", re.I)
+LINE = re.compile(r"\b(?:line|linha|l[ií]nea)\s*:?\s*(\d+)", re.I)
+CPP_LINE = re.compile(r"[\w\\/:.\-]+\.(?:cpp|c|h|hpp|inl)\s*(?:\(\s*\d+\s*\)|:\d+|(?:at\s+)?line\s*:?\s*\d+)", re.I)
 REMARK = re.compile(r"\[remark\s*:\s*([^\]]*)\]", re.I)
 FIELD = re.compile(r"\b([A-Z][A-Z0-9]{1,2}_[A-Z0-9_]{2,10})\b")
 ALIAS = re.compile(r"\balias(?:\s+does\s+not\s+exist|\s+already\s+in\s+use)?\s*:?\s*([A-Z][A-Z0-9]{2})\b", re.I)
@@ -63,6 +72,7 @@ KNOWN_ERRORS = [
     "work area not in use",
     "open empty work area",
     "variable is not an object",
+    "is not array",
     "cannot find method",
     "invalid call to a",
     "invalid readmsint",
@@ -100,16 +110,66 @@ KNOWN_ERRORS = [
     "wscerr",
     "soap fault",
     "userexception",
+    "wscerr",
+    "[sql server]",
+    "odbc",
+    "already in use",
+    "em uso",
+    "file is in eof",
+    "data width error",
+    "invalid data type",
+    "load apo failed",
+    "invalid rpo",
+    "open empty rpo",
+    "objects repository",
+    "startpath",
+    "connection terminated",
     "thread error",
+    "erro thread",
     "error log",
     "error.log",
 ]
 _KNOWN = re.compile("|".join([r"\berror\s*:\s*-?\d+", *(re.escape(e) for e in KNOWN_ERRORS)]), re.I)
+# Known messages no customer writes in their own words: a line with one is a log line.
+_SELF_EVIDENT = re.compile(
+    r"variable does not exist|array out of bounds|type mismatch|alias does not exist|alias already in use"
+    r"|invalid field name in alias|invalid column name|setorder|index not found|wscerr|\[sql server\]|startpath"
+    r"|file is in eof|data width error|invalid data type|load apo failed|invalid rpo|open empty rpo|objects repository"
+    r"|is not array|variable is not an object|invalid call to a|argumento #|argument #|tc_open|erro na abertura",
+    re.I,
+)
 # Lines that only a log has.
 LOG_LINE = re.compile(
-    r"T?HREAD ERROR|\b(?:on|from)\s+\S+?\s*\(\s*[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\s*\)|Called from|\bline\s*:\s*\d+"
-    r"|\bError\s*:\s*-?\d+|\[(?:TOTVS\s+)?build\b|\bBuild\s+\d+\.\d+\.\d+|\bRPO Release\b|\(\s*From\s+t\w+::"
-    r"|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($",
+    r"T?HREAD ERROR|ERRO THREAD|\b(?:on|from)\s+\S+?\s*\(\s*[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\b|Called from"
+    r"|\bline\s*:\s*\d+|\bError\s*:\s*-?\d+|\[(?:TOTVS\s+)?build\b|\bBuild\s+\d+\.\d+\.\d+|\bRPO Release\b"
+    r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
+    r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]|\bODBC\b"
+    r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
+    r"|(?-i:^[\s>]*ERROR\s*:)",
+    re.I | re.M,
+)
+# What a console, a debugger or an editor puts before a message: left out of the message.
+NOISE = re.compile(
+    r"^(?:\s+|\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||\[(?:ERROR|WARN|FATAL|INFO)\s*\]\s*\[\w+\]"
+    r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
+    r"|>|//|--|\(|:(?=\s)|ERROR\s*:(?!\s*-?\d)|Exception in thread \d+|Stack\s*:|[A-Z]{4}\d{3}[A-Z]?\s*[|\-](?=\s))",
+    re.I,
+)
+# What follows a message and is not part of it: a C++ location, the client's address.
+TAIL = re.compile(
+    r"\s+(?:in file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*|on \S+\.(?:cpp|inl):\d+.*)$", re.I
+)
+# Lines around a message that are not it.
+NOT_MESSAGE = re.compile(
+    r"^\s*(?:-{5,}|Source URL\s*:|ADVPL WSDL Client|\[Error - [\d:]+(?:\s*[AP]M)?\]|\[INFO\s*\]|\[\w[^\]]*:[^\]]*\]\s*$"
+    r"|Called from|SELECT\b|UPDATE\b|INSERT\b|DELETE\b|\(\s*From\b)",
+    re.I,
+)
+LEVELS = ("FATAL", "ERROR", "WARN")
+# The customer's words before a log on the same line: «al grabar me sale esto:», «dice:».
+LEAD_IN = re.compile(
+    r"\b(?:me sale|sale|salta|aparece|dice|muestra|tira|da|esto|isto|isso|mensaje|mensagem|error|erro|grabar|guardar"
+    r"|incluir|pedido|cuando|quando|al)\b[^:]*:\s*$",
     re.I,
 )
 
@@ -128,27 +188,30 @@ class ErrorKind(str, Enum):
 
 # The kind by the words of the message and the log (checked in this order).
 KIND_MARKERS = [
-    (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu|license server"),
+    (ErrorKind.WEB_SERVICE, r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b.*\berr"),
     (
         ErrorKind.CONNECTION,
-        r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out)"
-        r"|could not connect|socket|\brpc\b|timeout|connect failed|falha na conex|falla de conex",
+        r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated)"
+        r"|terminated by the administrator|could not connect|socket|\brpc\b|timeout|connect failed"
+        r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o",
     ),
     (
         ErrorKind.STARTUP,
-        r"failed to load|appmap|\brpo\b.*(?:invalid|corrupt|not found|inv[aá]lido)|appserver\.ini"
-        r"|environment .*not found|ambiente .*n[aã]o encontrado|fail to start|initialization",
+        r"failed to load|appmap|\bapo\b|\brpo\b|objects repository|reposit[oó]rio|startpath|inifile"
+        r"|\.ini\b|environment .*not found|ambiente .*n[aã]o encontrado|fail to start|initialization",
     ),
-    (ErrorKind.WEB_SERVICE, r"wscerr|soap|wsdl|\bhttp\s*\d{3}|rest\b.*(?:error|erro)|webservice|web service"),
+    (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
     (
         ErrorKind.DATABASE,
         r"tc_open|topconn|dbaccess|\berror\s*:\s*-?\d+|sql|ora-\d|invalid column|invalid object"
-        r"|erro na abertura|error en la apertura|setorder|index not found|alias already in use|invalid field name"
-        r"|duplicate key|unique key|deadlock|ctree|\bdbf\b|dbcreate|alias does not exist|work area",
+        r"|erro na abertura|error en la apertura|setorder|index not found|already in use|em uso|invalid field name"
+        r"|duplicate key|unique key|deadlock|ctree|\bdbf\b|dbcreate|alias does not exist|work area|\beof\b|data width"
+        r"|invalid data type|odbc|divis[aã]o por zero",
     ),
     (ErrorKind.CUSTOMER_EXCEPTION, r"userexception|\buser\s*exception"),
 ]
 _KIND = [(kind, re.compile(pattern, re.I)) for kind, pattern in KIND_MARKERS]
+INFO_LINE = re.compile(r"^\s*\[[^\]]*:[^\]]*\]\s*$", re.M)  # [build: …], [TOTVS License Server Version: …]
 # Messages of the runtime itself: in a customer's source they are still a runtime error, not a
 # message the customer raised.
 RUNTIME_MESSAGE = re.compile(
@@ -212,7 +275,7 @@ def kind_label(kind: ErrorKind | None) -> str | None:
 # --- mending what pasting bends --------------------------------------------------------
 def mended(text: str) -> str:
     """The log as the AppServer wrote it, before a chat, an editor or a phone bent it."""
-    text = html.unescape(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _unwrapped(html.unescape(text or "").replace("\r\n", "\n").replace("\r", "\n"))
     text = re.sub(r"[ \t]*\\[ \t]*$", "", text, flags=re.M)  # Markdown line breaks
     text = re.sub(r"\s+/\s+(?=Called from\b)", "\n", text, flags=re.I)  # a stack flattened onto one line
     text = re.sub(r"\(\s*\n\s*(?=[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\s*\))", "(", text, flags=re.I)  # a wrapped frame
@@ -220,13 +283,23 @@ def mended(text: str) -> str:
     text = re.sub(
         rf"(\.{SOURCE_EXT}\s*\)[^\n]*?)\n\s*(?=(?:\d{{2}}/\d{{2}}/\d{{4}}[^\n]*)?line\s*:)", r"\1 ", text, flags=re.I
     )  # the date and line wrapped below the frame
+    text = re.sub(r"\bat\s*\n\s*(?=line\s+\d+\s+on\b)", "at ", text, flags=re.I)  # a C++ location wrapped
+    text = re.sub(
+        rf"\bon\s*\n\s*(?={FUNCTION}\s*\(\s*[\w.\-]+\.{SOURCE_EXT})", "on ", text, flags=re.I
+    )  # frame wrapped
     return text
 
 
 # --- finding the log in the message ------------------------------------------------------
 def _looks_technical(text: str) -> bool:
-    """English or Portuguese runtime text: a source file, a path, a frame, a numbered line."""
-    return bool(re.search(r"\.(PRW|PRX|TLPP)\b|[A-Z]:\\|\bon\s+\w+\(|\b(of|on|near)\b|#\d|->", text, re.I))
+    """Runtime text rather than a customer's: a source file, a path, a frame, a field, a table."""
+    return bool(
+        re.search(
+            r"\.(PRW|PRX|TLPP)\b|[A-Z]:\\|\bon\s+\w+\(|\b(of|on|near)\b|#\d|->|\b[A-Z][A-Z0-9]{1,2}_\w+"
+            r"|\b[A-Z][A-Z0-9]{2}\d{3}\b|\[\w+\]|\b[A-Z]{4}\d{3}\b",
+            text,
+        )
+    )
 
 
 def _log_start(line: str, after_header: bool) -> int | None:
@@ -237,33 +310,94 @@ def _log_start(line: str, after_header: bool) -> int | None:
     frame = FRAME.search(line)
     if frame:  # the message before the frame belongs to the log
         starts.append(_message_start(line[: frame.start()]))
-    starts += [found.start() for found in _KNOWN.finditer(line) if _looks_technical(line[found.start() :])]
-    return min(starts) if starts else None
+    starts += [
+        found.start()
+        for found in _KNOWN.finditer(line)
+        if _SELF_EVIDENT.match(found.group(0)) or _looks_technical(line)
+    ]
+    if not starts:
+        return None
+    said = _said_before(line)
+    if said and said <= max(starts):  # «al grabar me sale esto: <log>»
+        return said
+    start = min(starts)
+    return _message_start(line[:start]) if start and not LEAD_IN.search(line[:start]) else start
+
+
+# The customer's words before a colon and what the system showed: «al incluir el título: <log>».
+SAID = re.compile(r"^(?P<said>[^:\n]{3,120}?):\s+")
+SPANISH = frozenset(
+    "al el la los las de del en me mi nos se sale esto este esta eso cuando quando ao no na o a que y e con para "
+    "aparece dice muestra grabar guardar incluir calcular emitir abrir dá da".split()
+)
+
+
+def _said_before(line: str) -> int | None:
+    """Where the log starts after the customer's words and a colon, if the line opens so: words in
+    small letters, with Spanish or Portuguese ones (not «FV9010:» nor «PREVIOUS ERROR:»)."""
+    found = SAID.match(line)
+    if not found:
+        return None
+    words = re.findall(r"[^\W\d_]+", found.group("said"))
+    spoken = [w for w in words if w.islower()]
+    customer_like = len(words) >= 2 and len(spoken) >= len(words) / 2 and set(spoken) & SPANISH
+    return found.end() if customer_like and not _KNOWN.search(found.group("said")) else None
+
+
+PHONE_WIDTH = (25, 50)  # characters: a chat on a phone breaks long lines about there
+NEW_PART = re.compile(
+    r"^\s*(?:T?HREAD ERROR|ERRO THREAD|Called from|\[|Stack\s*:|\d{2}/\d{2}/\d{4}\s+\d{2}:|-{5})", re.I
+)
+
+
+def _unwrapped(text: str) -> str:
+    """A log copied from a phone's chat comes back with its long lines broken at the screen's
+    width: joined again (a line that starts a new part of the log stays on its own)."""
+    lines = text.split("\n")
+    filled = [ln for ln in lines[:-1] if ln.strip()]
+    breakable = [
+        ln for ln in lines if not re.fullmatch(r"\s*-{5,}\s*", ln) and len(max(ln.split() or [""], key=len)) < 40
+    ]
+    if not filled or max((len(ln) for ln in breakable), default=0) > PHONE_WIDTH[1]:
+        return text
+    if sum(len(ln) >= PHONE_WIDTH[0] for ln in filled) < 0.6 * len(filled):
+        return text
+    joined: list[str] = []
+    for line in lines:
+        if joined and line.strip() and joined[-1].strip() and not NEW_PART.match(line):
+            joined[-1] = joined[-1].rstrip() + " " + line.strip()
+        else:
+            joined.append(line)
+    return "\n".join(joined)
 
 
 def _message_start(before: str) -> int:
-    """Where an error message begins in the text before its frame: after a glued date or a
-    header, at a known message, else after the customer's «al grabar:», else the line's start."""
-    cut = 0
-    glued = re.match(
-        r".*(?:T?HREAD ERROR[^\n]*?\d{2}:\d{2}:\d{2}|\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2})\s*", before, re.I
-    )
-    if glued:
-        cut = glued.end()
-    known = _KNOWN.search(before, cut)
-    if known:
-        return known.start()
-    said = list(re.finditer(r":\s+", before[cut:]))
-    return cut + said[-1].end() if said else cut
+    """Where a log's line begins in the text before its message or frame: after the customer's
+    «al grabar me sale esto:», else at the line's start (the message's own words, such as
+    «FV9010:» or «PREVIOUS ERROR:», stay)."""
+    said = LEAD_IN.search(before)
+    if said:
+        return said.end()
+    glued = re.match(r".*(?:\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2})\s*", before)
+    return glued.end() if glued and not before[glued.end() :].strip() == "" else 0
 
 
 def split_log(text: str) -> tuple[str, str]:
-    """(the customer's words, the log). Without a log the words are the whole text."""
+    """(the customer's words, the log). Without a log the words are the whole text. From a
+    `THREAD ERROR` header to its failing frame every line is the log (a message over several lines,
+    the query that failed); after the frame, the log goes on while its lines look like one."""
     words, log = [], []
-    after_header = False
+    after_header = in_block = seen_frame = False
     for line in mended(text).splitlines():
+        if HEADER.search(line):
+            in_block, seen_frame = True, False
         start = _log_start(line, after_header)
         after_header = bool(HEADER_LINE.match(line)) and not FRAME.search(line)
+        if in_block and (not seen_frame or (line.strip() and start is not None)):
+            log.append(line)
+            seen_frame = seen_frame or bool(FRAME.search(line))
+            continue
+        in_block = False
         if start is None:
             words.append(line)
             continue
@@ -304,22 +438,46 @@ def _table_of(field: str) -> str:
 
 
 def _clean_message(message: str) -> str:
+    """The message without the header, the console's or editor's prefixes, a glued date, and what
+    follows it (a date, a C++ location)."""
     message = HEADER.sub("", message)
-    message = re.sub(r"^\s*(?:Stack\s*:|Error\s*:(?!\s*-?\d))\s*", "", message, flags=re.I)
     message = re.sub(rf"^\s*{DATE_TIME.pattern}\s*", "", message)
-    return re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip(" .:\t")[:200]
+    while True:
+        stripped = NOISE.sub("", message, count=1)
+        if stripped == message:
+            break
+        message = stripped
+    message = re.sub(rf"^\s*{DATE_TIME.pattern}\s*", "", message)
+    message = TAIL.sub("", re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip())
+    if message.endswith(")") and message.count(")") > message.count("("):
+        message = message[:-1]  # «(PREVIOUS ERROR: …) ON …»: its opening parenthesis went with the noise
+    return message.strip(" \t:")[:200]
+
+
+def _message_lines(lines: list[str]) -> str | None:
+    """A message that runs over several lines: up to the query, the stack or a blank line."""
+    kept = []
+    for line in lines:
+        if not line.strip() or NOT_MESSAGE.match(line) or FRAME.search(line) or HEADER_LINE.match(line):
+            break
+        kept.append(line.strip())
+    return _clean_message(" ".join(kept)) if kept else None
 
 
 def _frame_message(log: str, frame: re.Match[str]) -> str | None:
-    """The message of the failing frame: the text before ` on FUNC(` on its line, or the line
+    """The message of the failing frame: the text before ` on FUNC(` on its line, or the lines
     after the header when the frame's line has nothing before it."""
     line_start = log.rfind("\n", 0, frame.start()) + 1
     before = log[line_start : frame.start()]
-    message = _clean_message(before[_message_start(before) :] if not HEADER_LINE.match(before) else before)
-    if message:
+    message = _clean_message(before) if not HEADER_LINE.match(before) else _clean_message(before)
+    if message and not re.fullmatch(r"(?:line|linha)\s*\d+", message, re.I):
         return message
-    earlier = [ln for ln in log[:line_start].splitlines() if ln.strip() and not HEADER_LINE.match(ln)]
-    return _clean_message(earlier[-1]) if earlier else None
+    earlier = log[:line_start].splitlines()
+    header = max((i for i, line in enumerate(earlier) if HEADER_LINE.match(line)), default=None)
+    if header is not None:
+        return _message_lines(earlier[header + 1 :] + [before])
+    lines = [ln for ln in earlier if ln.strip()]
+    return _clean_message(lines[-1] + " " + before) if lines else None
 
 
 def _database_message(log: str) -> str | None:
@@ -331,27 +489,39 @@ def _database_message(log: str) -> str | None:
 
 
 def _message_without_frame(log: str) -> str | None:
-    """A log without a frame: the database's message, the line after the header, or the known one."""
+    """A log without a frame: the database's message, the lines after the header, the gravest
+    console line, a known message, else the first line that is not noise."""
     found = _database_message(log)
     if found:
         return found
-    lines = [ln for ln in log.splitlines() if ln.strip()]
+    lines = log.splitlines()
     for index, line in enumerate(lines):
-        if HEADER_LINE.match(line) and index + 1 < len(lines):
-            return _clean_message(lines[index + 1])
-    known = next((ln for ln in lines if _KNOWN.search(ln) and not HEADER_LINE.match(ln)), None)
-    return _clean_message(known[_KNOWN.search(known).start() :]) if known else None  # type: ignore[union-attr]
+        if HEADER_LINE.match(line):
+            after = _message_lines(lines[index + 1 :])
+            if after:
+                return after
+    for level in LEVELS:
+        graver = [ln for ln in lines if re.match(rf"\s*\[{level}\s*\]", ln, re.I)]
+        if graver:
+            return _clean_message(graver[-1 if level == "FATAL" else 0])
+    candidates = [ln for ln in lines if ln.strip() and not NOT_MESSAGE.match(ln) and not HEADER_LINE.match(ln)]
+    known = next((ln for ln in candidates if _KNOWN.search(ln)), None)
+    return _clean_message(known or candidates[0]) if known or candidates else None
 
 
 def _failing_frame(log: str) -> re.Match[str] | None:
-    """The frame that failed: the first ` on FUNC(SOURCE)` (the others are `Called from`)."""
+    """The frame that failed: the first ` on FUNC(SOURCE)` (the others are `Called from`), else
+    a debugger's first stack line, else a frame that names only its function."""
     frames = list(FRAME.finditer(log))
-    return next((f for f in frames if f.group(1).lower() == "on"), frames[0] if frames else None)
+    failing = next((f for f in frames if f.group(1).lower() == "on"), frames[0] if frames else None)
+    return failing or DEBUG_FRAME.search(log) or BARE_FRAME.search(log)
 
 
 def _line_after(log: str, frame: re.Match[str] | None) -> int | None:
     """The AdvPL line of the failing frame: its `line : N` before the next frame; a C++ file's
     line is never it."""
+    if frame is not None and "line" in frame.groupdict():
+        return int(frame.group("line"))
     if frame is None:
         found = LINE.search(CPP_LINE.sub(" ", log))
         return int(found.group(1)) if found else None
@@ -362,9 +532,13 @@ def _line_after(log: str, frame: re.Match[str] | None) -> int | None:
 
 
 def _kind(message: str | None, log: str, customer_code: bool | None) -> ErrorKind:
-    text = f"{message or ''}\n{log}"
+    """By the message first, then by the rest of the log (without its information lines)."""
+    text = INFO_LINE.sub("", log)
     for kind, pattern in _KIND:
-        if pattern.search(message or "") or (kind is not ErrorKind.CUSTOMER_EXCEPTION and pattern.search(text)):
+        if pattern.search(message or ""):
+            return kind
+    for kind, pattern in _KIND:
+        if kind is not ErrorKind.CUSTOMER_EXCEPTION and pattern.search(text):
             return kind
     if customer_code and message and not RUNTIME_MESSAGE.search(message):
         return ErrorKind.CUSTOMER_EXCEPTION  # a message of the customer's own, not the runtime's
@@ -383,17 +557,23 @@ def _remark_module(log: str) -> tuple[str | None, str | None]:
 
 
 def _routine(frame: re.Match[str] | None, log: str) -> str | None:
-    """The standard routine: the failing frame's source or function, else the first standard
-    routine of the stack."""
+    """The standard routine: the failing frame's source or function, a routine naming the
+    message («MATA215 | …»), else the first standard routine of the stack."""
     table = routines()
-    names = [frame.group("source").rsplit(".", 1)[0], frame.group("function")] if frame else []
+    names = []
+    if frame is not None:
+        source = frame.groupdict().get("source")
+        names += [source.rsplit(".", 1)[0] if source else None, frame.group("function")]
+    names += re.findall(r"^[\s>]*([A-Z]{4}\d{3}[A-Z]?)\s*[|\-]\s", log, re.M)
     names += [n for f in FRAME.finditer(log) for n in (f.group("source").rsplit(".", 1)[0], f.group("function"))]
-    return next((r for r in (table.routine_of(n) for n in names) if r), None)
+    return next((r for r in (table.routine_of(n) for n in names if n) if r), None)
 
 
-def _customer_code(source: str, function: str) -> bool:
+def _customer_code(source: str, function: str, named_routine: bool = False) -> bool:
     """The failing frame is the customer's (or a third party's): their source, or a U_ function
     compiled into a TOTVS one."""
+    if not source:  # «MATC030 | … on XCALCEST»: a function of the routine the line names
+        return function.upper().startswith("U_") or not (routines().is_totvs(function) or named_routine)
     return not routines().is_totvs(source.rsplit(".", 1)[0]) or function.upper().startswith("U_")
 
 
@@ -403,13 +583,12 @@ def parse(text: str) -> ErrorLog | None:
     if not log:
         return None
     frame = _failing_frame(log)
-    message = _frame_message(log, frame) if frame else _message_without_frame(log)
-    if frame and not message:
-        message = _message_without_frame(log)
+    message = _frame_message(log, frame) if frame is not None and frame.re is not DEBUG_FRAME else None
+    message = message or _message_without_frame(log)
     function = frame.group("function").strip() if frame else None
-    source = frame.group("source").upper() if frame else None
-    table = routines()
-    customer = None if frame is None else _customer_code(source or "", function or "")
+    source = (frame.groupdict().get("source") or "").upper() if frame else ""
+    named = bool(re.search(r"^[\s>]*[A-Z]{4}\d{3}[A-Z]?\s*[|\-]\s", log, re.M))
+    customer = None if frame is None else _customer_code(source, function or "", named)
     remark_module, remark_routine = _remark_module(log)
     routine = _routine(frame, log) or remark_routine
     field = FIELD.search(message or "") or FIELD.search(log)
@@ -419,13 +598,13 @@ def parse(text: str) -> ErrorLog | None:
         error=message or None,
         routine=routine,
         function=function.upper() if function and not function.startswith("{") else function,
-        source=source,
+        source=source or None,
         line=_line_after(log, frame),
         field=field.group(1) if field else None,
         table=_table_of(field.group(1)) if field else (alias.group(1).upper() if alias else None),
         release=release.group(1) if release else None,
         build=build.group(1) if build else None,
-        module=table.module_of(routine) or remark_module,
+        module=routines().module_of(routine) or remark_module,
         kind=_kind(message, log, customer),
         customer_code=customer,
     )

@@ -92,3 +92,48 @@ def score(logs: list[RealLog], parse: Callable[[str], Any]) -> dict[str, Any]:
         "adivinados": guessed,
         "errores": misses,
     }
+
+
+FRAME_LINE = re.compile(r"\bon\s+\S.*?\(\s*[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\s*\)", re.I)
+PHONE_WIDTH = 40
+
+
+def in_a_sentence(log: RealLog) -> RealLog:
+    """The log inside what the customer writes around it."""
+    text = f"buenas, al grabar el pedido me sale esto: {log.text}\n¿me pueden ayudar? gracias"
+    return RealLog(log.id + "/frase", log.origin, text, log.truth, log.held_out)
+
+
+def on_a_phone(log: RealLog) -> RealLog:
+    """Copied from a phone's chat, where long lines come back broken at the screen's width."""
+    import textwrap
+
+    lines = [
+        textwrap.fill(line, PHONE_WIDTH, break_long_words=False, break_on_hyphens=False)
+        for line in log.text.splitlines()
+    ]
+    return RealLog(log.id + "/movil", log.origin, "\n".join(lines), log.truth, log.held_out)
+
+
+def cut_after_the_failure(log: RealLog) -> RealLog | None:
+    """Pasted only up to the failing frame's line (the stack left out): what that part says."""
+    lines = log.text.splitlines()
+    at = next((i for i, line in enumerate(lines) if FRAME_LINE.search(line)), None)
+    if at is None or at == len(lines) - 1:
+        return None
+    kept = "\n".join(lines[: at + 1])
+    truth = {k: v for k, v in log.truth.items() if k not in ("modulo", "linea")}
+    if re.search(r"\bline\s*:\s*\d+", lines[at], re.I):
+        truth["linea"] = log.truth.get("linea")
+    return RealLog(log.id + "/cortado", log.origin, kept, truth, log.held_out)
+
+
+def pasted_shapes(logs: list[RealLog]) -> list[RealLog]:
+    """Each log in a sentence, on a phone, and (when it has a stack) cut after the failure."""
+    found: list[RealLog] = []
+    for log in logs:
+        found += [in_a_sentence(log), on_a_phone(log)]
+        cut = cut_after_the_failure(log)
+        if cut is not None:
+            found.append(cut)
+    return found
