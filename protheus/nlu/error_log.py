@@ -135,7 +135,8 @@ _SELF_EVIDENT = re.compile(
     r"variable does not exist|array out of bounds|type mismatch|alias does not exist|alias already in use"
     r"|invalid field name in alias|invalid column name|setorder|index not found|wscerr|\[sql server\]|startpath"
     r"|file is in eof|data width error|invalid data type|load apo failed|invalid rpo|open empty rpo|objects repository"
-    r"|is not array|variable is not an object|invalid call to a|argumento #|argument #|tc_open|erro na abertura",
+    r"|is not array|variable is not an object|invalid call to a|argumento #|argument #|tc_open|erro na abertura"
+    r"|failed to load|appmap",
     re.I,
 )
 # Lines that only a log has.
@@ -346,7 +347,9 @@ def _said_before(line: str) -> int | None:
 
 PHONE_WIDTH = (25, 50)  # characters: a chat on a phone breaks long lines about there
 NEW_PART = re.compile(
-    r"^\s*(?:T?HREAD ERROR|ERRO THREAD|Called from|\[|Stack\s*:|\d{2}/\d{2}/\d{4}\s+\d{2}:|-{5})", re.I
+    r"^\s*(?:T?HREAD ERROR|ERRO THREAD|Called from|\[(?:[\w\s]+:|ERROR|WARN|FATAL|INFO)|Stack\s*:"
+    r"|\d{2}/\d{2}/\d{4}\s+\d{2}:|-{5})",
+    re.I,
 )
 
 

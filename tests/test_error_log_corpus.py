@@ -1,0 +1,53 @@
+"""The parser on real Protheus error logs (tests/error_logs: verbatim from public sources, the
+truth written by hand, a third held out from any tuning) and on the shapes customers paste them
+in: the figures bench/error_logs.py prints hold, and no log reaches the classifier raw."""
+
+import pytest
+
+from protheus.nlu.customer_words import classification_text
+from protheus.nlu.error_log import parse
+from tests.error_logs.corpus import FIELDS, pasted_shapes, read_logs, score
+
+LOGS = read_logs()
+HELD_OUT = [log for log in LOGS if log.held_out]
+# Floors per field on the held-out logs and on their pasted shapes (README, «Logs de error»).
+FLOOR = 0.9
+PASTED_FLOOR = 0.8
+
+
+def test_the_corpus_is_real_sourced_and_a_third_is_held_out():
+    assert len(LOGS) >= 80 and all(log.origin and log.text.strip() for log in LOGS)
+    assert 0.28 <= len(HELD_OUT) / len(LOGS) <= 0.4
+    assert len({log.text for log in LOGS}) == len(LOGS)
+    kinds = {log.truth.get("tipo") for log in LOGS}
+    assert {"ejecucion", "base_de_datos", "conexion", "arranque", "servicio_web"} <= kinds
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_each_field_of_the_held_out_logs(field):
+    right, total = score(HELD_OUT, parse)["campos"][field]
+    assert total == 0 or right / total >= FLOOR, (field, right, total)
+
+
+@pytest.mark.parametrize("field", ["es_log", "error", "funcion", "fuente", "linea", "tipo"])
+def test_each_field_when_pasted_in_a_sentence_from_a_phone_or_cut(field):
+    right, total = score(pasted_shapes(HELD_OUT), parse)["campos"][field]
+    assert total == 0 or right / total >= PASTED_FLOOR, (field, right, total)
+
+
+def test_no_log_reaches_the_intent_classifier_raw():
+    for log in LOGS + pasted_shapes(LOGS):
+        read = classification_text(log.text)
+        message = (parse(log.text).error or "") if parse(log.text) else ""
+        assert "error log" in read, log.id
+        assert not message or message[:40] not in read, log.id
+
+
+def test_a_log_is_not_guessed_in_ordinary_messages():
+    for text in [
+        "actualicé el RPO y el TOPCONN ya no conecta",
+        "hola, tengo un error al grabar el pedido de venta, ¿me ayudan?",
+        "la licencia del sistema vence el mes que viene, ¿cómo la renuevo?",
+        "no sé qué pasa, el sistema está lento desde ayer",
+    ]:
+        assert parse(text) is None, text
