@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from protheus.db.conversations import HIDDEN_ACTIONS, classifier_confidence
+from protheus.nlu.error_log import parse as parse_log
 
 Masker = Callable[[str], str]
 RUNNERS_UP = 3
@@ -23,7 +24,14 @@ def _user(event: dict, mask: Masker) -> dict:
         "alternativas": [(r.get("name"), r.get("confidence")) for r in ranking[:RUNNERS_UP]],
         "entidades": [(e.get("entity"), mask(str(e.get("value")))) for e in parse.get("entities") or []],
         "canal": event.get("input_channel"),
+        "log": _log_summary(event.get("text") or "", mask),
     }
+
+
+def _log_summary(text: str, mask: Masker) -> str | None:
+    """A pasted error log, read into its fields and kind for the agent (protheus.nlu.error_log)."""
+    log = parse_log(text) if text and not text.startswith("/") else None
+    return mask(log.summary()) if log is not None else None
 
 
 def _bot(event: dict, mask: Masker) -> dict:
