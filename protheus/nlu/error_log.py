@@ -40,6 +40,10 @@ FRAME = re.compile(
 DEBUG_FRAME = re.compile(
     rf"^[\s>]*(?P<function>[A-Z_][\w:]*)\s+-\s+(?P<source>[\w.\-]+\.{SOURCE_EXT})\((?P<line>\d+)\)", re.I | re.M
 )
+NAKED_FRAME = re.compile(rf"(?<![\w.])(?P<function>[A-Z_][\w.:]*)\s*\(\s*(?P<source>[\w.\-]+\.{SOURCE_EXT})\s*\)", re.I)
+CALL_LINE = re.compile(
+    r"\s(?P<function>[A-Z_][\w:]*)\(\)\s+line\s*:\s*(?P<line>\d+)", re.I
+)  # «… U_AOMS083W() line : 481»
 BARE_FRAME = re.compile(r"\s+on\s+(?P<function>[A-Z_][\w:]{2,})\s*$", re.I | re.M)
 HEADER_WORDS = r"(?:T?HREAD ERROR|ERRO THREAD|ERROR THREAD)"
 HEADER = re.compile(rf"\b{HEADER_WORDS}\s*\(\s*\[?[^)\n]*\)?[^\n]*?(?=\s*$|\s+\S)", re.I)
@@ -136,7 +140,7 @@ _SELF_EVIDENT = re.compile(
     r"|invalid field name in alias|invalid column name|setorder|index not found|wscerr|\[sql server\]|startpath"
     r"|file is in eof|data width error|invalid data type|load apo failed|invalid rpo|open empty rpo|objects repository"
     r"|is not array|variable is not an object|invalid call to a|argumento #|argument #|tc_open|erro na abertura"
-    r"|failed to load|appmap",
+    r"|failed to load|appmap|invalid macro source",
     re.I,
 )
 # Lines that only a log has.
@@ -146,16 +150,20 @@ LOG_LINE = re.compile(
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
     r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]|\bODBC\b"
     r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
-    r"|(?-i:^[\s>]*ERROR\s*:)",
+    r"|(?-i:^[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:)|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\|",
     re.I | re.M,
 )
 # What a console, a debugger or an editor puts before a message: left out of the message.
 NOISE = re.compile(
     r"^(?:\s+|\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||\[(?:ERROR|WARN|FATAL|INFO)\s*\]\s*\[\w+\]"
     r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
-    r"|>|//|--|\(|:(?=\s)|ERROR\s*:(?!\s*-?\d)|Exception in thread \d+|Stack\s*:|[A-Z]{4}\d{3}[A-Z]?\s*[|\-](?=\s))",
+    r"|>|//|/\*|--|\(|:(?=\s)|\[\d{1,2}:\d{2}:\d{2}\]|error\.?\s?log\b\s*[|\-:]?|ERROR\s*:(?!\s*-?\d)"
+    r"|Exception in thread \d+|Stack\s*:"
+    r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||-(?=\s)))",
     re.I,
 )
+# What is left of a line that has no message: «P12.1.33 CTBR560 ERROR LOG».
+EMPTY_MESSAGE = re.compile(r"(?:P?\d+(?:\.\d+)+\s*)?(?:[A-Z]{4}\d{3}[A-Z]?\s*)?(?:error\.?\s?log)?", re.I)
 # What follows a message and is not part of it: a C++ location, the client's address.
 TAIL = re.compile(
     r"\s+(?:in file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*|on \S+\.(?:cpp|inl):\d+.*)$", re.I
@@ -198,7 +206,7 @@ KIND_MARKERS = [
     ),
     (
         ErrorKind.STARTUP,
-        r"failed to load|appmap|\bapo\b|\brpo\b|objects repository|reposit[oó]rio|startpath|inifile"
+        r"failed to load|load appmap|\bapo\b|\brpo\b|objects repository|reposit[oó]rio|startpath|inifile"
         r"|\.ini\b|environment .*not found|ambiente .*n[aã]o encontrado|fail to start|initialization",
     ),
     (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
@@ -454,7 +462,8 @@ def _clean_message(message: str) -> str:
     message = TAIL.sub("", re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip())
     if message.endswith(")") and message.count(")") > message.count("("):
         message = message[:-1]  # «(PREVIOUS ERROR: …) ON …»: its opening parenthesis went with the noise
-    return message.strip(" \t:")[:200]
+    message = message.strip(" \t:")[:200]
+    return "" if EMPTY_MESSAGE.fullmatch(message) else message
 
 
 def _message_lines(lines: list[str]) -> str | None:
@@ -517,7 +526,9 @@ def _failing_frame(log: str) -> re.Match[str] | None:
     a debugger's first stack line, else a frame that names only its function."""
     frames = list(FRAME.finditer(log))
     failing = next((f for f in frames if f.group(1).lower() == "on"), frames[0] if frames else None)
-    return failing or DEBUG_FRAME.search(log) or BARE_FRAME.search(log)
+    return (
+        failing or DEBUG_FRAME.search(log) or NAKED_FRAME.search(log) or CALL_LINE.search(log) or BARE_FRAME.search(log)
+    )
 
 
 def _line_after(log: str, frame: re.Match[str] | None) -> int | None:

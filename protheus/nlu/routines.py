@@ -61,13 +61,16 @@ class Routines:
 
     def is_totvs(self, name: str | None) -> bool:
         """A source, class or function of TOTVS (the framework, the standard routines), as opposed
-        to the customer's or a third party's (U_ functions, Z/X sources, their own classes)."""
+        to the customer's or a third party's (U_ functions, Z/X sources, their own classes). A name
+        shaped like an entry point or a helper (A261TOK) is not enough: customers name theirs so."""
         if not name:
             return False
         code = name.upper()
         if code.startswith("U_"):
             return False
-        return code.startswith(self.totvs) or self.routine_of(code) is not None
+        routine = ROUTINE.fullmatch(code) or ROUTINE.fullmatch(code[:8])
+        standard = code in self.modules or self._family(code) or (routine and self.module_of(routine.group(1)))
+        return code.startswith(self.totvs) or bool(standard)
 
 
 def _compiled(raw: dict | None) -> list[tuple[re.Pattern[str], str]]:
