@@ -21,6 +21,7 @@ import html
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from protheus.nlu.routines import MODULE, routines
 
@@ -29,6 +30,9 @@ from protheus.nlu.routines import MODULE, routines
 LOG_PLACEHOLDER = "error log"
 CUSTOM_LOG_PLACEHOLDER = "error log en fuente personalizado"
 
+# The NLU reads a message several times (the featurizer, the classifiers, the answer reader): a
+# pasted log is read once.
+CACHED = 64
 SOURCE_EXT = r"(?:PRW|PRX|TLPP|PRG|APH|APW|AHU|TLH|CH)"
 # A function: a name (with a class, U_, a namespace), or a code block with up to two levels of braces.
 FUNCTION = r"(?:\{[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*\}|[\w.:]+(?:\s*:\s*[\w.]+)?)"
@@ -133,7 +137,38 @@ KNOWN_ERRORS = [
     "error log",
     "error.log",
 ]
+
+
+def _trie(words: list[str]) -> str:
+    """One regular expression for many words, shared prefixes once: far faster than «a|b|c…»."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
+
+
+# Searched in the lower-cased text (positions are the same for the scripts logs are written in).
+_KNOWN_LOWER = re.compile(r"\berror\s*:\s*-?\d+|" + _trie(KNOWN_ERRORS))
 _KNOWN = re.compile("|".join([r"\berror\s*:\s*-?\d+", *(re.escape(e) for e in KNOWN_ERRORS)]), re.I)
+
+
+def _known(line: str) -> re.Match[str] | None:
+    """The first known message in the line."""
+    lower = line.lower()
+    return _KNOWN_LOWER.search(lower) if len(lower) == len(line) else _KNOWN.search(line)
+
+
 # Known messages no customer writes in their own words: a line with one is a log line.
 _SELF_EVIDENT = re.compile(
     r"variable does not exist|array out of bounds|type mismatch|alias does not exist|alias already in use"
@@ -197,7 +232,7 @@ class ErrorKind(str, Enum):
 
 # The kind by the words of the message and the log (checked in this order).
 KIND_MARKERS = [
-    (ErrorKind.WEB_SERVICE, r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b.*\berr"),
+    (ErrorKind.WEB_SERVICE, r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b[^\n]*\berr"),
     (
         ErrorKind.CONNECTION,
         r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated)"
@@ -207,7 +242,7 @@ KIND_MARKERS = [
     (
         ErrorKind.STARTUP,
         r"failed to load|load appmap|\bapo\b|\brpo\b|objects repository|reposit[oó]rio|startpath|inifile"
-        r"|\.ini\b|environment .*not found|ambiente .*n[aã]o encontrado|fail to start|initialization",
+        r"|\.ini\b|environment [^\n]*not found|ambiente [^\n]*n[aã]o encontrado|fail to start|initialization",
     ),
     (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
     (
@@ -219,7 +254,9 @@ KIND_MARKERS = [
     ),
     (ErrorKind.CUSTOMER_EXCEPTION, r"userexception|\buser\s*exception"),
 ]
-_KIND = [(kind, re.compile(pattern, re.I)) for kind, pattern in KIND_MARKERS]
+KIND_LINES = 60  # the top of a log says what failed; its long tail is stack and settings
+# Searched in lower-cased text: far faster than ignoring case.
+_KIND = [(kind, re.compile(pattern.lower())) for kind, pattern in KIND_MARKERS]
 INFO_LINE = re.compile(r"^\s*\[[^\]]*:[^\]]*\]\s*$", re.M)  # [build: …], [TOTVS License Server Version: …]
 # Messages of the runtime itself: in a customer's source they are still a runtime error, not a
 # message the customer raised.
@@ -282,20 +319,45 @@ def kind_label(kind: ErrorKind | None) -> str | None:
 
 
 # --- mending what pasting bends --------------------------------------------------------
+# What pasting bends, each with a cheap test of whether the text needs it (a long log is read
+# in a few milliseconds): (needed, pattern, replacement).
+_MENDS = [
+    (re.compile(r"\\[ \t]*$", re.M), re.compile(r"[ \t]*\\[ \t]*$", re.M), ""),  # Markdown line breaks
+    (re.compile(r"/\s+Called from", re.I), re.compile(r"\s+/\s+(?=Called from\b)", re.I), "\n"),  # a flattened stack
+    (
+        re.compile(r"\(\s*\n"),
+        re.compile(rf"\(\s*\n\s*(?=[\w.\-]+\.{SOURCE_EXT}\s*\))", re.I),
+        "(",
+    ),  # a frame wrapped inside its parenthesis
+    (
+        re.compile(r"\)\d{2}/"),
+        re.compile(rf"(\.{SOURCE_EXT}\s*\))(?=\d{{2}}/\d{{2}}/\d{{4}})", re.I),
+        r"\1 ",
+    ),  # no space before the date
+    (
+        re.compile(r"\n\s*(?:\d{2}/\d{2}/\d{4}[^\n]*)?line\s*:", re.I),
+        re.compile(rf"(\.{SOURCE_EXT}\s*\)[^\n]*?)\n\s*(?=(?:\d{{2}}/\d{{2}}/\d{{4}}[^\n]*)?line\s*:)", re.I),
+        r"\1 ",
+    ),  # the date and line wrapped below the frame
+    (
+        re.compile(r"\bat\s*\n", re.I),
+        re.compile(r"\bat\s*\n\s*(?=line\s+\d+\s+on\b)", re.I),
+        "at ",
+    ),  # a C++ location wrapped
+    (
+        re.compile(r"\bon[ \t]*\n", re.I),
+        re.compile(rf"\bon\s*\n\s*(?={FUNCTION}\s*\(\s*[\w.\-]+\.{SOURCE_EXT})", re.I),
+        "on ",
+    ),  # a frame wrapped after «on»
+]
+
+
 def mended(text: str) -> str:
     """The log as the AppServer wrote it, before a chat, an editor or a phone bent it."""
     text = _unwrapped(html.unescape(text or "").replace("\r\n", "\n").replace("\r", "\n"))
-    text = re.sub(r"[ \t]*\\[ \t]*$", "", text, flags=re.M)  # Markdown line breaks
-    text = re.sub(r"\s+/\s+(?=Called from\b)", "\n", text, flags=re.I)  # a stack flattened onto one line
-    text = re.sub(r"\(\s*\n\s*(?=[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\s*\))", "(", text, flags=re.I)  # a wrapped frame
-    text = re.sub(rf"(\.{SOURCE_EXT}\s*\))(?=\d{{2}}/\d{{2}}/\d{{4}})", r"\1 ", text, flags=re.I)  # no space
-    text = re.sub(
-        rf"(\.{SOURCE_EXT}\s*\)[^\n]*?)\n\s*(?=(?:\d{{2}}/\d{{2}}/\d{{4}}[^\n]*)?line\s*:)", r"\1 ", text, flags=re.I
-    )  # the date and line wrapped below the frame
-    text = re.sub(r"\bat\s*\n\s*(?=line\s+\d+\s+on\b)", "at ", text, flags=re.I)  # a C++ location wrapped
-    text = re.sub(
-        rf"\bon\s*\n\s*(?={FUNCTION}\s*\(\s*[\w.\-]+\.{SOURCE_EXT})", "on ", text, flags=re.I
-    )  # frame wrapped
+    for needed, pattern, replacement in _MENDS:
+        if needed.search(text):
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -315,22 +377,23 @@ def _log_start(line: str, after_header: bool) -> int | None:
     """Where a log begins in the line (after the customer's words, if any), or None."""
     if after_header and line.strip():
         return len(line) - len(line.lstrip())
-    starts = [found.start() for found in [LOG_LINE.search(line)] if found]
-    frame = FRAME.search(line)
+    marked = LOG_LINE.search(line)
+    if marked and not line[: marked.start()].strip():
+        return marked.start()  # the line opens as a log line: nothing of the customer's before it
+    starts = [marked.start()] if marked else []
+    frame = _frame_in(line)
     if frame:  # the message before the frame belongs to the log
         starts.append(_message_start(line[: frame.start()]))
-    starts += [
-        found.start()
-        for found in _KNOWN.finditer(line)
-        if _SELF_EVIDENT.match(found.group(0)) or _looks_technical(line)
-    ]
+    known = _known(line)
+    if known and (_SELF_EVIDENT.match(line, known.start()) or _looks_technical(line)):
+        starts.append(known.start())
     if not starts:
         return None
     said = _said_before(line)
     if said and said <= max(starts):  # «al grabar me sale esto: <log>»
         return said
     start = min(starts)
-    return _message_start(line[:start]) if start and not LEAD_IN.search(line[:start]) else start
+    return _message_start(line[:start]) if start and _lead_in(line[:start]) is None else start
 
 
 # The customer's words before a colon and what the system showed: «al incluir el título: <log>».
@@ -350,7 +413,7 @@ def _said_before(line: str) -> int | None:
     words = re.findall(r"[^\W\d_]+", found.group("said"))
     spoken = [w for w in words if w.islower()]
     customer_like = len(words) >= 2 and len(spoken) >= len(words) / 2 and set(spoken) & SPANISH
-    return found.end() if customer_like and not _KNOWN.search(found.group("said")) else None
+    return found.end() if customer_like and not _known(found.group("said")) else None
 
 
 PHONE_WIDTH = (25, 50)  # characters: a chat on a phone breaks long lines about there
@@ -365,11 +428,11 @@ def _unwrapped(text: str) -> str:
     """A log copied from a phone's chat comes back with its long lines broken at the screen's
     width: joined again (a line that starts a new part of the log stays on its own)."""
     lines = text.split("\n")
+    long_lines = [ln for ln in lines if len(ln) > PHONE_WIDTH[1]]
+    if any(not re.fullmatch(r"\s*-{5,}\s*", ln) and len(max(ln.split() or [""], key=len)) < 40 for ln in long_lines):
+        return text  # a line longer than a phone's: not wrapped by one
     filled = [ln for ln in lines[:-1] if ln.strip()]
-    breakable = [
-        ln for ln in lines if not re.fullmatch(r"\s*-{5,}\s*", ln) and len(max(ln.split() or [""], key=len)) < 40
-    ]
-    if not filled or max((len(ln) for ln in breakable), default=0) > PHONE_WIDTH[1]:
+    if not filled:
         return text
     if sum(len(ln) >= PHONE_WIDTH[0] for ln in filled) < 0.6 * len(filled):
         return text
@@ -386,13 +449,33 @@ def _message_start(before: str) -> int:
     """Where a log's line begins in the text before its message or frame: after the customer's
     «al grabar me sale esto:», else at the line's start (the message's own words, such as
     «FV9010:» or «PREVIOUS ERROR:», stay)."""
-    said = LEAD_IN.search(before)
-    if said:
-        return said.end()
-    glued = re.match(r".*(?:\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2})\s*", before)
-    return glued.end() if glued and not before[glued.end() :].strip() == "" else 0
+    said = _lead_in(before)
+    if said is not None:
+        return said
+    glued = list(GLUED_TIME.finditer(before))
+    return glued[-1].end() if glued and before[glued[-1].end() :].strip() else 0
 
 
+GLUED_TIME = re.compile(r"\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\s*")
+
+
+def _lead_in(before: str) -> int | None:
+    """The end of the customer's «…me sale esto:» right before a log, if the text ends so."""
+    if not before.rstrip().endswith(":"):
+        return None  # cheap: only a colon can end a lead-in
+    found = LEAD_IN.search(before)
+    return found.end() if found else None
+
+
+def _frame_in(line: str) -> re.Match[str] | None:
+    """The first ` on FUNC(SOURCE)` of a line (a frame needs a parenthesis and a dot)."""
+    return FRAME.search(line) if "(" in line and "." in line else None
+
+
+STACK_LINE = re.compile(r"^\s*(?:Called from\b|\[[^\]\n]*:)", re.I)
+
+
+@lru_cache(maxsize=CACHED)
 def split_log(text: str) -> tuple[str, str]:
     """(the customer's words, the log). Without a log the words are the whole text. From a
     `THREAD ERROR` header to its failing frame every line is the log (a message over several lines,
@@ -400,13 +483,20 @@ def split_log(text: str) -> tuple[str, str]:
     words, log = [], []
     after_header = in_block = seen_frame = False
     for line in mended(text).splitlines():
-        if HEADER.search(line):
+        if "thread" in line.lower() and HEADER.search(line):
             in_block, seen_frame = True, False
-        start = _log_start(line, after_header)
-        after_header = bool(HEADER_LINE.match(line)) and not FRAME.search(line)
-        if in_block and (not seen_frame or (line.strip() and start is not None)):
+        if in_block and not seen_frame:  # between the header and the failing frame: all of it
             log.append(line)
-            seen_frame = seen_frame or bool(FRAME.search(line))
+            seen_frame = bool(_frame_in(line))
+            after_header = bool(HEADER_LINE.match(line)) and not seen_frame
+            continue
+        if in_block and STACK_LINE.match(line):  # the stack and the log's information lines
+            log.append(line)
+            continue
+        start = _log_start(line, after_header)
+        after_header = bool(HEADER_LINE.match(line)) and not _frame_in(line)
+        if in_block and line.strip() and start is not None:
+            log.append(line)
             continue
         in_block = False
         if start is None:
@@ -428,7 +518,7 @@ def _log_end(line: str) -> int:
 
 def is_protheus_error(text: str) -> bool:
     """The text names an error message of the AdvPL runtime or DBAccess."""
-    return bool(_KNOWN.search(text or ""))
+    return bool(_known(text or ""))
 
 
 def looks_like_log(text: str) -> bool:
@@ -517,7 +607,7 @@ def _message_without_frame(log: str) -> str | None:
         if graver:
             return _clean_message(graver[-1 if level == "FATAL" else 0])
     candidates = [ln for ln in lines if ln.strip() and not NOT_MESSAGE.match(ln) and not HEADER_LINE.match(ln)]
-    known = next((ln for ln in candidates if _KNOWN.search(ln)), None)
+    known = next((ln for ln in candidates if _known(ln)), None)
     return _clean_message(known or candidates[0]) if known or candidates else None
 
 
@@ -547,9 +637,10 @@ def _line_after(log: str, frame: re.Match[str] | None) -> int | None:
 
 def _kind(message: str | None, log: str, customer_code: bool | None) -> ErrorKind:
     """By the message first, then by the rest of the log (without its information lines)."""
-    text = INFO_LINE.sub("", log)
+    text = INFO_LINE.sub("", "\n".join(log.splitlines()[:KIND_LINES])).lower()
+    said = (message or "").lower()
     for kind, pattern in _KIND:
-        if pattern.search(message or ""):
+        if pattern.search(said):
             return kind
     for kind, pattern in _KIND:
         if kind is not ErrorKind.CUSTOMER_EXCEPTION and pattern.search(text):
@@ -591,6 +682,7 @@ def _customer_code(source: str, function: str, named_routine: bool = False) -> b
     return not routines().is_totvs(source.rsplit(".", 1)[0]) or function.upper().startswith("U_")
 
 
+@lru_cache(maxsize=CACHED)
 def parse(text: str) -> ErrorLog | None:
     """The fields of the log in the text, or None when there is no log."""
     _, log = split_log(text)
