@@ -249,8 +249,17 @@ class SupportFormValidation(FormValidationAction, ABC):
         return await read_and_act(self, dispatcher, tracker, domain, self.domain_slots(domain))
 
     async def opened(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """What to add once the opening message was read (tracker.slots holds what it gave)."""
-        return []
+        """A pasted log that points away from a product error (the customer's infrastructure,
+        their own code): say what it suggests, quoting the guideline, and let the customer say
+        whether it is so or go on with the report. The log alone never decides."""
+        log = parse(str(tracker.latest_message.get("text") or ""))
+        pointed = log_points_to(log)
+        following = await self.next_question(dispatcher, tracker, domain)
+        if pointed is None or log is None or following is None:
+            return []
+        key, intent = pointed
+        dispatcher.utter_message(**message(key, error=(log.error or "")[:120]))
+        return [SlotSet(TO_CONFIRM, confirmation(following, leave_for=intent))]
 
     async def next_question(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> str | None:
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
@@ -306,19 +315,6 @@ class SupportFormValidation(FormValidationAction, ABC):
 class ValidateErrorForm(SupportFormValidation):
     def name(self) -> str:
         return "validate_formulario_error"
-
-    async def opened(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """A pasted log that points away from a product error (the customer's infrastructure,
-        their own code): say what it suggests, quoting the guideline, and let the customer say
-        whether it is so or go on with the report. The log alone never decides."""
-        log = parse(str(tracker.slots.get("descripcion_error") or ""))
-        pointed = log_points_to(log)
-        following = await self.next_question(dispatcher, tracker, domain)
-        if pointed is None or log is None or following is None:
-            return []
-        key, intent = pointed
-        dispatcher.utter_message(**message(key, error=(log.error or "")[:120]))
-        return [SlotSet(TO_CONFIRM, confirmation(following, leave_for=intent))]
 
     async def extract_descripcion_error(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -51,6 +51,8 @@ def test_a_log_alone_is_read_as_the_placeholder():
     )
 
 
-def test_a_log_from_the_customers_own_code_reads_as_custom():
+def test_a_log_from_the_customers_own_code_reads_as_any_log_the_words_decide():
     log = "type mismatch on + on U_XCALCDESC(XCALCDESC.PRW) line : 33"
-    assert classification_text(log) == "error log en fuente personalizado"
+    assert classification_text(log) == LOG_PLACEHOLDER  # the error form says whose code it is
+    words = "esa función la hizo nuestro programador externo: "
+    assert classification_text(words + log) == f"esa función la hizo nuestro programador externo: {LOG_PLACEHOLDER}"

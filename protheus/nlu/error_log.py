@@ -25,10 +25,8 @@ from functools import lru_cache
 
 from protheus.nlu.routines import MODULE, routines
 
-# What the classifier reads where a log was: the words customers use for it. An error in the
-# customer's own code (U_ functions, their sources and classes) is not a product error.
+# What the classifier reads where a log was: the words customers use for it.
 LOG_PLACEHOLDER = "error log"
-CUSTOM_LOG_PLACEHOLDER = "error log en fuente personalizado"
 
 # The NLU reads a message several times (the featurizer, the classifiers, the answer reader): a
 # pasted log is read once.
@@ -80,7 +78,11 @@ KNOWN_ERRORS = [
     "work area not in use",
     "open empty work area",
     "variable is not an object",
+    "variable is not array",
     "is not array",
+    "invalid setting",
+    "update error",
+    "does not exist",
     "cannot find method",
     "invalid call to a",
     "invalid readmsint",
@@ -134,6 +136,18 @@ KNOWN_ERRORS = [
     "connection terminated",
     "thread error",
     "erro thread",
+    "top error",
+    "invalid property",
+    "invalid class",
+    "cannot find function",
+    "interfunctioncall",
+    "filter greater than",
+    "fwformgridmodel",
+    "commit transaction",
+    "internal server error",
+    "in eof",
+    "en eof",
+    "inconsistent datatypes",
     "error log",
     "error.log",
 ]
@@ -159,8 +173,9 @@ def _trie(words: list[str]) -> str:
 
 
 # Searched in the lower-cased text (positions are the same for the scripts logs are written in).
-_KNOWN_LOWER = re.compile(r"\berror\s*:\s*-?\d+|" + _trie(KNOWN_ERRORS))
-_KNOWN = re.compile("|".join([r"\berror\s*:\s*-?\d+", *(re.escape(e) for e in KNOWN_ERRORS)]), re.I)
+_NUMBERED = r"\berror\s*:\s*-?\d+|\bargument\s+\d+\s+error"
+_KNOWN_LOWER = re.compile(_NUMBERED + "|" + _trie(KNOWN_ERRORS))
+_KNOWN = re.compile("|".join([_NUMBERED, *(re.escape(e) for e in KNOWN_ERRORS)]), re.I)
 
 
 def _known(line: str) -> re.Match[str] | None:
@@ -175,7 +190,9 @@ _SELF_EVIDENT = re.compile(
     r"|invalid field name in alias|invalid column name|setorder|index not found|wscerr|\[sql server\]|startpath"
     r"|file is in eof|data width error|invalid data type|load apo failed|invalid rpo|open empty rpo|objects repository"
     r"|is not array|variable is not an object|invalid call to a|argumento #|argument #|tc_open|erro na abertura"
-    r"|failed to load|appmap|invalid macro source",
+    r"|failed to load|appmap|invalid macro source|top error|invalid property|invalid class|cannot find function"
+    r"|interfunctioncall|filter greater than|commit transaction|internal server error|argument \d+ error"
+    r"|inconsistent datatypes|[ei]n eof",
     re.I,
 )
 # Lines that only a log has.
@@ -194,7 +211,7 @@ NOISE = re.compile(
     r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
     r"|>|//|/\*|--|\(|:(?=\s)|\[\d{1,2}:\d{2}:\d{2}\]|error\.?\s?log\b\s*[|\-:]?|ERROR\s*:(?!\s*-?\d)"
     r"|Exception in thread \d+|Stack\s*:"
-    r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||-(?=\s)))",
+    r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||:|-(?=\s))|P?\d{2}\.\d+\.\d+\s*-\s|-\s|Erro no DbAcc?ess\s)",
     re.I,
 )
 # What is left of a line that has no message: «P12.1.33 CTBR560 ERROR LOG».
@@ -413,7 +430,7 @@ def _said_before(line: str) -> int | None:
     words = re.findall(r"[^\W\d_]+", found.group("said"))
     spoken = [w for w in words if w.islower()]
     customer_like = len(words) >= 2 and len(spoken) >= len(words) / 2 and set(spoken) & SPANISH
-    return found.end() if customer_like and not _known(found.group("said")) else None
+    return found.end() if customer_like and not _SELF_EVIDENT.search(found.group("said")) else None
 
 
 PHONE_WIDTH = (25, 50)  # characters: a chat on a phone breaks long lines about there
@@ -526,9 +543,9 @@ def looks_like_log(text: str) -> bool:
 
 
 def placeholder(log: str) -> str:
-    """What the classifier reads for this log: a custom-code log reads as one."""
-    found = parse(log)
-    return CUSTOM_LOG_PLACEHOLDER if found is not None and found.customer_code else LOG_PLACEHOLDER
+    """What the classifier reads for a log. The same for every log: whose code failed is said to
+    the customer by the error form, who decides (actions/forms.py); the log alone routes nothing."""
+    return LOG_PLACEHOLDER
 
 
 # --- reading the fields --------------------------------------------------------------------
@@ -552,8 +569,32 @@ def _clean_message(message: str) -> str:
     message = TAIL.sub("", re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip())
     if message.endswith(")") and message.count(")") > message.count("("):
         message = message[:-1]  # «(PREVIOUS ERROR: …) ON …»: its opening parenthesis went with the noise
-    message = message.strip(" \t:")[:200]
+    message = _without_prose(message.strip(" \t:"))[:200]
     return "" if EMPTY_MESSAGE.fullmatch(message) else message
+
+
+PROSE_WORDS = 3  # words in small letters before a known message: a sentence, not the message's own
+# Where a known message quoted in a sentence ends: at a quote or at the sentence's next words.
+PROSE_AFTER = re.compile(
+    r"[\"“”]|\s+(?:en|no|na|ao|al|quando|cuando|when|para|ao\s+\w+|rotina|utilizando|apresenta|ocurre|ocorre)\s"
+    r"(?=[a-záéíóúãõç])",
+    re.I,
+)
+
+
+def _without_prose(message: str) -> str:
+    """A known message quoted in a sentence («… apresenta error.log: type mismatch on + en
+    disparador …»): the message alone. Technical words before it (FV9010:, PREVIOUS ERROR:) stay."""
+    known = _known(message)
+    if known is None:
+        return message
+    before = message[: known.start()]
+    prose = len(re.findall(r"\b[a-záéíóúãõç]{3,}\b", before)) >= PROSE_WORDS
+    if prose and _SELF_EVIDENT.match(message, known.start()) and not FRAME.search(before):
+        message = message[known.start() :]
+        known = _known(message)
+    after = PROSE_AFTER.search(message, known.end() if known else 0)
+    return message[: after.start()].strip(" .,;:-") if after else message
 
 
 def _message_lines(lines: list[str]) -> str | None:
@@ -661,17 +702,22 @@ def _remark_module(log: str) -> tuple[str | None, str | None]:
     return (module.group(0).upper() if module else None), routine
 
 
+ROUTINE_NAMED = re.compile(r"\b([A-Z]{4}\d{3}[A-Z]?|SPED[A-Z]+|FISX[A-Z]+)\b")
+
+
 def _routine(frame: re.Match[str] | None, log: str) -> str | None:
     """The standard routine: the failing frame's source or function, a routine naming the
     message («MATA215 | …»), else the first standard routine of the stack."""
     table = routines()
-    names = []
+    names = re.findall(r"^[\s>\-]*([A-Z]{4}\d{3}[A-Z]?)\s*[|\-:]\s", log, re.M)  # «MATA416: …»
     if frame is not None:
         source = frame.groupdict().get("source")
         names += [source.rsplit(".", 1)[0] if source else None, frame.group("function")]
-    names += re.findall(r"^[\s>]*([A-Z]{4}\d{3}[A-Z]?)\s*[|\-]\s", log, re.M)
     names += [n for f in FRAME.finditer(log) for n in (f.group("source").rsplit(".", 1)[0], f.group("function"))]
-    return next((r for r in (table.routine_of(n) for n in names if n) if r), None)
+    found = next((r for r in (table.routine_of(n) for n in names if n) if r), None)
+    if found is None:  # a routine the text names in passing (a release note: «… ATFA060 …»)
+        found = next((r for r in (table.routine_of(n) for n in ROUTINE_NAMED.findall(log[:2000])) if r), None)
+    return found
 
 
 def _customer_code(source: str, function: str, named_routine: bool = False) -> bool:
@@ -693,7 +739,7 @@ def parse(text: str) -> ErrorLog | None:
     message = message or _message_without_frame(log)
     function = frame.group("function").strip() if frame else None
     source = (frame.groupdict().get("source") or "").upper() if frame else ""
-    named = bool(re.search(r"^[\s>]*[A-Z]{4}\d{3}[A-Z]?\s*[|\-]\s", log, re.M))
+    named = bool(re.search(r"^[\s>\-]*[A-Z]{4}\d{3}[A-Z]?\s*[|\-:]\s", log, re.M))
     customer = None if frame is None else _customer_code(source, function or "", named)
     remark_module, remark_routine = _remark_module(log)
     routine = _routine(frame, log) or remark_routine
