@@ -63,6 +63,7 @@ bench: setup
 	@$(PY) bench/compare_pipelines.py
 	@$(PY) bench/nlu_baselines.py
 	@$(PY) bench/answer_reading.py
+	@$(PY) bench/error_logs.py
 	@$(PY) bench/train_time.py
 	@$(PY) -m protheus.trainer preparar
 	@$(PY) bench/server_startup.py

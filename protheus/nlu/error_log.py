@@ -46,7 +46,9 @@ NAKED_FRAME = re.compile(rf"(?<![\w.])(?P<function>[A-Z_][\w.:]*)\s*\(\s*(?P<sou
 CALL_LINE = re.compile(
     r"\s(?P<function>[A-Z_][\w:]*)\(\)\s+line\s*:\s*(?P<line>\d+)", re.I
 )  # «… U_AOMS083W() line : 481»
-BARE_FRAME = re.compile(r"\s+on\s+(?P<function>[A-Z_][\w:]{2,})\s*$", re.I | re.M)
+# «… on U_MT390VLV», «… on AOMS116EML().», «(type mismatch on compare on SFCINTEGRA)»: in capitals,
+# unlike «type mismatch on compare».
+BARE_FRAME = re.compile(r"\s+on\s+(?P<function>(?-i:[A-Z_][A-Z0-9_:]{2,}))(?:\s*\(\))?[.)\"”]*\s*$", re.I | re.M)
 HEADER_WORDS = r"(?:T?HREAD ERROR|ERRO THREAD|ERROR THREAD)"
 HEADER = re.compile(rf"\b{HEADER_WORDS}\s*\(\s*\[?[^)\n]*\)?[^\n]*?(?=\s*$|\s+\S)", re.I)
 HEADER_LINE = re.compile(rf"^\s*{HEADER_WORDS}\b.*$", re.I | re.M)
@@ -150,6 +152,22 @@ KNOWN_ERRORS = [
     "inconsistent datatypes",
     "error log",
     "error.log",
+    'column "',
+    'relation "',
+    "query greater than",
+    "tcgenqry",
+    "fwnolist",
+    "err00",
+    "cannot open rpo",
+    "insufficient privileges",
+    "could not connect to server",
+    "authentication failed",
+    "no free working threads",
+    "apw call failed",
+    "totvs sped services",
+    "doesn't support remote",
+    "authentication error",
+    "non numeric value",
 ]
 
 
@@ -192,25 +210,56 @@ _SELF_EVIDENT = re.compile(
     r"|is not array|variable is not an object|invalid call to a|argumento #|argument #|tc_open|erro na abertura"
     r"|failed to load|appmap|invalid macro source|top error|invalid property|invalid class|cannot find function"
     r"|interfunctioncall|filter greater than|commit transaction|internal server error|argument \d+ error"
-    r"|inconsistent datatypes|[ei]n eof",
+    r"|inconsistent datatypes|[ei]n eof|argument error in function|(?:column|relation) \"[^\"\n]*\" does not exist"
+    r"|query greater than|tcgenqry|fwnolist|\berr\d{4}\s*:|cannot open rpo|insufficient privileges for"
+    r"|could not connect to server|no free working threads|apw call failed|totvs sped services|doesn't support remote"
+    r"|server returned a non numeric",
     re.I,
 )
+_EVIDENT_LOWER = re.compile(_SELF_EVIDENT.pattern.lower())
+
+
+def _evident(text: str, start: int = 0) -> re.Match[str] | None:
+    """The first self-evident message in the text from start (searched lower-cased: far faster)."""
+    lower = text.lower()
+    return _EVIDENT_LOWER.search(lower, start) if len(lower) == len(text) else _SELF_EVIDENT.search(text, start)
+
+
 # Lines that only a log has.
 LOG_LINE = re.compile(
     r"T?HREAD ERROR|ERRO THREAD|\b(?:on|from)\s+\S+?\s*\(\s*[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\b|Called from"
     r"|\bline\s*:\s*\d+|\bError\s*:\s*-?\d+|\[(?:TOTVS\s+)?build\b|\bBuild\s+\d+\.\d+\.\d+|\bRPO Release\b"
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
-    r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]|\bODBC\b"
+    r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
     r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
-    r"|(?-i:^[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:)|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\|",
+    r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\|",
     re.I | re.M,
 )
+CONSOLE_ERROR = re.compile(r"[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:")  # in capitals: «ERROR: …», not «Error: …»
+
+
+def _lower_pattern(pattern: str) -> str:
+    """The pattern for lower-cased text: its letters in small letters, its escapes (\\S, \\W) kept."""
+    return re.sub(r"\\.|[A-Z]", lambda part: part.group() if len(part.group()) > 1 else part.group().lower(), pattern)
+
+
+_LOG_LINE_LOWER = re.compile(_lower_pattern(LOG_LINE.pattern), re.M)
+
+
+def _log_line(line: str) -> re.Match[str] | None:
+    """The first mark of a log in the line (searched lower-cased: far faster than ignoring case)."""
+    lower = line.lower()
+    found = _LOG_LINE_LOWER.search(lower) if len(lower) == len(line) else LOG_LINE.search(line)
+    console = CONSOLE_ERROR.match(line)
+    return console if console and (found is None or found.start() >= console.start()) else found
+
+
 # What a console, a debugger or an editor puts before a message: left out of the message.
 NOISE = re.compile(
     r"^(?:\s+|\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||\[(?:ERROR|WARN|FATAL|INFO)\s*\]\s*\[\w+\]"
     r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
     r"|>|//|/\*|--|\(|:(?=\s)|\[\d{1,2}:\d{2}:\d{2}\]|error\.?\s?log\b\s*[|\-:]?|ERROR\s*:(?!\s*-?\d)"
-    r"|Exception in thread \d+|Stack\s*:"
+    r"|Exception in thread \d+|Stack\s*:|\[Error\s*- [\d:]+(?:\s*[AP]M)?\]"
     r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||:|-(?=\s))|P?\d{2}\.\d+\.\d+\s*-\s|-\s|Erro no DbAcc?ess\s)",
     re.I,
 )
@@ -222,7 +271,8 @@ TAIL = re.compile(
 )
 # Lines around a message that are not it.
 NOT_MESSAGE = re.compile(
-    r"^\s*(?:-{5,}|Source URL\s*:|ADVPL WSDL Client|\[Error - [\d:]+(?:\s*[AP]M)?\]|\[INFO\s*\]|\[\w[^\]]*:[^\]]*\]\s*$"
+    r"^\s*(?:-{5,}|Source URL\s*:|ADVPL WSDL Client|\[(?:Info|Log)\s*- [\d:]+(?:\s*[AP]M)?\]|\[INFO\s*\]"
+    r"|\[\w[^\]]*:[^\]]*\]\s*$"
     r"|Called from|SELECT\b|UPDATE\b|INSERT\b|DELETE\b|\(\s*From\b)",
     re.I,
 )
@@ -249,11 +299,16 @@ class ErrorKind(str, Enum):
 
 # The kind by the words of the message and the log (checked in this order).
 KIND_MARKERS = [
-    (ErrorKind.WEB_SERVICE, r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b[^\n]*\berr"),
+    (
+        ErrorKind.WEB_SERVICE,
+        r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b[^\n]*\berr|internal server error|\bapw\b"
+        r"|working threads|sped services|\btss\b",
+    ),
     (
         ErrorKind.CONNECTION,
         r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated)"
-        r"|terminated by the administrator|could not connect|socket|\brpc\b|timeout|connect failed"
+        r"|terminated by the administrator|could not connect|socket|\brpc\b|timeout|connect failed|authentication|ssl\b"
+        r"|certificate|certificado|sincronismo|\bsync\b"
         r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o",
     ),
     (
@@ -267,7 +322,8 @@ KIND_MARKERS = [
         r"tc_open|topconn|dbaccess|\berror\s*:\s*-?\d+|sql|ora-\d|invalid column|invalid object"
         r"|erro na abertura|error en la apertura|setorder|index not found|already in use|em uso|invalid field name"
         r"|duplicate key|unique key|deadlock|ctree|\bdbf\b|dbcreate|alias does not exist|work area|\beof\b|data width"
-        r"|invalid data type|odbc|divis[aã]o por zero",
+        r"|invalid data type|odbc|divis[aã]o por zero|top error|tcgenqry|query greater than|filter greater than"
+        r"|(?:commit|begin|rollback) transaction|(?:column|relation) \"",
     ),
     (ErrorKind.CUSTOMER_EXCEPTION, r"userexception|\buser\s*exception"),
 ]
@@ -394,7 +450,9 @@ def _log_start(line: str, after_header: bool) -> int | None:
     """Where a log begins in the line (after the customer's words, if any), or None."""
     if after_header and line.strip():
         return len(line) - len(line.lstrip())
-    marked = LOG_LINE.search(line)
+    if "." in line and NAKED_FRAME.fullmatch(line.strip()):
+        return len(line) - len(line.lstrip())  # a line that is only «CTBGRVRAZ(CTBR400.PRW)»
+    marked = _log_line(line)
     if marked and not line[: marked.start()].strip():
         return marked.start()  # the line opens as a log line: nothing of the customer's before it
     starts = [marked.start()] if marked else []
@@ -402,8 +460,9 @@ def _log_start(line: str, after_header: bool) -> int | None:
     if frame:  # the message before the frame belongs to the log
         starts.append(_message_start(line[: frame.start()]))
     known = _known(line)
-    if known and (_SELF_EVIDENT.match(line, known.start()) or _looks_technical(line)):
-        starts.append(known.start())
+    if known and (_looks_technical(line) or _evident(line, known.start())):
+        code = CODE_BEFORE.search(line, 0, known.start())
+        starts.append(code.start() if code else known.start())
     if not starts:
         return None
     said = _said_before(line)
@@ -430,7 +489,7 @@ def _said_before(line: str) -> int | None:
     words = re.findall(r"[^\W\d_]+", found.group("said"))
     spoken = [w for w in words if w.islower()]
     customer_like = len(words) >= 2 and len(spoken) >= len(words) / 2 and set(spoken) & SPANISH
-    return found.end() if customer_like and not _SELF_EVIDENT.search(found.group("said")) else None
+    return found.end() if customer_like and not _evident(found.group("said")) else None
 
 
 PHONE_WIDTH = (25, 50)  # characters: a chat on a phone breaks long lines about there
@@ -573,28 +632,80 @@ def _clean_message(message: str) -> str:
     return "" if EMPTY_MESSAGE.fullmatch(message) else message
 
 
-PROSE_WORDS = 3  # words in small letters before a known message: a sentence, not the message's own
-# Where a known message quoted in a sentence ends: at a quote or at the sentence's next words.
+PROSE_WORDS = 2  # words of a sentence before a known message: a title or a sentence, not the message's
+PROSE_WORD = re.compile(r"\b[A-ZÁÉÍÓÚÃÕÇ]?[a-záéíóúãõçâêô]{2,}\b")
+# Where a known message in a sentence ends: at the sentence's next words.
 PROSE_AFTER = re.compile(
-    r"[\"“”]|\s+(?:en|no|na|ao|al|quando|cuando|when|para|ao\s+\w+|rotina|utilizando|apresenta|ocurre|ocorre)\s"
-    r"(?=[a-záéíóúãõç])",
+    r"(?<!-)\s+(?:en|no|na|ao|al|quando|cuando|when|para|ao\s+\w+|rotina|utilizando|apresenta|ocurre|ocorre)\s"
+    r"(?=[a-záéíóúãõç])|\s*\.{3}",
     re.I,
 )
+HEADER_WORDS_RE = re.compile(r"erro(?:r)?\.?\s?log|t?hread error|erro thread|error thread", re.I)
+QUOTES = '"“”'
+# Known words that end a message rather than open it («… Alias CTF en EOF», «… já em uso»).
+CLOSING_WORDS = re.compile(r"[ei]n eof|em uso|already in use|does not exist|is not array", re.I)
+# Only a routine and the words «error log» before a message: «CTBS011 variable…», «MATA650 Errorlog …».
+ROUTINE_PREFIX = re.compile(r"(?:[A-Z]{3,5}-?\d{3}[A-Z]?\W*)?(?:erro(?:r)?\.?\s?log\W*)?", re.I)
+# A code that is part of the message, right before it: «SC8000: Filter greater than…».
+CODE_BEFORE = re.compile(r"\b[A-Z][A-Z0-9]{3,}\s*:\s*$")
+# What follows a message in a release note or a stack-less paste: « on U_MT390VLV», « line : 454»,
+# «(L:2208)», the routine and country of a release note («ATFA060 BRA»).
+MESSAGE_TAIL = re.compile(
+    r"(?:\s+(?i:on)\s+(?:U_)?[A-Z_][A-Z0-9_]{2,}\b(?:[^a-z]|line)*|\s*\((?:L|line)\s*:\s*\d+\)\.?"
+    r"|\s+(?i:line)\s*:?\s*\d+\.?|\s+[A-Z]{4}\d{3}[A-Z]?\s+[A-Z]{3})\s*$"
+)
+
+
+def _opened_before(before: str, opening: str = "(", closing: str = ")") -> int | None:
+    """Where an unclosed parenthesis before a message opens: «no UPDDISTR (type mismatch …)»."""
+    depth = 0
+    for index in range(len(before) - 1, -1, -1):
+        depth += 1 if before[index] == closing else -1 if before[index] == opening else 0
+        if depth < 0:
+            return index
+    return None
+
+
+def _message_opening(message: str) -> int:
+    """Where the message opens when a sentence or a release note's title comes before it: at the
+    first known message, when there are words of a sentence before it or only a routine and
+    «error log». Technical words before it (FV9010:, PREVIOUS ERROR:, SC6010: DB error) stay."""
+    known = next((k for k in _KNOWN.finditer(message) if not HEADER_WORDS_RE.fullmatch(k.group())), None)
+    if known is None or not _evident(message) or CLOSING_WORDS.match(message, known.start()):
+        return 0
+    start = known.start()
+    if start and message[start - 1].isalnum() or FRAME.search(message, 0, start):
+        return 0
+    before = message[:start]
+    opened = _opened_before(before)
+    if opened is not None and PROSE_WORD.search(before[:opened]):
+        return opened + 1  # «no UPDDISTR (type mismatch on compare on SFCINTEGRA)»
+    titled = PROSE_WORD.search(before) and before.rstrip().endswith((" -", ":", '"'))
+    if len(PROSE_WORD.findall(before)) >= PROSE_WORDS or ROUTINE_PREFIX.fullmatch(before.strip()) or titled:
+        code = CODE_BEFORE.search(before)
+        return code.start() if code else start
+    return 0
 
 
 def _without_prose(message: str) -> str:
     """A known message quoted in a sentence («… apresenta error.log: type mismatch on + en
-    disparador …»): the message alone. Technical words before it (FV9010:, PREVIOUS ERROR:) stay."""
-    known = _known(message)
-    if known is None:
-        return message
-    before = message[: known.start()]
-    prose = len(re.findall(r"\b[a-záéíóúãõç]{3,}\b", before)) >= PROSE_WORDS
-    if prose and _SELF_EVIDENT.match(message, known.start()) and not FRAME.search(before):
-        message = message[known.start() :]
+    disparador …», «Dashboard - Internal Server Error»): the message alone."""
+    opening = _message_opening(message)
+    quoted = message[:opening].rstrip().endswith(tuple(QUOTES)) or message.lstrip().startswith(tuple(QUOTES))
+    message = message[opening:].lstrip(" " + QUOTES)
+    if message.endswith(")") and _opened_before(message[:-1]) is None and "(" not in message:
+        message = message[:-1]  # the parenthesis the message was said in
+    if quoted:  # up to the closing quote, whatever the words
+        end = next((i for i, char in enumerate(message) if char in QUOTES), len(message))
+        message = message[:end]
+    else:
         known = _known(message)
-    after = PROSE_AFTER.search(message, known.end() if known else 0)
-    return message[: after.start()].strip(" .,;:-") if after else message
+        after = PROSE_AFTER.search(message, known.end() if known else 0)
+        while after is not None and _opened_before(message[: after.start()]) is not None:
+            after = PROSE_AFTER.search(message, after.end())  # inside the message's own parentheses
+        message = message[: after.start()] if after else message
+    message = message.strip(" .,;:-")
+    return MESSAGE_TAIL.sub("", message) if _known(message) else message
 
 
 def _message_lines(lines: list[str]) -> str | None:
