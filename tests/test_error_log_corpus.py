@@ -5,7 +5,7 @@ in: the figures bench/error_logs.py prints hold, and no log reaches the classifi
 import pytest
 
 from protheus.nlu.customer_words import classification_text
-from protheus.nlu.error_log import parse
+from protheus.nlu.error_log import parse, split_log
 from tests.error_logs.corpus import FIELDS, pasted_shapes, read_logs, score
 
 LOGS = read_logs()
@@ -65,3 +65,19 @@ def test_a_log_is_not_guessed_in_ordinary_messages():
         "duda: en nómina, ¿cómo se carga una licencia médica para que no pague esos días?",
     ]:
         assert parse(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "log_id",
+    [
+        "hoshizaki-sys-company-topconn",  # a blank line, then 40 «[TOTVS Environment …: …]» lines
+        "tdsvscode-92-authentication-could-not-connect",  # the editor's «[Log - 00:00:00] …» lines
+        "tdsvscode-913-wscerr037",  # the WSDL client's «Source URL :» and its ruler
+        "tdsvscode-189-connection-terminated-execsql",  # DBAccess's «[dbthread: …]» lines
+    ],
+)
+def test_nothing_a_console_printed_is_read_as_the_customers_words(log_id):
+    log = next(log for log in LOGS if log.id == log_id)
+    assert not log.held_out
+    words, _ = split_log(f"hola, me sale esto:\n{log.text}\n\n¿me pueden ayudar?")
+    assert words == "hola, me sale esto: ¿me pueden ayudar?"

@@ -232,7 +232,7 @@ LOG_LINE = re.compile(
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
     r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
     r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
-    r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\|",
+    r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:",
     re.I | re.M,
 )
 CONSOLE_ERROR = re.compile(r"[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:")  # in capitals: «ERROR: …», not «Error: …»
@@ -548,6 +548,14 @@ def _frame_in(line: str) -> re.Match[str] | None:
     return FRAME.search(line) if "(" in line and "." in line else None
 
 
+# A console's, an editor's or a log's own line: «[Log - 00:00:00] Starting connection…», «[dbthread: 85372]»,
+# «2022-08-30T11:03:12.492000-03:00 10980|», «Source URL : …», «-------».
+CONSOLE_LINE = re.compile(
+    r"\s*(?:\[[^\]\n]*:[^\]\n]*\]|\[?\s*(?:INFO|LOG|WARN|WARNING|DEBUG|ERROR|FATAL)\s*[\]-]|\[thread\s+\d+\]"
+    r"|\d{4}-\d{2}-\d{2}T[\d:.]+|Source URL\s*:|-{5,}|Exception code\s*:|\w+\(\)::|(?:TOTVS\s+)?Application Server\s*$"
+    r"|Start build error)",
+    re.I,
+)
 STACK_LINE = re.compile(r"^\s*(?:Called from\b|\[[^\]\n]*:)", re.I)
 
 
@@ -566,6 +574,8 @@ def split_log(text: str) -> tuple[str, str]:
             seen_frame = bool(_frame_in(line))
             after_header = bool(HEADER_LINE.match(line)) and not seen_frame
             continue
+        if in_block and not line.strip():  # a blank line between the stack and the information lines
+            continue
         if in_block and STACK_LINE.match(line):  # the stack and the log's information lines
             log.append(line)
             continue
@@ -581,6 +591,8 @@ def split_log(text: str) -> tuple[str, str]:
         end = _log_end(line)
         words.append(line[:start] + " " + line[end:])
         log.append(line[start:end])
+    if log:  # what a console or an editor printed around the log is not the customer's words either
+        words = [w for w in words if not CONSOLE_LINE.match(w)]
     return " ".join(w.strip() for w in words if w.strip()), "\n".join(log).strip()
 
 
