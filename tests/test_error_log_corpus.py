@@ -63,6 +63,8 @@ def test_a_log_is_not_guessed_in_ordinary_messages():
         "no sé qué pasa, el sistema está lento desde ayer",
         "necesito que me configuren la conexión ODBC del dbaccess a la base oracle",
         "duda: en nómina, ¿cómo se carga una licencia médica para que no pague esos días?",
+        "al grabar el pedido de venta en MATA410 me sale un error log",
+        "la licencia no me deja entrar a MATA410",
     ]:
         assert parse(text) is None, text
 

@@ -446,6 +446,11 @@ def _looks_technical(text: str) -> bool:
     )
 
 
+# Known words a customer also writes in their own sentences.
+WEAK_KNOWN = re.compile(r"erro(?:r)?[\s.]?log|licen(?:se)?|topconn|dbaccess|odbc", re.I)
+SOURCE_FILE = re.compile(rf"\.{SOURCE_EXT}\b", re.I)
+
+
 def _log_start(line: str, after_header: bool) -> int | None:
     """Where a log begins in the line (after the customer's words, if any), or None."""
     if after_header and line.strip():
@@ -460,6 +465,9 @@ def _log_start(line: str, after_header: bool) -> int | None:
     if frame:  # the message before the frame belongs to the log
         starts.append(_message_start(line[: frame.start()]))
     known = _known(line)
+    if known and WEAK_KNOWN.fullmatch(known.group()) and not SOURCE_FILE.search(line):  # «la licencia», «un
+        strong = _known(line[known.end() :])  # error log»: a customer's words; a log needs more than them
+        known = known if strong and not WEAK_KNOWN.fullmatch(strong.group()) else None
     if known and (_looks_technical(line) or _evident(line, known.start())):
         code = CODE_BEFORE.search(line, 0, known.start())
         starts.append(code.start() if code else known.start())

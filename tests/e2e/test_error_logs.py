@@ -21,7 +21,7 @@ def text_of(replies: list[dict]) -> str:
 
 def test_a_connection_log_suggests_the_infrastructure_and_a_yes_routes_it_there(bot, sender):
     said = text_of(bot.replies(sender, CONNECTION))
-    assert "TC_Open - NO CONNECTION" in said and "redes, base de datos, sistema operativo" in said
+    assert "TC\\_Open - NO CONNECTION" in said and "redes, base de datos, sistema operativo" in said  # Markdown-escaped
     [payload] = handoffs(bot.replies(sender, "sí, es de nuestra infraestructura"))
     assert (payload["canal"], payload["intent"]) == ("externo", "soporte_infraestructura")
 
