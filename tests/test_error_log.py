@@ -184,3 +184,22 @@ def test_modules_come_from_the_data_file():
     assert module_of("MATA410") == "SIGAFAT" and module_of("MATA103") == "SIGACOM"
     assert module_of("FINA050") == "SIGAFIN" and module_of("mata410") == "SIGAFAT"
     assert module_of("XFATR01") is None and module_of(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "routine", "module"),
+    [
+        # The routine in the customer's words around a log that does not name it.
+        ("en la CTBA-190 me sale: ORA-01795: maximum number of expressions in a list is 1000", "CTBA190", "SIGACTB"),
+        ("MATA290 - ORA-01795: maximum number of expressions in a list is 1000", "MATA290", "SIGAEST"),
+        # A routine's helper in a companion source: MA410IMPOS in MATN410B belongs to MATA410.
+        ("type mismatch on compare on MA410IMPOS(MATN410B.PRW).", "MATA410", "SIGAFAT"),
+    ],
+)
+def test_the_routine_is_found_where_the_customer_or_the_stack_names_it(text, routine, module):
+    found = parse(text)
+    assert (found.routine, found.module) == (routine, module)
+
+
+def test_a_companion_source_of_a_standard_routine_is_totvs_code():
+    assert parse("type mismatch on compare on MA410IMPOS(MATN410B.PRW).").customer_code is False

@@ -18,7 +18,7 @@ FLOOR = {
     "funcion": 0.88,
     "fuente": 0.95,
     "linea": 0.9,
-    "modulo": 0.75,
+    "modulo": 0.84,
     "tipo": 0.85,
     "codigo_del_cliente": 0.8,
 }

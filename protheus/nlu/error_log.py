@@ -833,7 +833,14 @@ def _remark_module(log: str) -> tuple[str | None, str | None]:
     return (module.group(0).upper() if module else None), routine
 
 
-ROUTINE_NAMED = re.compile(r"\b([A-Z]{4}\d{3}[A-Z]?|SPED[A-Z]+|FISX[A-Z]+)\b")
+# A routine named in passing, also as customers and release notes write it: «CTBA-190», «MATA 410».
+ROUTINE_NAMED = re.compile(r"\b([A-Z]{4}[-\s]?\d{3}[A-Z]?|SPED[A-Z]+|FISX[A-Z]+)\b")
+
+
+def _named_routine(text: str) -> str | None:
+    """The first standard routine a text names (a release note, the customer's words)."""
+    names = (re.sub(r"[-\s]", "", n) for n in ROUTINE_NAMED.findall(text[:2000]))
+    return next((r for r in (routines().routine_of(n) for n in names) if r), None)
 
 
 def _routine(frame: re.Match[str] | None, log: str) -> str | None:
@@ -846,9 +853,7 @@ def _routine(frame: re.Match[str] | None, log: str) -> str | None:
         names += [source.rsplit(".", 1)[0] if source else None, frame.group("function")]
     names += [n for f in FRAME.finditer(log) for n in (f.group("source").rsplit(".", 1)[0], f.group("function"))]
     found = next((r for r in (table.routine_of(n) for n in names if n) if r), None)
-    if found is None:  # a routine the text names in passing (a release note: «… ATFA060 …»)
-        found = next((r for r in (table.routine_of(n) for n in ROUTINE_NAMED.findall(log[:2000])) if r), None)
-    return found
+    return found or _named_routine(log)  # a routine the text names in passing (a release note)
 
 
 def _customer_code(source: str, function: str, named_routine: bool = False) -> bool:
@@ -862,7 +867,7 @@ def _customer_code(source: str, function: str, named_routine: bool = False) -> b
 @lru_cache(maxsize=CACHED)
 def parse(text: str) -> ErrorLog | None:
     """The fields of the log in the text, or None when there is no log."""
-    _, log = split_log(text)
+    words, log = split_log(text)
     if not log:
         return None
     frame = _failing_frame(log)
@@ -873,7 +878,8 @@ def parse(text: str) -> ErrorLog | None:
     named = bool(re.search(r"^[\s>\-]*[A-Z]{4}\d{3}[A-Z]?\s*[|\-:]\s", log, re.M))
     customer = None if frame is None else _customer_code(source, function or "", named)
     remark_module, remark_routine = _remark_module(log)
-    routine = _routine(frame, log) or remark_routine
+    # Last, the routine the customer names around the log («en el MATA410 me sale: …»).
+    routine = _routine(frame, log) or remark_routine or _named_routine(words)
     field = FIELD.search(message or "") or FIELD.search(log)
     alias = ALIAS.search(log)
     release, build = RELEASE.search(text), BUILD.search(text)
