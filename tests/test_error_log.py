@@ -203,3 +203,15 @@ def test_the_routine_is_found_where_the_customer_or_the_stack_names_it(text, rou
 
 def test_a_companion_source_of_a_standard_routine_is_totvs_code():
     assert parse("type mismatch on compare on MA410IMPOS(MATN410B.PRW).").customer_code is False
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("la fórmula da variable does not exist C1_GRUPCOM - Tipo de Compras", "variable does not exist C1_GRUPCOM"),
+        ("Error : 1 - Duplicate key on MATA410(MATA410.PRW)", "Error : 1 - Duplicate key"),
+        ("TC_Open - No connection on FWTABLEDDL:OPENTABLE(FWTABLEDDL.PRX)", "TC_Open - No connection"),
+    ],
+)
+def test_a_documents_title_after_a_message_is_not_the_message(text, error):
+    assert parse(text).error == error

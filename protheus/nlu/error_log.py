@@ -146,6 +146,9 @@ KNOWN_ERRORS = [
     "filter greater than",
     "fwformgridmodel",
     "commit transaction",
+    "a solicitação commit",
+    "excedida a quantidade",
+    "alias [",
     "internal server error",
     "in eof",
     "en eof",
@@ -166,6 +169,7 @@ KNOWN_ERRORS = [
     "apw call failed",
     "totvs sped services",
     "doesn't support remote",
+    "threads doesn't support",
     "authentication error",
     "non numeric value",
 ]
@@ -674,6 +678,18 @@ MESSAGE_TAIL = re.compile(
     r"(?:\s+(?i:on)\s+(?:U_)?[A-Z_][A-Z0-9_]{2,}\b(?:[^a-z]|line)*|\s*\((?:L|line)\s*:\s*\d+\)\.?"
     r"|\s+(?i:line)\s*:?\s*\d+\.?|\s+[A-Z]{4}\d{3}[A-Z]?\s+[A-Z]{3})\s*$"
 )
+# A document's title after a message of several words: «… C1_GRUPCOM - Tipo de Compras», «… - Ao
+# Debugar». Not after a number or a single token, where the words are the message's own
+# («Error : 1 - Duplicate key», «TC_Open - No connection»).
+TITLE_TAIL = re.compile(
+    r"(?<![\d\s])\s+-\s+[A-ZÁÉÍÓÚ][a-záéíóúãõç]+(?:\s+(?:[a-záéíóúãõç]+|[A-ZÁÉÍÓÚ][a-záéíóúãõç]+)){0,3}\s*$"
+)
+TITLED_WORDS = 3
+
+
+def _without_title(message: str) -> str:
+    title = TITLE_TAIL.search(message)
+    return message[: title.start()] if title and len(message[: title.start()].split()) >= TITLED_WORDS else message
 
 
 def _opened_before(before: str, opening: str = "(", closing: str = ")") -> int | None:
@@ -725,7 +741,9 @@ def _without_prose(message: str) -> str:
             after = PROSE_AFTER.search(message, after.end())  # inside the message's own parentheses
         message = message[: after.start()] if after else message
     message = message.strip(" .,;:-")
-    return MESSAGE_TAIL.sub("", message) if _known(message) else message
+    if not _known(message):
+        return message
+    return _without_title(MESSAGE_TAIL.sub("", message))
 
 
 def _message_lines(lines: list[str]) -> str | None:

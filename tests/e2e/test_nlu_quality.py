@@ -14,7 +14,9 @@ pytestmark = pytest.mark.server
 FLOORS = {
     "limpio": (0.97, 0.03, 0.985),
     "basico": (1.0, 0.0, 1.0),  # every plainest phrasing, answered and right
-    "dificil": (0.96, 0.05, 0.985),
+    # 0.961 until a pasted log stopped telling the classifier whose code failed (issue 22: the log
+    # alone decides nothing); 0.958 since (docs/pipeline.md).
+    "dificil": (0.955, 0.05, 0.985),
 }
 
 
