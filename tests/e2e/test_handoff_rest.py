@@ -185,7 +185,8 @@ def test_a_whole_pasted_error_log_fills_the_form_and_reaches_the_agent(bot, send
     replies = converse(bot, sender, "sí", {"reproduce_en_estandar": "sí", "solo_registros_especificos": "no"})
     [handoff] = handoffs(replies)
     assert handoff["canal"] == "soporte_estandar"
-    assert "[log] error: variable does not exist C5_XTIPO; tipo: error de ejecución; rutina: MATA410" in handoff["resumen"]
+    read = "[log] error: variable does not exist C5_XTIPO; tipo: error de ejecución; rutina: MATA410"
+    assert read in handoff["resumen"]
 
 
 def test_a_hung_action_server_is_answered_within_seconds(bot, sender):
