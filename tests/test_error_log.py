@@ -3,7 +3,7 @@
 import pytest
 
 from protheus.nlu.customer_words import classification_text
-from protheus.nlu.error_log import LOG_PLACEHOLDER, looks_like_log, module_of, parse, split_log
+from protheus.nlu.error_log import LOG_PLACEHOLDER, looks_like_log, mended, module_of, parse, split_log
 
 # (message as customers paste it, expected fields)
 SAMPLES = [
@@ -215,3 +215,18 @@ def test_a_companion_source_of_a_standard_routine_is_totvs_code():
 )
 def test_a_documents_title_after_a_message_is_not_the_message(text, error):
     assert parse(text).error == error
+
+
+def test_a_short_log_broken_by_a_phone_is_joined_where_the_phone_broke_it():
+    phone = "argument #0 error, expected\nN->U,function dbgoto on\nU_AOMS072R(AOMS072.PRW) line : 872"
+    found = parse(phone)
+    assert (found.error, found.function, found.line) == (
+        "argument #0 error, expected N->U,function dbgoto",
+        "U_AOMS072R",
+        872,
+    )
+
+
+def test_short_lines_the_log_wrote_apart_stay_apart():
+    log = "Error : 102\nIncorrect syntax near 'X'\n[thread: 4412]\n[build: 7.00.240223P]"
+    assert mended(log) == log

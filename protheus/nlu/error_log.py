@@ -505,31 +505,34 @@ def _said_before(line: str) -> int | None:
 
 
 PHONE_WIDTH = (25, 50)  # characters: a chat on a phone breaks long lines about there
+WRAP_SLACK = 3  # a phone's font is not fixed-width: a line may end a few characters short
+RULER = re.compile(r"\s*[-=*]{5,}\s*")
 NEW_PART = re.compile(
     r"^\s*(?:T?HREAD ERROR|ERRO THREAD|Called from|\[(?:[\w\s]+:|ERROR|WARN|FATAL|INFO)|Stack\s*:"
-    r"|\d{2}/\d{2}/\d{4}\s+\d{2}:|-{5})",
+    r"|\d{2}/\d{2}/\d{4}\s+\d{2}:|-{5}|ADVPL WSDL Client)",
     re.I,
 )
 
 
 def _unwrapped(text: str) -> str:
     """A log copied from a phone's chat comes back with its long lines broken at the screen's
-    width: joined again (a line that starts a new part of the log stays on its own)."""
+    width: joined again where the phone broke them, that is where the next word would not have
+    fitted on the line (a line that starts a new part of the log stays on its own)."""
     lines = text.split("\n")
-    long_lines = [ln for ln in lines if len(ln) > PHONE_WIDTH[1]]
-    if any(not re.fullmatch(r"\s*-{5,}\s*", ln) and len(max(ln.split() or [""], key=len)) < 40 for ln in long_lines):
-        return text  # a line longer than a phone's: not wrapped by one
-    filled = [ln for ln in lines[:-1] if ln.strip()]
-    if not filled:
-        return text
-    if sum(len(ln) >= PHONE_WIDTH[0] for ln in filled) < 0.6 * len(filled):
-        return text
+    # Where the phone breaks shows on lines of several words (one long word overflows the screen).
+    width = max((len(ln.rstrip()) for ln in lines if len(ln.split()) > 1 and not RULER.fullmatch(ln)), default=0)
+    if not PHONE_WIDTH[0] <= width <= PHONE_WIDTH[1]:
+        return text  # lines longer than a phone's, or all short: not wrapped by one
     joined: list[str] = []
+    previous = ""  # the line as the phone showed it, before joining
     for line in lines:
-        if joined and line.strip() and joined[-1].strip() and not NEW_PART.match(line):
+        wrapped = previous.strip() and line.strip() and not NEW_PART.match(line) and not RULER.fullmatch(previous)
+        unclosed = joined and joined[-1].count("[") > joined[-1].count("]")  # «[remark: …» goes on
+        if wrapped and (unclosed or len(previous.rstrip()) + 1 + len(line.split()[0]) > width - WRAP_SLACK):
             joined[-1] = joined[-1].rstrip() + " " + line.strip()
         else:
             joined.append(line)
+        previous = line
     return "\n".join(joined)
 
 
