@@ -230,3 +230,14 @@ def test_a_short_log_broken_by_a_phone_is_joined_where_the_phone_broke_it():
 def test_short_lines_the_log_wrote_apart_stay_apart():
     log = "Error : 102\nIncorrect syntax near 'X'\n[thread: 4412]\n[build: 7.00.240223P]"
     assert mended(log) == log
+
+
+def test_a_function_named_before_the_customers_words_is_the_failing_one():
+    found = parse("VARIABLE IS NOT AN OBJECT ON HS_RKITMMP AO ADICIONAR UM KIT NO ATENDIMENTO.")
+    assert (found.error, found.function, found.module, found.field) == (
+        "VARIABLE IS NOT AN OBJECT",
+        "HS_RKITMMP",
+        "SIGAHSP",
+        None,
+    )
+    assert parse("type mismatch on compare al grabar el pedido").function is None  # «compare» is no function

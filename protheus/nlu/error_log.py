@@ -49,6 +49,12 @@ CALL_LINE = re.compile(
 # «… on U_MT390VLV», «… on AOMS116EML().», «(type mismatch on compare on SFCINTEGRA)»: in capitals,
 # unlike «type mismatch on compare».
 BARE_FRAME = re.compile(r"\s+on\s+(?P<function>(?-i:[A-Z_][A-Z0-9_:]{2,}))(?:\s*\(\))?[.)\"”]*\s*$", re.I | re.M)
+# Before the customer's words too, when the name is plainly a function's (a «_» or a digit in it):
+# «… ON HS_RKITMMP AO ADICIONAR UM KIT …».
+BARE_FRAME_IN_WORDS = re.compile(
+    r"\s+on\s+(?P<function>(?-i:[A-Z][A-Z0-9]*[_\d][A-Z0-9_]*))\s+(?=(?:ao|al|en|na|no|quando|cuando|when|para|durante)\s)",
+    re.I,
+)
 HEADER_WORDS = r"(?:T?HREAD ERROR|ERRO THREAD|ERROR THREAD)"
 HEADER = re.compile(rf"\b{HEADER_WORDS}\s*\(\s*\[?[^)\n]*\)?[^\n]*?(?=\s*$|\s+\S)", re.I)
 HEADER_LINE = re.compile(rf"^\s*{HEADER_WORDS}\b.*$", re.I | re.M)
@@ -810,7 +816,12 @@ def _failing_frame(log: str) -> re.Match[str] | None:
     frames = list(FRAME.finditer(log))
     failing = next((f for f in frames if f.group(1).lower() == "on"), frames[0] if frames else None)
     return (
-        failing or DEBUG_FRAME.search(log) or NAKED_FRAME.search(log) or CALL_LINE.search(log) or BARE_FRAME.search(log)
+        failing
+        or DEBUG_FRAME.search(log)
+        or NAKED_FRAME.search(log)
+        or CALL_LINE.search(log)
+        or BARE_FRAME.search(log)
+        or BARE_FRAME_IN_WORDS.search(log)
     )
 
 
@@ -902,6 +913,8 @@ def parse(text: str) -> ErrorLog | None:
     # Last, the routine the customer names around the log («en el MATA410 me sale: …»).
     routine = _routine(frame, log) or remark_routine or _named_routine(words)
     field = FIELD.search(message or "") or FIELD.search(log)
+    if field and function and field.group(1) == function.upper():
+        field = None  # HS_RKITMMP failed: a function named like a field
     alias = ALIAS.search(log)
     release, build = RELEASE.search(text), BUILD.search(text)
     return ErrorLog(
