@@ -241,3 +241,14 @@ def test_a_function_named_before_the_customers_words_is_the_failing_one():
         None,
     )
     assert parse("type mismatch on compare al grabar el pedido").function is None  # «compare» is no function
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("argument #0 error, expected C->D, function left (L:2208).", 2208),
+        ("type mismatch on compare  on VALORCTB(CTBXFUN.PRX) 27/11/2003 line : \n4419 \n \n[build:7.00.031210A]", 4419),
+    ],
+)
+def test_the_line_where_a_release_note_or_a_wrapped_paste_puts_it(text, line):
+    assert parse(text).line == line

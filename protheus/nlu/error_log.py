@@ -59,7 +59,7 @@ HEADER_WORDS = r"(?:T?HREAD ERROR|ERRO THREAD|ERROR THREAD)"
 HEADER = re.compile(rf"\b{HEADER_WORDS}\s*\(\s*\[?[^)\n]*\)?[^\n]*?(?=\s*$|\s+\S)", re.I)
 HEADER_LINE = re.compile(rf"^\s*{HEADER_WORDS}\b.*$", re.I | re.M)
 DATE_TIME = re.compile(r"\d{2}/\d{2}/\d{4}(?:\s+\d{2}:\d{2}:\d{2})?")
-LINE = re.compile(r"\b(?:line|linha|l[ií]nea)\s*:?\s*(\d+)", re.I)
+LINE = re.compile(r"\b(?:line|linha|l[ií]nea)\s*:?\s*(\d+)|\(\s*L\s*:\s*(\d+)\s*\)", re.I)  # also «(L:2208)»
 CPP_LINE = re.compile(r"[\w\\/:.\-]+\.(?:cpp|c|h|hpp|inl)\s*(?:\(\s*\d+\s*\)|:\d+|(?:at\s+)?line\s*:?\s*\d+)", re.I)
 REMARK = re.compile(r"\[remark\s*:\s*([^\]]*)\]", re.I)
 FIELD = re.compile(r"\b([A-Z][A-Z0-9]{1,2}_[A-Z0-9_]{2,10})\b")
@@ -432,6 +432,11 @@ _MENDS = [
         re.compile(rf"\bon\s*\n\s*(?={FUNCTION}\s*\(\s*[\w.\-]+\.{SOURCE_EXT})", re.I),
         "on ",
     ),  # a frame wrapped after «on»
+    (
+        re.compile(r"line\s*:[ \t]*\n", re.I),
+        re.compile(r"(\bline\s*:)[ \t]*\n\s*(?=\d+[ \t]*$)", re.I | re.M),
+        r"\1 ",
+    ),  # the line's number wrapped below «line :»
 ]
 
 
@@ -832,11 +837,11 @@ def _line_after(log: str, frame: re.Match[str] | None) -> int | None:
         return int(frame.group("line"))
     if frame is None:
         found = LINE.search(CPP_LINE.sub(" ", log))
-        return int(found.group(1)) if found else None
+        return int(found.group(1) or found.group(2)) if found else None
     following = FRAME.search(log, frame.end())
     window = CPP_LINE.sub(" ", log[frame.end() : following.start() if following else len(log)])
     found = LINE.search(window)
-    return int(found.group(1)) if found else None
+    return int(found.group(1) or found.group(2)) if found else None
 
 
 def _kind(message: str | None, log: str, customer_code: bool | None) -> ErrorKind:
