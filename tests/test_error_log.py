@@ -252,3 +252,17 @@ def test_a_function_named_before_the_customers_words_is_the_failing_one():
 )
 def test_the_line_where_a_release_note_or_a_wrapped_paste_puts_it(text, line):
     assert parse(text).line == line
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ('{"errorCode": 400, "errorMessage": "Cliente não encontrado"}', "servicio_web"),
+        ("ORA-12154: TNS:could not resolve the connect identifier specified", "conexion"),
+        ("Microsoft OLE DB Provider for SQL Server error 80004005", "base_de_datos"),
+        ("Invalid Write on SA1 (Record locked by another user)", "base_de_datos"),
+        ("al grabar sale Stack overflow en el pedido", "ejecucion"),
+    ],
+)
+def test_messages_known_by_their_shape_without_a_frame(text, kind):
+    assert parse(text).kind.value == kind

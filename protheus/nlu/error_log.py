@@ -178,6 +178,14 @@ KNOWN_ERRORS = [
     "threads doesn't support",
     "authentication error",
     "non numeric value",
+    "out of memory",
+    "access violation",
+    "cannot create a new thread",
+    "invalid write on",
+    "java.lang.",
+    "ole db provider",
+    '"errormessage"',
+    '"error_message"',
 ]
 
 
@@ -223,7 +231,8 @@ _SELF_EVIDENT = re.compile(
     r"|inconsistent datatypes|[ei]n eof|argument error in function|(?:column|relation) \"[^\"\n]*\" does not exist"
     r"|query greater than|tcgenqry|fwnolist|\berr\d{4}\s*:|cannot open rpo|insufficient privileges for"
     r"|could not connect to server|no free working threads|apw call failed|totvs sped services|doesn't support remote"
-    r"|server returned a non numeric",
+    r"|server returned a non numeric|\bora-\d{5}\b|java\.lang\.\w+|ole db provider|invalid write on|out of memory"
+    r"|access violation|cannot create a new thread|\"error_?(?:code|message)\"\s*:|stack overflow",
     re.I,
 )
 _EVIDENT_LOWER = re.compile(_SELF_EVIDENT.pattern.lower())
@@ -312,6 +321,7 @@ KIND_MARKERS = [
     (
         ErrorKind.WEB_SERVICE,
         r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b[^\n]*\berr|internal server error|\bapw\b"
+        r"|\"error_?(?:code|message)\""
         r"|working threads|sped services|\btss\b",
     ),
     (
@@ -319,7 +329,7 @@ KIND_MARKERS = [
         r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated)"
         r"|terminated by the administrator|could not connect|socket|\brpc\b|timeout|connect failed|authentication|ssl\b"
         r"|certificate|certificado|sincronismo|\bsync\b"
-        r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o",
+        r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o|\btns:|no listener",
     ),
     (
         ErrorKind.STARTUP,
@@ -333,7 +343,7 @@ KIND_MARKERS = [
         r"|erro na abertura|error en la apertura|setorder|index not found|already in use|em uso|invalid field name"
         r"|duplicate key|unique key|deadlock|ctree|\bdbf\b|dbcreate|alias does not exist|work area|\beof\b|data width"
         r"|invalid data type|odbc|divis[aã]o por zero|top error|tcgenqry|query greater than|filter greater than"
-        r"|(?:commit|begin|rollback) transaction|(?:column|relation) \"",
+        r"|(?:commit|begin|rollback) transaction|(?:column|relation) \"|invalid write on|ole db provider",
     ),
     (ErrorKind.CUSTOMER_EXCEPTION, r"userexception|\buser\s*exception"),
 ]
