@@ -40,7 +40,11 @@ SAMPLES = [
     (
         "Error : 102 (42000) (RC=-1) - [Microsoft][ODBC SQL Server Driver][SQL Server]Incorrect syntax near 'AND'. "
         "( From tMSSQLConnection::ExecuteQuery )",
-        dict(error="Error : 102 - Incorrect syntax near 'AND'"),
+        # The database's message as the log states it, with its driver, up to the query.
+        dict(
+            error="Error : 102 (42000) (RC=-1) - [Microsoft][ODBC SQL Server Driver][SQL Server]"
+            "Incorrect syntax near 'AND'"
+        ),
     ),
     (
         "me sale en la nota de entrada: Error : -19 - TOPCONN - Invalid column name 'D1_XLOTE' on "
@@ -91,7 +95,7 @@ SAMPLES = [
     ),
     (
         "Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'. Cannot insert duplicate key",
-        dict(error="Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'"),
+        dict(error="Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'. Cannot insert duplicate key"),
     ),
     (
         "ORA-00942: table or view does not exist on FINA040(FINA040.PRW) line : 1001",
@@ -266,3 +270,43 @@ def test_the_line_where_a_release_note_or_a_wrapped_paste_puts_it(text, line):
 )
 def test_messages_known_by_their_shape_without_a_frame(text, kind):
     assert parse(text).kind.value == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "kind"),
+    [
+        # The editor's output when a patch is applied: its error line, among information lines.
+        (
+            "[Info - 9:10:11 AM] Starting apply patch.\n[Error - 9:10:12 AM] Patch could not be applied. "
+            "Server returned: Patch file not found.\n[Info - 9:10:12 AM] Apply patch finished.",
+            "Patch could not be applied. Server returned: Patch file not found",
+            "arranque",
+        ),
+        # A language server's trace: the line that failed, without its timing and file prefix.
+        (
+            "(  12.001s) [languageServer  ]  connection_manager.cc:100  | Starting build for environment p12.\n"
+            "(  14.327s) [languageServer  ]  connection_manager.cc:2589  | MS_DBGCOMPILE FAILED with error message: "
+            "No programs compiled.",
+            "MS_DBGCOMPILE FAILED with error message: No programs compiled",
+            "ejecucion",
+        ),
+        # The database's line as written, with the table in front.
+        (
+            "SA1010: DB error (Insert): -37 File: SA1010 - Error : 2601 - duplicate key row",
+            "SA1010: DB error (Insert): -37 File: SA1010 - Error : 2601 - duplicate key row",
+            "base_de_datos",
+        ),
+        # A C++ location and the comment marks before the frame are not the message.
+        (
+            "Update error - lock required - File: SA1010 in file D:\\build\\advplfile.cpp at line 77\n"
+            "// on U_ZFAT01(ZFAT01.PRW) 04/09/2020 17:29:00 line : 67",
+            "Update error - lock required - File: SA1010",
+            "base_de_datos",
+        ),
+        ("Error Type Mismatch en Actualizar Cotización", "Type Mismatch", "ejecucion"),
+        ("Erro no gatilho: type mismatch on + Tabela SB1 usando ExecAuto", "type mismatch on +", "ejecucion"),
+    ],
+)
+def test_shapes_of_editors_traces_and_databases(text, error, kind):
+    found = parse(text)
+    assert (found.error, found.kind.value) == (error, kind)

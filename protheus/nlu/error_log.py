@@ -178,6 +178,11 @@ KNOWN_ERRORS = [
     "threads doesn't support",
     "authentication error",
     "non numeric value",
+    "db error (",
+    "work area table full",
+    "stack depth overflow",
+    "invalid field order",
+    "lock required",
     "out of memory",
     "access violation",
     "cannot create a new thread",
@@ -232,7 +237,8 @@ _SELF_EVIDENT = re.compile(
     r"|query greater than|tcgenqry|fwnolist|\berr\d{4}\s*:|cannot open rpo|insufficient privileges for"
     r"|could not connect to server|no free working threads|apw call failed|totvs sped services|doesn't support remote"
     r"|server returned a non numeric|\bora-\d{5}\b|java\.lang\.\w+|ole db provider|invalid write on|out of memory"
-    r"|access violation|cannot create a new thread|\"error_?(?:code|message)\"\s*:|stack overflow",
+    r"|access violation|cannot create a new thread|\"error_?(?:code|message)\"\s*:|stack overflow"
+    r"|work area table full|stack depth overflow|invalid field order|lock required",
     re.I,
 )
 _EVIDENT_LOWER = re.compile(_SELF_EVIDENT.pattern.lower())
@@ -251,7 +257,8 @@ LOG_LINE = re.compile(
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
     r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
     r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
-    r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:",
+    r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:|^\s*\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]"
+    r"|^\s*\(\s*[\d.]+s\)\s*\[\w+\s*\]",
     re.I | re.M,
 )
 CONSOLE_ERROR = re.compile(r"[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:")  # in capitals: «ERROR: …», not «Error: …»
@@ -275,7 +282,7 @@ def _log_line(line: str) -> re.Match[str] | None:
 
 # What a console, a debugger or an editor puts before a message: left out of the message.
 NOISE = re.compile(
-    r"^(?:\s+|\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||\[(?:ERROR|WARN|FATAL|INFO)\s*\]\s*\[\w+\]"
+    r"^(?:\(\s*[\d.]+s\)\s*\[\w+\s*\]\s*[\w.]*:\d+\s*\||\s+|\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||\[(?:ERROR|WARN|FATAL|INFO)\s*\]\s*\[\w+\]"
     r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
     r"|>|//|/\*|--|\(|:(?=\s)|\[\d{1,2}:\d{2}:\d{2}\]|error\.?\s?log\b\s*[|\-:]?|ERROR\s*:(?!\s*-?\d)"
     r"|Exception in thread \d+|Stack\s*:|\[Error\s*- [\d:]+(?:\s*[AP]M)?\]"
@@ -286,7 +293,8 @@ NOISE = re.compile(
 EMPTY_MESSAGE = re.compile(r"(?:P?\d+(?:\.\d+)+\s*)?(?:[A-Z]{4}\d{3}[A-Z]?\s*)?(?:error\.?\s?log)?", re.I)
 # What follows a message and is not part of it: a C++ location, the client's address.
 TAIL = re.compile(
-    r"\s+(?:in file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*|on \S+\.(?:cpp|inl):\d+.*)$", re.I
+    r"\s+(?:(?:in|at) file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*|on \S+\.(?:cpp|inl):\d+.*)$",
+    re.I,
 )
 # Lines around a message that are not it.
 NOT_MESSAGE = re.compile(
@@ -334,7 +342,8 @@ KIND_MARKERS = [
     (
         ErrorKind.STARTUP,
         r"failed to load|load appmap|\bapo\b|\brpo\b|objects repository|reposit[oó]rio|startpath|inifile"
-        r"|\.ini\b|environment [^\n]*not found|ambiente [^\n]*n[aã]o encontrado|fail to start|initialization",
+        r"|\.ini\b|environment [^\n]*not found|ambiente [^\n]*n[aã]o encontrado|fail to start|initialization"
+        r"|\bpatch\b|copied to the server|deleted from rpo",
     ),
     (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
     (
@@ -343,7 +352,8 @@ KIND_MARKERS = [
         r"|erro na abertura|error en la apertura|setorder|index not found|already in use|em uso|invalid field name"
         r"|duplicate key|unique key|deadlock|ctree|\bdbf\b|dbcreate|alias does not exist|work area|\beof\b|data width"
         r"|invalid data type|odbc|divis[aã]o por zero|top error|tcgenqry|query greater than|filter greater than"
-        r"|(?:commit|begin|rollback) transaction|(?:column|relation) \"|invalid write on|ole db provider",
+        r"|(?:commit|begin|rollback) transaction|(?:column|relation) \"|invalid write on|ole db provider"
+        r"|lock required|work area table full|invalid field order",
     ),
     (ErrorKind.CUSTOMER_EXCEPTION, r"userexception|\buser\s*exception"),
 ]
@@ -673,19 +683,21 @@ def _clean_message(message: str) -> str:
             break
         message = stripped
     message = re.sub(rf"^\s*{DATE_TIME.pattern}\s*", "", message)
-    message = TAIL.sub("", re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip())
+    message = re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip()
+    message = TAIL.sub("", re.sub(r"\s*(?://|/\*|--)\s*$", "", message))  # a comment's marks before the frame
     if message.endswith(")") and message.count(")") > message.count("("):
         message = message[:-1]  # «(PREVIOUS ERROR: …) ON …»: its opening parenthesis went with the noise
-    message = _without_prose(message.strip(" \t:"))[:200]
+    message = _without_prose(message.strip(" \t:"))[:MESSAGE_CHARS]
     return "" if EMPTY_MESSAGE.fullmatch(message) else message
 
 
+MESSAGE_CHARS = 300  # a database's message holds its table and driver
 PROSE_WORDS = 2  # words of a sentence before a known message: a title or a sentence, not the message's
 PROSE_WORD = re.compile(r"\b[A-ZÁÉÍÓÚÃÕÇ]?[a-záéíóúãõçâêô]{2,}\b")
 # Where a known message in a sentence ends: at the sentence's next words.
 PROSE_AFTER = re.compile(
     r"(?<!-)\s+(?:en|no|na|ao|al|quando|cuando|when|para|ao\s+\w+|rotina|utilizando|apresenta|ocurre|ocorre)\s"
-    r"(?=[a-záéíóúãõç])|\s*\.{3}",
+    r"(?=[a-záéíóúãõç])|\s*\.{3}|\s+(?:Tabela|Tabla|Table)\s+[A-Z][A-Z0-9]{2}\b",
     re.I,
 )
 HEADER_WORDS_RE = re.compile(r"erro(?:r)?\.?\s?log|t?hread error|erro thread|error thread", re.I)
@@ -693,7 +705,7 @@ QUOTES = '"“”'
 # Known words that end a message rather than open it («… Alias CTF en EOF», «… já em uso»).
 CLOSING_WORDS = re.compile(r"[ei]n eof|em uso|already in use|does not exist|is not array", re.I)
 # Only a routine and the words «error log» before a message: «CTBS011 variable…», «MATA650 Errorlog …».
-ROUTINE_PREFIX = re.compile(r"(?:[A-Z]{3,5}-?\d{3}[A-Z]?\W*)?(?:erro(?:r)?\.?\s?log\W*)?", re.I)
+ROUTINE_PREFIX = re.compile(r"(?:[A-Z]{3,5}-?\d{3}[A-Z]?\W*)?(?:erro(?:r)?\.?\s?log\W*|erro(?:r)?\W*)?", re.I)
 # A code that is part of the message, right before it: «SC8000: Filter greater than…».
 CODE_BEFORE = re.compile(r"\b[A-Z][A-Z0-9]{3,}\s*:\s*$")
 # What follows a message in a release note or a stack-less paste: « on U_MT390VLV», « line : 454»,
@@ -759,8 +771,8 @@ def _without_prose(message: str) -> str:
         end = next((i for i, char in enumerate(message) if char in QUOTES), len(message))
         message = message[:end]
     else:
-        known = _known(message)
-        after = PROSE_AFTER.search(message, known.end() if known else 0)
+        known = _known(message)  # only a known message's end is known: an unknown one is kept whole
+        after = PROSE_AFTER.search(message, known.end()) if known else None
         while after is not None and _opened_before(message[: after.start()]) is not None:
             after = PROSE_AFTER.search(message, after.end())  # inside the message's own parentheses
         message = message[: after.start()] if after else message
@@ -784,8 +796,10 @@ def _frame_message(log: str, frame: re.Match[str]) -> str | None:
     """The message of the failing frame: the text before ` on FUNC(` on its line, or the lines
     after the header when the frame's line has nothing before it."""
     line_start = log.rfind("\n", 0, frame.start()) + 1
+    if frame.re is FRAME and frame.group(1).lower() == "from":  # only a stack: the message is above it
+        return _message_without_frame(log[:line_start]) if log[:line_start].strip() else None
     before = log[line_start : frame.start()]
-    message = _clean_message(before) if not HEADER_LINE.match(before) else _clean_message(before)
+    message = _clean_message(before)
     if message and not re.fullmatch(r"(?:line|linha)\s*\d+", message, re.I):
         return message
     earlier = log[:line_start].splitlines()
@@ -797,11 +811,20 @@ def _frame_message(log: str, frame: re.Match[str]) -> str | None:
 
 
 def _database_message(log: str) -> str | None:
+    """The database's message as the log states it: its line, with the table and the driver
+    («SC6010: DB error (Update): -29 File: SC6010 - Error : 1 - ORA-00001: …»), up to the query."""
     database = DB_ERROR.search(log)
     if not database:
         return None
-    detail = re.split(r"\. |\(\s*From", SQL_DETAIL.sub("", database.group(2)))[0].strip(" .")
-    return f"Error : {database.group(1)} - {detail}"[:200]
+    line_start = log.rfind("\n", 0, database.start()) + 1
+    line_end = log.find("\n", database.start())
+    line = log[line_start : line_end if line_end >= 0 else len(log)]
+    said = re.split(r"\(\s*From\b", line)[0]
+    return _clean_message(said).strip(" .") or None
+
+
+EDITOR_ERROR = re.compile(r"\s*\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]", re.I)
+FAILED_WORDS = re.compile(r"\bFAILED\b|\b(?:error|erro)\s+(?:message|mensagem)\b", re.I)
 
 
 def _message_without_frame(log: str) -> str | None:
@@ -822,7 +845,10 @@ def _message_without_frame(log: str) -> str | None:
             return _clean_message(graver[-1 if level == "FATAL" else 0])
     candidates = [ln for ln in lines if ln.strip() and not NOT_MESSAGE.match(ln) and not HEADER_LINE.match(ln)]
     known = next((ln for ln in candidates if _known(ln)), None)
-    return _clean_message(known or candidates[0]) if known or candidates else None
+    editor = next((ln for ln in lines if EDITOR_ERROR.match(ln)), None)  # «[Error - 12:21:42 PM] …»
+    failed = next((ln for ln in candidates if FAILED_WORDS.search(ln)), None)  # a trace: its failing line
+    chosen = known or editor or failed or (candidates[0] if candidates else None)
+    return _clean_message(chosen) if chosen else None
 
 
 def _failing_frame(log: str) -> re.Match[str] | None:
