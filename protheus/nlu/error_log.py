@@ -551,6 +551,8 @@ def _unwrapped(text: str) -> str:
     fitted on the line (a line that starts a new part of the log stays on its own)."""
     lines = text.split("\n")
     # Where the phone breaks shows on lines of several words (one long word overflows the screen).
+    if any(len(ln) > PHONE_WIDTH[1] and " " in ln.strip() and not RULER.fullmatch(ln) for ln in lines):
+        return text  # a line of several words longer than a phone's: not wrapped by one
     width = max((len(ln.rstrip()) for ln in lines if len(ln.split()) > 1 and not RULER.fullmatch(ln)), default=0)
     if not PHONE_WIDTH[0] <= width <= PHONE_WIDTH[1]:
         return text  # lines longer than a phone's, or all short: not wrapped by one
@@ -851,10 +853,9 @@ def _message_without_frame(log: str) -> str | None:
     return _clean_message(chosen) if chosen else None
 
 
-def _failing_frame(log: str) -> re.Match[str] | None:
+def _failing_frame(log: str, frames: list[re.Match[str]]) -> re.Match[str] | None:
     """The frame that failed: the first ` on FUNC(SOURCE)` (the others are `Called from`), else
     a debugger's first stack line, else a frame that names only its function."""
-    frames = list(FRAME.finditer(log))
     failing = next((f for f in frames if f.group(1).lower() == "on"), frames[0] if frames else None)
     return (
         failing
@@ -916,7 +917,7 @@ def _named_routine(text: str) -> str | None:
     return next((r for r in (routines().routine_of(n) for n in names) if r), None)
 
 
-def _routine(frame: re.Match[str] | None, log: str) -> str | None:
+def _routine(frame: re.Match[str] | None, log: str, frames: list[re.Match[str]]) -> str | None:
     """The standard routine: the failing frame's source or function, a routine naming the
     message («MATA215 | …»), else the first standard routine of the stack."""
     table = routines()
@@ -924,8 +925,9 @@ def _routine(frame: re.Match[str] | None, log: str) -> str | None:
     if frame is not None:
         source = frame.groupdict().get("source")
         names += [source.rsplit(".", 1)[0] if source else None, frame.group("function")]
-    names += [n for f in FRAME.finditer(log) for n in (f.group("source").rsplit(".", 1)[0], f.group("function"))]
-    found = next((r for r in (table.routine_of(n) for n in names if n) if r), None)
+    names += [n for f in frames for n in (f.group("source").rsplit(".", 1)[0], f.group("function"))]
+    unique = dict.fromkeys(n for n in names if n)  # a deep stack repeats its frames: each name once, in order
+    found = next((r for r in (table.routine_of(n) for n in unique) if r), None)
     return found or _named_routine(log)  # a routine the text names in passing (a release note)
 
 
@@ -943,7 +945,8 @@ def parse(text: str) -> ErrorLog | None:
     words, log = split_log(text)
     if not log:
         return None
-    frame = _failing_frame(log)
+    frames = list(FRAME.finditer(log))  # read once: a deep stack has hundreds
+    frame = _failing_frame(log, frames)
     message = _frame_message(log, frame) if frame is not None and frame.re is not DEBUG_FRAME else None
     message = message or _message_without_frame(log)
     function = frame.group("function").strip() if frame else None
@@ -952,7 +955,7 @@ def parse(text: str) -> ErrorLog | None:
     customer = None if frame is None else _customer_code(source, function or "", named)
     remark_module, remark_routine = _remark_module(log)
     # Last, the routine the customer names around the log («en el MATA410 me sale: …»).
-    routine = _routine(frame, log) or remark_routine or _named_routine(words)
+    routine = _routine(frame, log, frames) or remark_routine or _named_routine(words)
     field = FIELD.search(message or "") or FIELD.search(log)
     if field and function and field.group(1) == function.upper():
         field = None  # HS_RKITMMP failed: a function named like a field

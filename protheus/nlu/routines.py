@@ -39,7 +39,7 @@ class Routines:
         return self.families[family] if family else self.prefixes.get(code[:4])
 
     def _family(self, code: str) -> str | None:
-        return next((p for p in sorted(self.families, key=len, reverse=True) if code.startswith(p)), None)
+        return next((p for p in self.families if code.startswith(p)), None)  # longest prefix first (routines())
 
     def routine_of(self, name: str | None) -> str | None:
         """The standard routine a source or function belongs to: MATA103X → MATA103 (a routine's
@@ -83,6 +83,7 @@ def routines(path: Path = PROJECT.routines) -> Routines:
     modules = {k.upper(): v for k, v in (data.get("rutinas") or {}).items()}
     prefixes = {k.upper(): v for k, v in (data.get("prefijos") or {}).items()}
     families = {k.upper(): v for k, v in (data.get("familias") or {}).items()}
+    families = dict(sorted(families.items(), key=lambda item: len(item[0]), reverse=True))
     functions = _compiled(data.get("puntos_de_entrada")) + _compiled(data.get("funciones"))
     totvs = tuple(str(p).upper() for p in data.get("codigo_totvs") or [])
     return Routines(modules, prefixes, families, functions, totvs)
