@@ -310,3 +310,15 @@ def test_messages_known_by_their_shape_without_a_frame(text, kind):
 def test_shapes_of_editors_traces_and_databases(text, error, kind):
     found = parse(text)
     assert (found.error, found.kind.value) == (error, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("[ERROR][SERVER] Insufficient privileges for COMPILE", "arranque"),
+        ("[ERROR][SERVER] Address already in use: bind to port 1234", "arranque"),
+        ("[ERROR][SERVER] Connection refused (10061) to DBAccess 10.0.0.5:7890", "conexion"),
+    ],
+)
+def test_start_up_and_connection_words(text, kind):
+    assert parse(text).kind.value == kind

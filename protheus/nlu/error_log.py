@@ -337,13 +337,16 @@ KIND_MARKERS = [
         r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated)"
         r"|terminated by the administrator|could not connect|socket|\brpc\b|timeout|connect failed|authentication|ssl\b"
         r"|certificate|certificado|sincronismo|\bsync\b"
-        r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o|\btns:|no listener",
+        r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o|\btns:|no listener"
+        r"|connection refused|unreachable|\b1006[01]\b|winsock|could not resolve|host not found|network error"
+        r"|tempo esgotado|tiempo de espera",
     ),
     (
         ErrorKind.STARTUP,
         r"failed to load|load appmap|\bapo\b|\brpo\b|objects repository|reposit[oó]rio|startpath|inifile"
         r"|\.ini\b|environment [^\n]*not found|ambiente [^\n]*n[aã]o encontrado|fail to start|initialization"
-        r"|\bpatch\b|copied to the server|deleted from rpo",
+        r"|\bpatch\b|copied to the server|deleted from rpo|compil|privileges|not defined in the ini"
+        r"|printer agent|\.dll\b|address already in use|port [^\n]*(?:in use|em uso|en uso)|failed to start",
     ),
     (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
     (
