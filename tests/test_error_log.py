@@ -288,7 +288,7 @@ def test_messages_known_by_their_shape_without_a_frame(text, kind):
             "(  14.327s) [languageServer  ]  connection_manager.cc:2589  | MS_DBGCOMPILE FAILED with error message: "
             "No programs compiled.",
             "MS_DBGCOMPILE FAILED with error message: No programs compiled",
-            "ejecucion",
+            "arranque",  # compiling into the RPO
         ),
         # The database's line as written, with the table in front.
         (
