@@ -1,7 +1,7 @@
 """How Rasa calls the action server: a time limit, failures noted where they happen, and the
 response checked against Rasa's schema without checking the schema itself every time.
 
-Loaded in Rasa's process (by protheus.channels, from credentials.yml) before any action runs.
+Installed in Rasa's process by protheus.rasa_patches, before any action runs.
 """
 
 from __future__ import annotations
@@ -17,10 +17,6 @@ from jsonschema.validators import validator_for
 from protheus.settings import action_timeout
 
 logger = logging.getLogger(__name__)
-
-# Rasa 3.6 waits DEFAULT_REQUEST_TIMEOUT (300 s) for every custom action and offers no setting:
-# a hung action server held the customer's turn for five minutes.
-rasa_actions.DEFAULT_REQUEST_TIMEOUT = action_timeout()
 
 # Conversations whose last turn had an action the action server did not run (not reachable,
 # failed or too slow): noted where the call fails, read by the guard once the turn is over.
@@ -45,9 +41,6 @@ async def _run_or_note_failure(
         if self.name() == rasa_actions.ACTION_SESSION_START_NAME:
             return await rasa_actions.ActionSessionStart().run(output_channel, nlg, tracker, domain)
         raise
-
-
-rasa_actions.RemoteAction.run = _run_or_note_failure
 
 
 def failed_action(sender_id: str) -> str | None:
@@ -77,4 +70,27 @@ def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
         raise
 
 
-rasa_actions.RemoteAction._validate_action_result = validate_action_result
+def install_timeout() -> None:
+    # Rasa 3.6 waits DEFAULT_REQUEST_TIMEOUT (300 s) for every custom action and offers no setting:
+    # a hung action server held the customer's turn for five minutes.
+    rasa_actions.DEFAULT_REQUEST_TIMEOUT = action_timeout()
+
+
+def timeout_installed() -> bool:
+    return rasa_actions.DEFAULT_REQUEST_TIMEOUT == action_timeout()
+
+
+def install_failure_notes() -> None:
+    rasa_actions.RemoteAction.run = _run_or_note_failure
+
+
+def failure_notes_installed() -> bool:
+    return rasa_actions.RemoteAction.run is _run_or_note_failure
+
+
+def install_response_check() -> None:
+    rasa_actions.RemoteAction._validate_action_result = validate_action_result
+
+
+def response_check_installed() -> bool:
+    return rasa_actions.RemoteAction._validate_action_result is validate_action_result

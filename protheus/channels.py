@@ -34,12 +34,7 @@ from sanic.request import Request
 from socketio import AsyncRedisManager, AsyncServer
 
 from actions.fallback import NOT_OFFERED
-from protheus import (  # noqa: F401 - event_lookup, parse_cache, payloads change Rasa in its own process
-    chat_sessions,
-    event_lookup,
-    parse_cache,
-    payloads,
-)
+from protheus import chat_sessions, payloads, rasa_patches
 from protheus.action_calls import failed_action
 from protheus.message_metadata import (
     ADDRESS_KEY,
@@ -70,6 +65,10 @@ from protheus.settings import (
 from protheus.text import safe_links
 
 logger = logging.getLogger(__name__)
+
+# Rasa loads this module from credentials.yml in its own process: Rasa's patches are put in place
+# here too, for a Rasa not started by protheus.rasa_launcher (protheus.rasa_patches lists them).
+rasa_patches.install()
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 RASA_APP = "rasa_server"
@@ -314,6 +313,13 @@ class GuardedRestInput(RestInput):
             if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
                 return check_rest_request(request)
             return None
+
+        @blueprint.route("/parches", methods=["GET"])
+        async def patches(request: Request) -> response.HTTPResponse:
+            """Which of Rasa's patches are in effect in this server (Rasa token required)."""
+            if not holds_rasa_token(request.args.get("token")):
+                return response.json({"ok": False}, status=401)
+            return response.json({"parches": rasa_patches.status()})
 
         return blueprint
 

@@ -3,7 +3,7 @@
 Rasa 3.6 rebuilds the list of every Event subclass for each event it reads back from the
 tracker store (Event.resolve_by_type): 3 % of a replica's time under load (py-spy). The
 table is rebuilt when a name is not in it, so an event class defined later is still found.
-Loaded in Rasa's process (by protheus.channels, from credentials.yml).
+Installed in Rasa's process by protheus.rasa_patches.
 """
 
 from __future__ import annotations
@@ -33,4 +33,9 @@ def resolve_by_type(type_name: str, default: Any = None) -> Any:
     return cls if cls is not None else _resolve(type_name, default)  # Rasa's own answer for the rest
 
 
-Event.resolve_by_type = staticmethod(resolve_by_type)
+def install() -> None:
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def installed() -> bool:
+    return Event.resolve_by_type is resolve_by_type

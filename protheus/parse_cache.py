@@ -4,8 +4,7 @@ reads only the text (no component looks at the tracker or the metadata), so the 
 model gives the same result for the same short text. Longer messages (a request, a
 pasted log) are parsed every time.
 
-Loaded in Rasa's process (by protheus.channels, from credentials.yml). NLU_CACHE_SIZE=0
-turns it off.
+Installed in Rasa's process by protheus.rasa_patches. NLU_CACHE_SIZE=0 turns it off.
 """
 
 from __future__ import annotations
@@ -59,4 +58,9 @@ def _cached_parse(self: MessageProcessor, message: Any, tracker: Any, only_outpu
     return found
 
 
-MessageProcessor._parse_message_with_graph = _cached_parse
+def install() -> None:
+    MessageProcessor._parse_message_with_graph = _cached_parse
+
+
+def installed() -> bool:
+    return MessageProcessor._parse_message_with_graph is _cached_parse

@@ -7,7 +7,7 @@ payload the bot offered in its last message (the clarification and yes/no button
 widget's first message, or a caller holding the Rasa token. Every other "/..." message is
 classified as text.
 
-Loaded in Rasa's process (by protheus.channels, from credentials.yml).
+Installed in Rasa's process by protheus.rasa_patches.
 """
 
 from __future__ import annotations
@@ -55,4 +55,9 @@ def _process_trusted_only(self: RegexMessageHandler, messages: list[Message], do
     return [_unpack(self, [m], domain)[0] if _trusted(m) else m for m in messages]
 
 
-RegexMessageHandler.process = _process_trusted_only
+def install() -> None:
+    RegexMessageHandler.process = _process_trusted_only
+
+
+def installed() -> bool:
+    return RegexMessageHandler.process is _process_trusted_only

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from protheus import rasa_patches
 from protheus.settings import RASA_TOKEN_LAUNCH_ENV, rasa_token, take_launch_secret
 
 RASA_PROGRAM = "rasa"
@@ -36,6 +37,7 @@ def _rasa_main() -> None:
 
 def main(entry_point: Callable[[], None] = _rasa_main) -> None:
     sys.argv = with_token(sys.argv[1:], launch_token())
+    rasa_patches.install()  # before Rasa builds anything that holds the functions they replace
     entry_point()
 
 

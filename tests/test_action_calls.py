@@ -4,7 +4,9 @@ import pytest
 import rasa.core.actions.action as rasa_actions
 from jsonschema import ValidationError, validate
 
-from protheus import action_calls
+from protheus import action_calls, rasa_patches
+
+rasa_patches.install()  # as in the Rasa server's process
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ import pytest
 import rasa.shared.utils.common
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 
-from protheus import event_lookup
+from protheus import event_lookup, rasa_patches
+
+rasa_patches.install()  # as in the Rasa server's process
 
 
 def _rasas_answer(type_name: str):

@@ -57,10 +57,15 @@ def test_the_launcher_takes_the_token_out_of_its_environment(monkeypatch):
 
 
 def _fake_rasa(root: Path) -> Path:
-    """A `rasa` package whose entry point notes what it was given and waits."""
+    """A `rasa` package whose entry point notes what it was given and waits; the rest of it is
+    Rasa's own (the launcher installs Rasa's patches before the entry point)."""
+    import rasa
+
     package = root / "rasa"
     package.mkdir(parents=True)
-    (package / "__init__.py").write_text("", encoding="utf-8")
+    real = Path(rasa.__file__).parent
+    init = f"__path__.append({str(real)!r})\nfrom rasa import version\n__version__ = version.__version__\n"
+    (package / "__init__.py").write_text(init, encoding="utf-8")
     (package / "__main__.py").write_text(textwrap.dedent(FAKE_RASA), encoding="utf-8")
     return root
 
