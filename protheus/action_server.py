@@ -29,6 +29,8 @@ from protheus.settings import (
     ACTION_SECRET_LAUNCH_ENV,
     LOOPBACK,
     action_secret,
+    ensure_secrets,
+    require_valid,
     take_launch_secret,
 )
 
@@ -90,8 +92,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    require_valid()
     args = _arguments(argv)
-    secret = take_launch_secret(ACTION_SECRET_LAUNCH_ENV) or action_secret()
+    secret = take_launch_secret(ACTION_SECRET_LAUNCH_ENV)
+    if not secret:
+        ensure_secrets()  # started by hand: the secret Rasa will show, created once
+        secret = action_secret()
     _configure_logging(args)
     app = guarded_app(args.actions, secret)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from protheus import rasa_patches
-from protheus.settings import RASA_TOKEN_LAUNCH_ENV, rasa_token, take_launch_secret
+from protheus.settings import RASA_TOKEN_LAUNCH_ENV, ensure_secrets, rasa_token, require_valid, take_launch_secret
 
 RASA_PROGRAM = "rasa"
 
@@ -26,7 +26,11 @@ def with_token(arguments: list[str], token: str) -> list[str]:
 
 def launch_token() -> str:
     """The token the launcher was handed, else RASA_TOKEN or the token file (a manual start)."""
-    return take_launch_secret(RASA_TOKEN_LAUNCH_ENV) or rasa_token()
+    handed = take_launch_secret(RASA_TOKEN_LAUNCH_ENV)
+    if handed:
+        return handed
+    ensure_secrets()
+    return rasa_token()
 
 
 def _rasa_main() -> None:
@@ -36,6 +40,7 @@ def _rasa_main() -> None:
 
 
 def main(entry_point: Callable[[], None] = _rasa_main) -> None:
+    require_valid()
     sys.argv = with_token(sys.argv[1:], launch_token())
     rasa_patches.install()  # before Rasa builds anything that holds the functions they replace
     entry_point()

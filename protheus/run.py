@@ -28,9 +28,11 @@ from protheus.settings import (
     Ports,
     console_timezone,
     database_url,
+    ensure_secrets,
     model_pull_seconds,
     rasa_token,
     rasa_token_from_environment,
+    require_valid,
     support_contact,
     tracker_status_file,
 )
@@ -222,7 +224,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Inicia el asistente de soporte Protheus.")
     parser.add_argument("mode", choices=["run", "shell"], nargs="?", default="run")
     args = parser.parse_args()
+    require_valid()  # a setting that cannot be used stops the start, named, before anything runs
     keep_private()  # the database, tokens and logs this run and its servers create: owner-only
+    ensure_secrets()
     {"run": run, "shell": shell}[args.mode]()
 
 

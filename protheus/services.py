@@ -31,6 +31,7 @@ from protheus.settings import (
     Ports,
     action_secret,
     database_url,
+    ensure_secrets,
     tracker_status_file,
 )
 from protheus.settings import page_origins as settings_page_origins
@@ -68,6 +69,7 @@ def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None, secret:
     """endpoints.yml with the action server's port and secret (ACTION_SECRET), the tracker store
     on DATABASE_URL and the serving profile's lock store and event broker (`extra`). Written under
     .state (git-ignored, owner-only): the URLs may hold passwords."""
+    ensure_secrets()  # a service is starting: the local secrets exist from here on
     config = yaml.safe_load(PROJECT.endpoints_template.read_text(encoding="utf-8")) or {}
     config["action_endpoint"] = {
         "url": f"http://{LOOPBACK}:{ports.actions}/webhook",
@@ -84,6 +86,7 @@ def _spawn(
     """Start `command` in its own process group, its output in an owner-only log, and with a
     umask of 077: the database, status files and logs it creates are the owner's only."""
     private_dir(PROJECT.state)
+    ensure_secrets()
     log = private_dir(LOG_DIR) / f"{name}-{port}.log"
     with open_private(log) as handle:
         process = subprocess.Popen(
@@ -101,6 +104,7 @@ def _spawn(
 
 def _action_secret(env: dict | None) -> str:
     """The action server's secret: the ACTION_SECRET the caller gives the servers, else the setting."""
+    ensure_secrets()
     return (env or {}).get("ACTION_SECRET") or action_secret()
 
 

@@ -1,6 +1,10 @@
 """Settings read from the environment, each with a working default (PRODUCT.md).
 
-The only module that reads the environment: every other module asks here.
+The only module that reads the environment: every other module asks here. A value that is set
+but invalid (a port that is not a number, an unknown URL scheme, hours that do not parse) is
+never replaced by a default: the getter raises SettingError, whose Spanish message names the
+setting, and each program checks every setting when it starts (`require_valid`). Getters only
+read: the local secrets are created once, at start (`ensure_secrets`).
 """
 
 from __future__ import annotations
@@ -8,13 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from protheus.paths import PROJECT
 from protheus.private_files import write_private
-from protheus.service_hours import GUIDELINE_ZONE, PRIME_HOURS, HoursError, ServiceHours
+from protheus.service_hours import GUIDELINE_ZONE, HoursError, ServiceHours
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +45,61 @@ DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_METADATA_CHARS = 64 * 1024, 2000
 TRACKER_STATUS_ENV = "TRACKER_STATUS_FILE"
 
 
+class SettingError(ValueError):
+    """A setting with a value that cannot be used; the message (Spanish) names it."""
+
+
 def _text(name: str) -> str:
     return os.environ.get(name, "").strip()
 
 
-def _int(name: str, default: int, minimum: int = 1) -> int:
-    try:
-        return max(minimum, int(_text(name) or default))
-    except ValueError:
+def _int(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
+    raw = _text(name)
+    if not raw:
         return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingError(f"{name} debe ser un número entero; vale «{raw}».") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        limits = f"entre {minimum} y {maximum}" if maximum is not None else f"al menos {minimum}"
+        raise SettingError(f"{name} debe ser {limits}; vale {value}.")
+    return value
+
+
+def _float(name: str, default: float, minimum: float, maximum: float) -> float:
+    raw = _text(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise SettingError(f"{name} debe ser un número; vale «{raw}».") from None
+    if not minimum <= value <= maximum:
+        raise SettingError(f"{name} debe estar entre {minimum:g} y {maximum:g}; vale {raw}.")
+    return value
+
+
+def _url(name: str, schemes: tuple[str, ...], default: str = "") -> str:
+    """A URL whose scheme is one of `schemes` (the part before «://»), else SettingError."""
+    raw = _text(name)
+    if not raw:
+        return default
+    scheme = urlsplit(raw).scheme.lower()
+    if scheme not in schemes or "://" not in raw:
+        allowed = ", ".join(f"{s}://" for s in schemes)
+        raise SettingError(f"{name} debe empezar con {allowed}; vale «{_without_password(raw)}».")
+    return raw
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+MAX_PORT = 65535
 
 
 @dataclass(frozen=True)
@@ -63,9 +114,9 @@ class Ports:
 
 def ports() -> Ports:
     return Ports(
-        rasa=_int("RASA_PORT", DEFAULT_RASA_PORT),
-        actions=_int("ACTION_PORT", DEFAULT_ACTION_PORT),
-        web=_int("WEB_PORT", DEFAULT_WEB_PORT),
+        rasa=_int("RASA_PORT", DEFAULT_RASA_PORT, maximum=MAX_PORT),
+        actions=_int("ACTION_PORT", DEFAULT_ACTION_PORT, maximum=MAX_PORT),
+        web=_int("WEB_PORT", DEFAULT_WEB_PORT, maximum=MAX_PORT),
         host=_text("RASA_HOST") or LOOPBACK,
     )
 
@@ -88,7 +139,7 @@ def extra_cors_origins() -> list[str]:
 def public_url() -> str:
     """PUBLIC_URL: the support page's address as customers reach it (https://soporte.example.com);
     its origin may open the chat. Empty: the page on this machine."""
-    return _text("PUBLIC_URL").rstrip("/")
+    return _url("PUBLIC_URL", ("https", "http")).rstrip("/")
 
 
 def page_origins(web_port: int | None = None) -> list[str]:
@@ -102,7 +153,7 @@ def page_origins(web_port: int | None = None) -> list[str]:
 
 def rasa_public_url() -> str:
     """Rasa's address as the customer's browser reaches it (RASA_PUBLIC_URL); empty: same host."""
-    return _text("RASA_PUBLIC_URL")
+    return _url("RASA_PUBLIC_URL", ("https", "http"))
 
 
 def support_contact() -> str:
@@ -112,28 +163,34 @@ def support_contact() -> str:
 
 def portal_url() -> str:
     """The customer portal linked from the web chat (PORTAL_URL); only http(s) addresses."""
-    url = _text("PORTAL_URL")
-    return url if url.startswith(("https://", "http://")) else DEFAULT_PORTAL_URL
+    return _url("PORTAL_URL", ("https", "http"), DEFAULT_PORTAL_URL)
 
 
 def database_url() -> str:
     """One SQLAlchemy URL for the tracker store and the project's tables."""
-    return _text("DATABASE_URL") or f"sqlite:///{PROJECT.state / 'protheus.db'}"
+    return _url("DATABASE_URL", DATABASE_SCHEMES, f"sqlite:///{PROJECT.state / 'protheus.db'}")
+
+
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg2", "postgres")
 
 
 def _stored_secret(name: str, secret_file: Path) -> str:
-    """The variable `name` from the environment, else a secret generated once into an owner-only
-    file (0600, in the owner-only .state)."""
+    """The variable `name` from the environment, else the secret `ensure_secrets` stored."""
     secret = _text(name)
     if secret:
         return secret
-    if secret_file.exists():
-        stored = secret_file.read_text(encoding="utf-8").strip()
-        if stored:
-            return stored
-    secret = secrets.token_urlsafe(32)
-    write_private(secret_file, secret + "\n")
-    return secret
+    stored = secret_file.read_text(encoding="utf-8").strip() if secret_file.exists() else ""
+    if not stored:
+        raise SettingError(f"Falta {name}: defínalo o inicie con «make run», que lo crea una vez en {secret_file}.")
+    return stored
+
+
+def _ensure_secret(name: str, secret_file: Path) -> None:
+    """Generate the secret once into an owner-only file (0600, in the owner-only .state) when the
+    environment does not give it."""
+    if _text(name) or (secret_file.exists() and secret_file.read_text(encoding="utf-8").strip()):
+        return
+    write_private(secret_file, secrets.token_urlsafe(32) + "\n")
 
 
 def rasa_token_from_environment() -> bool:
@@ -231,12 +288,12 @@ def verification_limits() -> tuple[int, int]:
 
 def lock_store_url() -> str:
     """LOCK_STORE_URL (redis://host:6379/1): the lock store all replicas share; empty: in memory."""
-    return _text("LOCK_STORE_URL")
+    return _url("LOCK_STORE_URL", ("redis", "rediss"))
 
 
 def event_broker_url() -> str:
     """EVENT_BROKER_URL (amqp://user:password@host:5672/): where the replicas publish their events."""
-    return _text("EVENT_BROKER_URL")
+    return _url("EVENT_BROKER_URL", ("amqp", "amqps"))
 
 
 def event_queue() -> str:
@@ -263,18 +320,12 @@ def model_pull_seconds() -> int:
 def action_timeout() -> float:
     """Seconds Rasa waits for the action server before giving up on the action (ACTION_TIMEOUT;
     Rasa's own default is 300). The customer is then told in Spanish what was not registered."""
-    try:
-        return min(60.0, max(0.5, float(_text("ACTION_TIMEOUT") or DEFAULT_ACTION_TIMEOUT)))
-    except ValueError:
-        return DEFAULT_ACTION_TIMEOUT
+    return _float("ACTION_TIMEOUT", DEFAULT_ACTION_TIMEOUT, 0.5, 60.0)
 
 
 def model_f1_tolerance() -> float:
     """How much macro-F1 a new model may lose before activation needs a confirmation (MODEL_F1_TOLERANCE)."""
-    try:
-        return max(0.0, float(_text("MODEL_F1_TOLERANCE") or DEFAULT_MODEL_F1_TOLERANCE))
-    except ValueError:
-        return DEFAULT_MODEL_F1_TOLERANCE
+    return _float("MODEL_F1_TOLERANCE", DEFAULT_MODEL_F1_TOLERANCE, 0.0, 1.0)
 
 
 # --- Local secrets (issue 13, point 7) -----------------------------------------------------
@@ -308,8 +359,7 @@ def agent_hours() -> ServiceHours:
     try:
         return ServiceHours.parse(spec, zone)
     except HoursError as error:
-        logger.warning("%s Se usa el horario de las pautas.", error)
-        return PRIME_HOURS
+        raise SettingError(f"AGENT_HOURS / AGENT_TIMEZONE: {error}") from None
 
 
 def agent_idle_minutes() -> int:
@@ -321,3 +371,65 @@ def queue_reminder_minutes() -> int:
     """QUEUE_REMINDER_MINUTES: a customer waiting this long for a live agent's first reply is told,
     once, that the request is still queued."""
     return _int("QUEUE_REMINDER_MINUTES", 10)
+
+
+# --- At start ------------------------------------------------------------------------------
+# Every getter whose value a program needs, checked together so that one start names every
+# problem at once (the secrets are checked after ensure_secrets).
+CHECKED = (
+    ports,
+    public_url,
+    rasa_public_url,
+    portal_url,
+    database_url,
+    max_message_chars,
+    max_log_chars,
+    chat_session_hours,
+    max_request_bytes,
+    max_metadata_chars,
+    messages_per_minute,
+    form_idle_minutes,
+    verification_limits,
+    lock_store_url,
+    event_broker_url,
+    rasa_replicas,
+    nlu_cache_size,
+    model_pull_seconds,
+    action_timeout,
+    model_f1_tolerance,
+    agent_hours,
+    agent_idle_minutes,
+    queue_reminder_minutes,
+)
+
+
+def problems() -> list[str]:
+    """The Spanish message of every setting that cannot be used."""
+    found = []
+    for getter in CHECKED:
+        try:
+            getter()
+        except SettingError as error:
+            found.append(str(error))
+    return found
+
+
+def require_valid() -> None:
+    """Stop the program before it starts anything when a setting cannot be used (exit code 2)."""
+    found = problems()
+    if found:
+        print(
+            "Configuración inválida; corríjala y vuelva a iniciar:",
+            *(f"- {p}" for p in found),
+            sep="\n",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+
+
+def ensure_secrets() -> None:
+    """The local secrets the environment does not give, generated once into .state (at start,
+    by the program that starts first: `make run`, or a program started by hand)."""
+    _ensure_secret("RASA_TOKEN", TOKEN_FILE)
+    _ensure_secret("ACTION_SECRET", ACTION_SECRET_FILE)
+    _ensure_secret("CHAT_SESSION_KEY", CHAT_KEY_FILE)

@@ -26,6 +26,7 @@ from protheus.settings import (
     LOOPBACK_ADDRESSES,
     console_timezone,
     database_url,
+    ensure_secrets,
     event_broker_url,
     event_queue,
     local_rasa_url,
@@ -35,6 +36,7 @@ from protheus.settings import (
     ports,
     rasa_public_url,
     rasa_token,
+    require_valid,
     tracker_status_file,
     web_host,
 )
@@ -224,6 +226,8 @@ def _feed_index(feed: EventFeed):
 
 
 def main() -> None:
+    require_valid()
+    ensure_secrets()
     parser = argparse.ArgumentParser(description="Página de soporte del asistente.")
     configured = ports()
     parser.add_argument("--port", type=int, default=configured.web)

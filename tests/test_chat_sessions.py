@@ -41,6 +41,7 @@ def test_the_key_is_generated_once_into_a_private_file(monkeypatch, tmp_path):
 
     monkeypatch.delenv("CHAT_SESSION_KEY")
     monkeypatch.setattr(settings, "CHAT_KEY_FILE", tmp_path / "clave")
+    settings.ensure_secrets()  # at start
     first = settings.chat_session_key()
     assert settings.chat_session_key() == first and len(first) >= 32
     assert (tmp_path / "clave").stat().st_mode & 0o777 == 0o600

@@ -12,7 +12,7 @@ DEPLOY = PROJECT.root / "deploy"
 
 def _settings_read() -> set[str]:
     text = (PROJECT.root / "protheus" / "settings.py").read_text(encoding="utf-8")
-    return set(re.findall(r'_(?:text|int|stored_secret)\("([A-Z_]+)"', text)) | {"TRACKER_STATUS_FILE"}
+    return set(re.findall(r'_(?:text|int|float|url|stored_secret)\("([A-Z_]+)"', text)) | {"TRACKER_STATUS_FILE"}
 
 
 def test_compose_sets_only_settings_the_code_reads():

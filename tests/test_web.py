@@ -76,7 +76,8 @@ def test_portal_link_is_a_setting_and_only_http(monkeypatch):
     monkeypatch.setenv("PORTAL_URL", "https://portal.example.com/soporte")
     assert page_config(get("/config.js")[1])["portalUrl"] == "https://portal.example.com/soporte"
     monkeypatch.setenv("PORTAL_URL", "javascript:alert(1)")
-    assert page_config(get("/config.js")[1])["portalUrl"] == settings.DEFAULT_PORTAL_URL
+    with pytest.raises(settings.SettingError, match="PORTAL_URL"):  # the web app does not start with it
+        settings.portal_url()
 
 
 @pytest.mark.skipif(not VENDOR["webchat.js"].exists(), reason="rasa-webchat no instalado (npm ci lo instala en make)")
