@@ -49,11 +49,13 @@ test: setup lint
 	@$(PY) -m protheus.trainer preparar --siempre
 	@$(PY) -m pytest
 
-# Style (ruff) and types (mypy); their configuration is in pyproject.toml.
+# Style (ruff), types (mypy) and the contracts between the programs (import-linter); their
+# configuration is in pyproject.toml.
 lint: setup
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
 	@.venv/bin/mypy
+	@.venv/bin/lint-imports --no-cache
 
 fmt: setup
 	@.venv/bin/ruff format .

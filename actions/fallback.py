@@ -10,24 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from protheus.routing import routing_table
+from protheus.routing import NOT_OFFERED, routing_table
 
-# Intents never offered as an interpretation.
-# Answers and courtesies (sí, no, hola...) are not a topic to offer.
-NOT_OFFERED = {
-    "nlu_fallback",
-    "out_of_scope",
-    "entrada_no_valida",
-    "idioma_no_soportado",
-    "fuera_de_dominio",
-    "hablar_con_humano",
-    "afirmar",
-    "negar",
-    "saludo",
-    "despedida",
-    "agradecimiento",
-    "cancelar",
-}
+__all__ = ["NOT_OFFERED", "likeliest_intents"]
 # Offered when the message carried no ranking (e.g. a "/nlu_fallback" payload).
 MOST_COMMON = ["reportar_error", "consulta_funcional"]
 OPTIONS = 2

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.fallback import NOT_OFFERED
+from protheus.routing import NOT_OFFERED
 from protheus.db import prepare
 from protheus.db.database import Database
 from protheus.nlu.customer_words import OTHER_REQUEST

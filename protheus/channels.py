@@ -33,7 +33,6 @@ from sanic.exceptions import PayloadTooLarge, SanicException
 from sanic.request import Request
 from socketio import AsyncRedisManager, AsyncServer
 
-from actions.fallback import NOT_OFFERED
 from protheus import chat_sessions, payloads, rasa_patches
 from protheus.action_calls import failed_action
 from protheus.message_metadata import (
@@ -49,7 +48,7 @@ from protheus.messages import message
 from protheus.nlu.customer_words import OTHER_REQUEST, request_parts
 from protheus.nlu.error_log import looks_like_log
 from protheus.rate_limit import MessageLimits
-from protheus.routing import routing_table
+from protheus.routing import NOT_OFFERED, routing_table
 from protheus.settings import (
     LOOPBACK_ADDRESSES,
     event_queue,

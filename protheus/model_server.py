@@ -14,9 +14,10 @@ import secrets
 from aiohttp import web
 
 from protheus.console.context import CONSOLE
+from protheus.model_pull import ROUTE
 from protheus.trainer.registry import ModelRegistry
 
-ROUTE = "/modelos/activo"
+__all__ = ["ROUTE", "active_model"]
 
 
 async def active_model(request: web.Request) -> web.Response:
@@ -32,7 +33,3 @@ async def active_model(request: web.Request) -> web.Response:
     body = await asyncio.to_thread(model.read_bytes)
     return web.Response(body=body, headers=headers, content_type="application/gzip")
 
-
-def model_server_endpoint(web_port: int, token: str, pull_seconds: int) -> dict:
-    """The `models:` entry of endpoints.yml for a Rasa replica."""
-    return {"url": f"http://127.0.0.1:{web_port}{ROUTE}", "token": token, "wait_time_between_pulls": pull_seconds}

@@ -16,6 +16,24 @@ from protheus.triage import TRIAGE_RULES
 from protheus.vocabulary import Channel
 
 NO_HANDOFF = "ninguno"
+# Intents never offered as an interpretation (the clarification buttons of the action server, the
+# second request the Rasa channels offer): answers and courtesies (sí, no, hola...) are no topic.
+NOT_OFFERED = frozenset(
+    {
+        "nlu_fallback",
+        "out_of_scope",
+        "entrada_no_valida",
+        "idioma_no_soportado",
+        "fuera_de_dominio",
+        "hablar_con_humano",
+        "afirmar",
+        "negar",
+        "saludo",
+        "despedida",
+        "agradecimiento",
+        "cancelar",
+    }
+)
 
 
 class RoutingError(ValueError):

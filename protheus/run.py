@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from protheus.model_server import model_server_endpoint
+from protheus.model_pull import model_server_endpoint
 from protheus.paths import PROJECT, rasa_executable
 from protheus.private_files import keep_private
 from protheus.services import (

@@ -12,7 +12,7 @@ import requests
 
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.model_server import model_server_endpoint
+from protheus.model_pull import model_server_endpoint
 from protheus.paths import PROJECT
 from protheus.services import port_in_use, start_action_server, start_rasa_server, start_web_server, wait_until_ready
 from protheus.settings import Ports, model_pull_seconds

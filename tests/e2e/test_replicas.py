@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, select, text
 
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.model_server import model_server_endpoint
+from protheus.model_pull import model_server_endpoint
 from protheus.services import (
     start_action_server,
     start_balancer,
