@@ -32,4 +32,3 @@ async def active_model(request: web.Request) -> web.Response:
         return web.Response(status=304, headers=headers)
     body = await asyncio.to_thread(model.read_bytes)
     return web.Response(body=body, headers=headers, content_type="application/gzip")
-

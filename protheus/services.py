@@ -65,18 +65,22 @@ class Service:
             self.process.wait()
 
 
-def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None, secret: str | None = None) -> Path:
-    """endpoints.yml with the action server's port and secret (ACTION_SECRET), the tracker store
-    on DATABASE_URL and the serving profile's lock store and event broker (`extra`). Written under
-    .state (git-ignored, owner-only): the URLs may hold passwords."""
+def endpoints_config(action_url: str, db_url: str, extra: dict | None = None, secret: str | None = None) -> dict:
+    """Rasa's endpoints: the action server at `action_url` with its secret (ACTION_SECRET), the
+    tracker store on DATABASE_URL and the serving profile's lock store, event broker and model
+    server (`extra`). The one home of this file for `make run` and the deployments."""
     ensure_secrets()  # a service is starting: the local secrets exist from here on
     config = yaml.safe_load(PROJECT.endpoints_template.read_text(encoding="utf-8")) or {}
-    config["action_endpoint"] = {
-        "url": f"http://{LOOPBACK}:{ports.actions}/webhook",
-        "headers": {ACTION_SECRET_HEADER: secret or action_secret()},
-    }
+    config["action_endpoint"] = {"url": action_url, "headers": {ACTION_SECRET_HEADER: secret or action_secret()}}
     config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": with_timeouts(db_url)}
     config.update(extra or {})
+    return config
+
+
+def endpoints_file(ports: Ports, db_url: str, extra: dict | None = None, secret: str | None = None) -> Path:
+    """endpoints.yml for a Rasa started here, its action server on loopback. Written under .state
+    (git-ignored, owner-only): the URLs may hold passwords."""
+    config = endpoints_config(f"http://{LOOPBACK}:{ports.actions}/webhook", db_url, extra, secret)
     return write_private(PROJECT.state / f"endpoints-{ports.rasa}.yml", yaml.safe_dump(config, allow_unicode=True))
 
 

@@ -10,6 +10,7 @@ each browser to the same replica; REST and the HTTP API are spread over all of t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from protheus.event_stream import BrokerAddress
@@ -154,3 +155,42 @@ http {{
     }}
 }}
 """
+
+
+def container_endpoints(action_url: str, web_url: str | None) -> dict[str, Any]:
+    """A deployed replica's endpoints (deploy/docker-compose.yml, Helm): the same entries `make run`
+    writes, with the action server and the web app (when deployed: it serves the active model) at
+    their service addresses."""
+    from protheus.model_pull import model_server_at
+    from protheus.services import endpoints_config
+    from protheus.settings import model_pull_seconds, rasa_token
+
+    extra = endpoint_entries(profile())
+    if web_url:
+        extra["models"] = model_server_at(web_url, rasa_token(), model_pull_seconds())
+    return endpoints_config(action_url, database_url(), extra)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m protheus.serving endpoints --acciones URL --web URL --salida PATH`."""
+    import argparse
+
+    import yaml
+
+    from protheus.private_files import write_private
+    from protheus.settings import require_valid
+
+    parser = argparse.ArgumentParser(description="Archivos del despliegue con réplicas.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    endpoints = commands.add_parser("endpoints", help="endpoints.yml de una réplica de Rasa en un contenedor")
+    endpoints.add_argument("--acciones", required=True, help="URL del webhook del servidor de acciones")
+    endpoints.add_argument("--web", help="URL de la página, que sirve el modelo activo (si está desplegada)")
+    endpoints.add_argument("--salida", required=True, help="archivo a escribir")
+    args = parser.parse_args(argv)
+    require_valid()
+    config = container_endpoints(args.acciones, args.web)
+    write_private(Path(args.salida), yaml.safe_dump(config, allow_unicode=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -126,9 +126,10 @@ def web_host() -> str:
     return _text("WEB_HOST") or LOOPBACK
 
 
-def local_rasa_url(rasa_port: int | None = None) -> str:
-    """Rasa's HTTP API as this machine reaches it."""
-    return f"http://{LOOPBACK}:{rasa_port or ports().rasa}"
+def rasa_url(rasa_port: int | None = None) -> str:
+    """Rasa's HTTP API as the web app reaches it: RASA_URL (a deployment's «http://nginx:5005»),
+    else this machine's Rasa port."""
+    return _url("RASA_URL", ("http", "https")).rstrip("/") or f"http://{LOOPBACK}:{rasa_port or ports().rasa}"
 
 
 def extra_cors_origins() -> list[str]:
@@ -379,6 +380,7 @@ def queue_reminder_minutes() -> int:
 CHECKED = (
     ports,
     public_url,
+    rasa_url,
     rasa_public_url,
     portal_url,
     database_url,

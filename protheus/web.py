@@ -29,13 +29,13 @@ from protheus.settings import (
     ensure_secrets,
     event_broker_url,
     event_queue,
-    local_rasa_url,
     max_log_chars,
     page_origins,
     portal_url,
     ports,
     rasa_public_url,
     rasa_token,
+    rasa_url,
     require_valid,
     tracker_status_file,
     web_host,
@@ -154,7 +154,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
     app = web.Application(middlewares=[release_unread_body, security_headers(rasa_port)])
     console = console or ConsoleContext.create(
         database_url(),
-        local_rasa_url(rasa_port),
+        rasa_url(rasa_port),
         rasa_token(),
         tracker_status_file(rasa_port),
         console_timezone(),

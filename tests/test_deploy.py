@@ -37,3 +37,51 @@ def test_helm_values_use_our_lock_store_and_existing_classes():
     for path in paths:
         module, name = path.rsplit(".", 1)
         assert hasattr(importlib.import_module(module), name), path
+
+
+def _compose() -> dict:
+    return yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def test_compose_wires_the_programs_to_each_other():
+    services = _compose()["services"]
+    rasa = " ".join(services["rasa"]["command"])
+    assert "python -m protheus.serving endpoints" in rasa and "sed " not in rasa and "python -c" not in rasa
+    assert "--acciones http://actions:5055/webhook" in rasa and "--web http://web:8080" in rasa
+    assert '--cors "${PUBLIC_URL' in rasa and "*" not in rasa.split("--cors", 1)[1]  # never every origin
+    assert services["web"]["environment"]["RASA_URL"] == "http://nginx:5005"  # not its own 127.0.0.1
+
+
+def test_every_deployed_action_server_checks_rasas_secret():
+    actions = yaml.safe_load((DEPLOY / "helm" / "action-server-values.yaml").read_text(encoding="utf-8"))
+    assert actions["args"][:2] == ["-m", "protheus.action_server"]
+    rasa = yaml.safe_load((DEPLOY / "helm" / "rasa-values.yaml").read_text(encoding="utf-8"))
+    for values in (actions, rasa):
+        assert "ACTION_SECRET" in {env["name"] for env in values["extraEnv"]}
+    assert "python -m protheus.serving endpoints" in rasa["args"][0]
+    assert "protheus.action_server" in " ".join(_compose()["services"]["actions"]["command"])
+
+
+def test_a_deployed_replicas_endpoints_come_from_the_same_code_as_make_runs(tmp_path, monkeypatch):
+    from protheus import serving
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://protheus:clave@postgres:5432/protheus")
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://redis:6379/1")
+    monkeypatch.setenv("EVENT_BROKER_URL", "amqp://protheus:clave@rabbitmq:5672/")
+    monkeypatch.setenv("ACTION_SECRET", "secreto-de-acciones")
+    monkeypatch.setenv("RASA_TOKEN", "token-de-rasa")
+    out = tmp_path / "endpoints.yml"
+    serving.main(
+        ["endpoints", "--acciones", "http://actions:5055/webhook", "--web", "http://web:8080", "--salida", str(out)]
+    )
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert written["action_endpoint"] == {
+        "url": "http://actions:5055/webhook",
+        "headers": {"X-Protheus-Action-Secret": "secreto-de-acciones"},
+    }
+    assert (
+        written["models"]["url"] == "http://web:8080/modelos/activo" and written["models"]["token"] == "token-de-rasa"
+    )
+    assert written["tracker_store"]["url"].startswith("postgresql://protheus:clave@postgres:5432/protheus")
+    assert {"lock_store", "event_broker"} <= set(written)
+    assert out.stat().st_mode & 0o777 == 0o600

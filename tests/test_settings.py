@@ -64,10 +64,10 @@ def test_ports_and_hosts_have_one_default_each(monkeypatch):
     for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT", "RASA_HOST", "WEB_HOST"):
         monkeypatch.delenv(name, raising=False)
     assert settings.ports() == settings.Ports(5005, 5055, 8080, "127.0.0.1")
-    assert settings.local_rasa_url() == "http://127.0.0.1:5005"
+    assert settings.rasa_url() == "http://127.0.0.1:5005"
     monkeypatch.setenv("RASA_PORT", "6005")
     assert settings.ports().rasa == 6005 and settings.ports().web == 8080
-    assert settings.local_rasa_url() == "http://127.0.0.1:6005"
+    assert settings.rasa_url() == "http://127.0.0.1:6005"
     assert settings.tracker_status_file().name == "tracker-store-6005.json"
 
 
