@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import logging
 import re
@@ -50,7 +51,6 @@ from protheus.nlu.error_log import looks_like_log
 from protheus.rate_limit import MessageLimits
 from protheus.routing import NOT_OFFERED, routing_table
 from protheus.settings import (
-    LOOPBACK_ADDRESSES,
     event_queue,
     lock_store_url,
     max_log_chars,
@@ -60,6 +60,7 @@ from protheus.settings import (
     page_origins,
     rasa_bound_publicly,
     rasa_token,
+    trusted_proxies,
 )
 from protheus.text import safe_links
 
@@ -74,7 +75,7 @@ RASA_APP = "rasa_server"
 # nginx (protheus.serving) names each request once, and sends a POST that was in flight on a
 # replica that died to another replica with the same name: the message's metadata keeps it.
 REQUEST_ID_HEADER = "X-Request-Id"
-REAL_IP_HEADER = "X-Real-IP"  # set by our nginx; believed only from a loopback peer
+REAL_IP_HEADER = "X-Real-IP"  # set by our nginx; believed only from TRUSTED_PROXIES
 MAX_SENDER_CHARS = 128
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 AGENT_TYPING_EVENT = "agente_escribiendo"  # the web page shows «El agente está escribiendo…»
@@ -192,10 +193,24 @@ def _response(bot_event: dict[str, Any]) -> dict[str, Any]:
 
 
 def client_address(peer: str | None, real_ip: str | None) -> str | None:
-    """The customer's address: the balancer's X-Real-IP when the request came through it."""
-    if peer in LOOPBACK_ADDRESSES and real_ip:
+    """The customer's address: the X-Real-IP of a balancer in TRUSTED_PROXIES when the request came
+    through it; from anyone else the header is the caller's word, and the peer is the address."""
+    if real_ip and _trusted_proxy(peer):
         return real_ip.strip()[:64]
     return peer
+
+
+def _trusted_proxy(peer: str | None) -> bool:
+    try:
+        address = ipaddress.ip_address(peer or "")
+    except ValueError:
+        return False
+    return any(address in network for network in _proxies())
+
+
+@lru_cache(maxsize=1)
+def _proxies() -> list:
+    return trusted_proxies()
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ from protheus.services import (
 )
 from protheus.serving import Profile, endpoint_entries, problem, profile, replica_ports
 from protheus.settings import (
+    LOOPBACK,
     TOKEN_FILE,
     Ports,
     console_timezone,
@@ -127,7 +128,11 @@ def _start(ports: Ports, model: Path, token: str, found: Profile) -> list[Servic
     _check_ports(ports, *[r.rasa for r in replicas], *[r.actions for r in replicas])
     status = tracker_status_file(ports.rasa)  # one status file: the web app reads it
     services = [start_action_server(r) for r in replicas]
-    services += [start_rasa_server(model, token, r, extra_endpoints=extra, status_file=status) for r in replicas]
+    behind_nginx = {"TRUSTED_PROXIES": LOOPBACK}  # nginx, on this machine, names the customer's address
+    services += [
+        start_rasa_server(model, token, r, env=behind_nginx, extra_endpoints=extra, status_file=status)
+        for r in replicas
+    ]
     return [*services, start_balancer(ports, replicas)]
 
 

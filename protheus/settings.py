@@ -9,6 +9,7 @@ read: the local secrets are created once, at start (`ensure_secrets`).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import secrets
@@ -250,6 +251,18 @@ def chat_session_hours() -> int:
     return _int("CHAT_SESSION_HOURS", 12)
 
 
+def trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """TRUSTED_PROXIES: the balancers (addresses or networks, space-separated) whose X-Real-IP names
+    the customer. Empty by default: without a balancer in front, nobody's header is believed."""
+    networks = []
+    for item in _text("TRUSTED_PROXIES").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingError(f"TRUSTED_PROXIES debe tener direcciones IP o redes; «{item}» no lo es.") from None
+    return networks
+
+
 def rasa_bound_publicly() -> bool:
     """True when Rasa (or its balancer) listens beyond loopback (RASA_HOST): the REST webhook then
     needs a signed session too (PRODUCT.md)."""
@@ -383,6 +396,7 @@ CHECKED = (
     rasa_url,
     rasa_public_url,
     portal_url,
+    trusted_proxies,
     database_url,
     max_message_chars,
     max_log_chars,

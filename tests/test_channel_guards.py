@@ -103,9 +103,18 @@ def test_over_the_rate_limit_a_429_in_spanish(monkeypatch):
     assert "demasiado rápido" in json.loads(answer.body)[0]["text"]
 
 
-def test_the_balancers_real_ip_is_believed_only_from_loopback():
-    assert channels.client_address("127.0.0.1", "203.0.113.5") == "203.0.113.5"
+def test_the_balancers_real_ip_is_believed_only_from_a_trusted_proxy(monkeypatch):
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    channels._proxies.cache_clear()
+    # Without a balancer, a loopback caller's header is its own word (issue 24: limits dodged so).
+    assert channels.client_address("127.0.0.1", "203.0.113.5") == "127.0.0.1"
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1 10.20.0.0/16")
+    channels._proxies.cache_clear()
+    assert channels.client_address("127.0.0.1", "203.0.113.5") == "203.0.113.5"  # make run's nginx
+    assert channels.client_address("10.20.3.4", "203.0.113.5") == "203.0.113.5"  # a deployment's network
     assert channels.client_address("198.51.100.1", "203.0.113.5") == "198.51.100.1"
+    assert channels.client_address("unix-socket", "203.0.113.5") == "unix-socket"
+    channels._proxies.cache_clear()
 
 
 def test_socketio_connections_need_a_token_and_an_allowed_origin(monkeypatch):

@@ -85,3 +85,17 @@ def test_a_deployed_replicas_endpoints_come_from_the_same_code_as_make_runs(tmp_
     assert written["tracker_store"]["url"].startswith("postgresql://protheus:clave@postgres:5432/protheus")
     assert {"lock_store", "event_broker"} <= set(written)
     assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_deployments_nginx_is_generated_from_the_same_home_and_not_stale():
+    from protheus.serving import container_nginx_config
+
+    written = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    assert written == container_nginx_config(), "deploy/nginx.conf is stale: python -m protheus.serving nginx"
+    assert written.count("proxy_set_header X-Real-IP $remote_addr") == 2 and "X-Request-Id" in written
+
+
+def test_only_the_deployments_nginx_names_the_customers_address():
+    services = _compose()["services"]
+    nginx = services["nginx"]["networks"]["default"]["ipv4_address"]
+    assert services["rasa"]["environment"]["TRUSTED_PROXIES"] == nginx

@@ -61,6 +61,7 @@ def replicas(tmp_path_factory):
         "MODEL_PULL_SECONDS": "2",
         "EVENT_BROKER_URL": BROKER_URL,
         "EVENT_QUEUE": queue,
+        "TRUSTED_PROXIES": "127.0.0.1",  # as make run: the replicas believe nginx's X-Real-IP
     }
     extra = {
         **endpoint_entries(Profile(2, url, lock_url, BROKER_URL, queue)),
