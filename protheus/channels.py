@@ -58,8 +58,8 @@ from protheus.settings import (
     max_metadata_chars,
     max_request_bytes,
     page_origins,
-    rasa_bound_publicly,
     rasa_token,
+    rest_needs_session,
     trusted_proxies,
 )
 from protheus.text import safe_links
@@ -271,7 +271,7 @@ def check_rest_request(request: Request) -> response.HTTPResponse | None:
     request.ctx.trusted = holds_rasa_token(request.args.get("token"))
     session = chat_sessions.verify(chat_sessions.bearer(request.headers.get("Authorization")))
     request.ctx.signed_customer = session.customer_code if session and session.session_id == sender else None
-    if rasa_bound_publicly() and not request.ctx.trusted and (session is None or session.session_id != sender):
+    if rest_needs_session() and not request.ctx.trusted and (session is None or session.session_id != sender):
         return refusal(401, sender, "sesion_no_valida")
     request.ctx.address = client_address(request.ip, request.headers.get(REAL_IP_HEADER))
     if not request.ctx.trusted and not message_limits().allows(sender, request.ctx.address):

@@ -264,9 +264,28 @@ def trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
 
 
 def rasa_bound_publicly() -> bool:
-    """True when Rasa (or its balancer) listens beyond loopback (RASA_HOST): the REST webhook then
-    needs a signed session too (PRODUCT.md)."""
+    """True when Rasa (or its balancer) listens beyond loopback (RASA_HOST)."""
     return ports().host not in LOOPBACK_ADDRESSES
+
+
+YES, NO = frozenset({"1", "true", "sí", "si", "yes"}), frozenset({"0", "false", "no"})
+
+
+def _flag(name: str) -> bool | None:
+    raw = _text(name).lower()
+    if not raw:
+        return None
+    if raw in YES | NO:
+        return raw in YES
+    raise SettingError(f"{name} debe ser «sí» o «no»; vale «{raw}».")
+
+
+def rest_needs_session() -> bool:
+    """The REST webhook needs a signed chat session (or the Rasa token) for a conversation
+    (PRODUCT.md): REST_SESSION_REQUIRED says so, else whenever Rasa listens beyond loopback. A
+    deployment in containers sets it: its Rasa listens on every interface whatever RASA_HOST says."""
+    said = _flag("REST_SESSION_REQUIRED")
+    return rasa_bound_publicly() if said is None else said
 
 
 def max_request_bytes() -> int:
@@ -397,6 +416,7 @@ CHECKED = (
     rasa_public_url,
     portal_url,
     trusted_proxies,
+    rest_needs_session,
     database_url,
     max_message_chars,
     max_log_chars,

@@ -86,6 +86,15 @@ def test_beyond_loopback_the_webhook_needs_the_conversations_signed_session(monk
     assert channels.GuardedRestInput().get_metadata(own)["cliente_firmado"] == "PRIME01"
 
 
+def test_a_setting_requires_the_signed_session_whatever_rasa_host_says(monkeypatch):
+    monkeypatch.delenv("RASA_HOST", raising=False)  # a container's Rasa listens everywhere anyway
+    monkeypatch.setenv("REST_SESSION_REQUIRED", "sí")
+    assert refused({"sender": "victima", "message": "hola"})[0] == 401
+    monkeypatch.setenv("REST_SESSION_REQUIRED", "no")
+    monkeypatch.setenv("RASA_HOST", "0.0.0.0")
+    assert refused({"sender": "victima", "message": "hola"}) is None  # said «no»: not required
+
+
 def test_on_loopback_a_signed_customer_counts_only_for_its_own_conversation():
     token = chat_sessions.issue("otra", "PRIME01")
     checked = request({"sender": "c1", "message": "hola"}, headers={"Authorization": f"Bearer {token}"})

@@ -12,7 +12,7 @@ DEPLOY = PROJECT.root / "deploy"
 
 def _settings_read() -> set[str]:
     text = (PROJECT.root / "protheus" / "settings.py").read_text(encoding="utf-8")
-    return set(re.findall(r'_(?:text|int|float|url|stored_secret)\("([A-Z_]+)"', text)) | {"TRACKER_STATUS_FILE"}
+    return set(re.findall(r'_(?:text|int|float|url|flag|stored_secret)\("([A-Z_]+)"', text)) | {"TRACKER_STATUS_FILE"}
 
 
 def test_compose_sets_only_settings_the_code_reads():
@@ -99,3 +99,9 @@ def test_only_the_deployments_nginx_names_the_customers_address():
     services = _compose()["services"]
     nginx = services["nginx"]["networks"]["default"]["ipv4_address"]
     assert services["rasa"]["environment"]["TRUSTED_PROXIES"] == nginx
+
+
+def test_every_deployed_rasa_requires_the_signed_session_over_rest():
+    assert _compose()["x-settings"]["REST_SESSION_REQUIRED"] == "sí"
+    rasa = yaml.safe_load((DEPLOY / "helm" / "rasa-values.yaml").read_text(encoding="utf-8"))
+    assert {"name": "REST_SESSION_REQUIRED", "value": "sí"} in rasa["extraEnv"]
