@@ -3,6 +3,7 @@
 import pytest
 
 from protheus.rate_limit import MemoryCounter, MessageLimits, RedisCounter
+from protheus.settings import SettingError
 from tests.redis_fixture import redis_url  # noqa: F401 - fixture
 
 
@@ -48,6 +49,7 @@ def test_a_failing_redis_lets_the_customer_through():
 
 
 @pytest.mark.parametrize("limit", [0, -5])
-def test_limits_are_at_least_one(monkeypatch, limit):
+def test_a_limit_below_one_is_refused_by_name(monkeypatch, limit):
     monkeypatch.setenv("MESSAGES_PER_MINUTE_SENDER", str(limit))
-    assert MessageLimits.from_settings().sender_limit == 1
+    with pytest.raises(SettingError, match="MESSAGES_PER_MINUTE_SENDER debe ser al menos 1"):
+        MessageLimits.from_settings()
