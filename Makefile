@@ -76,7 +76,7 @@ bench: setup
 	@$(PY) bench/serving.py
 
 db: setup
-	@$(PY) -m protheus.db migrate
+	@$(PY) -m protheus.db migrar
 
 USUARIO ?=
 ROL ?= admin
@@ -87,7 +87,7 @@ admin: setup
 CSV ?=
 import-customers: setup
 	@test -n "$(CSV)" || { echo "Indique el archivo: make import-customers CSV=clientes.csv"; exit 2; }
-	@$(PY) -m protheus.db import-customers "$(CSV)"
+	@$(PY) -m protheus.db importar-clientes "$(CSV)"
 
 clean:
 	rm -rf .state models results .pytest_cache

@@ -8,11 +8,17 @@ writes it and the home of the queries on it.
 | customers, verification_failures | protheus/db/customers.py (`CustomerStore`) |
 | handoffs | protheus/db/handoffs.py (`HandoffStore`) |
 | users, console_sessions, login_attempts, audit_log | protheus/db/accounts.py (`AccountStore`) |
-| conversations, conversation_intents, customer_messages, message_flags, index_state, |
-|   and Rasa's events (read only) | protheus/db/conversations.py (`ConversationStore`) |
+| agent_presence | protheus/db/presence.py (`PresenceStore`) |
+| saved_replies | protheus/db/saved_replies.py (`SavedReplyStore`) |
+| conversation_tags, conversation_notes | protheus/db/annotations.py (`AnnotationStore`) |
+| satisfaction | protheus/db/satisfaction.py (`SatisfactionStore`) |
+| conversations, conversation_intents, customer_messages | protheus/db/conversations.py (`ConversationStore`) |
+| message_flags, index_state | protheus/db/conversations.py (`ConversationStore`) |
 | inbox_decisions | protheus/trainer/inbox.py (`Inbox`) |
 | training_runs | protheus/trainer/runs.py (`TrainingRuns`) |
 | model_registry | protheus/trainer/registry.py (`ModelRegistry`) |
+
+Rasa's `events` table is read (never written) by protheus/db/conversations.py.
 
 A module that needs another owner's rows asks that owner's store (the conversation list asks
 `HandoffStore.of_conversations`). A single query that joins several owners' tables lives with

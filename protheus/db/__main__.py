@@ -1,4 +1,5 @@
-"""Database commands: `python -m protheus.db migrate | seed | import-customers FILE`."""
+"""Database commands: `python -m protheus.db migrar | importar-clientes ARCHIVO` (in Spanish, as
+the trainer's and the console's; the English names of earlier releases still work)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from protheus.db.database import Database
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m protheus.db", description="Base de datos del asistente.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="crear o actualizar las tablas y cargar los clientes demo")
-    load = sub.add_parser("import-customers", help="importar clientes desde un CSV")
-    load.add_argument("file", type=Path)
+    sub.add_parser("migrar", aliases=["migrate"], help="crear o actualizar las tablas y cargar los clientes demo")
+    load = sub.add_parser("importar-clientes", aliases=["import-customers"], help="importar clientes desde un CSV")
+    load.add_argument("file", type=Path, metavar="ARCHIVO")
     args = parser.parse_args(argv)
 
     db = Database()
     added = prepare(db)
-    if args.command == "migrate":
+    if args.command in ("migrar", "migrate"):
         print(f"Base de datos al día ({db.display_url()}); clientes demo añadidos: {added}")
         return 0
     report = import_customers(args.file, db)
