@@ -17,6 +17,7 @@ from actions.handoff import collected_slots, request_intent, summary_before_regi
 from actions.pending_requests import offer_text, pending
 from actions.slots import AFTER_DIGRESSION, RESUME
 from protheus.messages import question, resumed_question
+from protheus.vocabulary import Question
 
 
 def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -48,29 +49,29 @@ class AskSlot(Action, ABC):
 
 class AskModule(AskSlot):
     def slot(self) -> str:
-        return "modulo"
+        return Question.MODULE.value
 
 
 class AskErrorDescription(AskSlot):
     def slot(self) -> str:
-        return "descripcion_error"
+        return Question.DESCRIPTION.value
 
 
 class AskReproducesInStandard(AskSlot):
     def slot(self) -> str:
-        return "reproduce_en_estandar"
+        return Question.REPRODUCES.value
 
 
 class AskOnlySpecificRecords(AskSlot):
     def slot(self) -> str:
-        return "solo_registros_especificos"
+        return Question.SPECIFIC_RECORDS.value
 
 
 class AskCustomerCode(AskSlot):
     """The error report's last question: before it, what the hand-off will send."""
 
     def slot(self) -> str:
-        return "codigo_cliente"
+        return Question.CUSTOMER_CODE.value
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if (tracker.active_loop or {}).get("name") == "formulario_error":
@@ -80,14 +81,14 @@ class AskCustomerCode(AskSlot):
 
 class AskCustomerVerification(AskSlot):
     def slot(self) -> str:
-        return "verificacion_cliente"
+        return Question.VERIFICATION.value
 
 
 class AskConsultingTermsAccepted(AskSlot):
     """The last step before a consulting hand-off: before the terms, what it will send."""
 
     def slot(self) -> str:
-        return "acepta_terminos_consultoria"
+        return Question.ACCEPTS_TERMS.value
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = request_intent(tracker)

@@ -282,16 +282,18 @@ class SupportFormValidation(FormValidationAction, ABC):
         in the message that opens the form is taken (and then verified)."""
         signed = signed_customer(tracker)
         if signed:
-            if tracker.get_slot("codigo_cliente") == signed and tracker.get_slot(VERIFICATION_SLOT):
+            if tracker.get_slot(Question.CUSTOMER_CODE.value) == signed and tracker.get_slot(VERIFICATION_SLOT):
                 return {}
-            return {"codigo_cliente": signed, VERIFICATION_SLOT: Identification.PORTAL.value}
-        if tracker.get_slot("codigo_cliente") or tracker.get_slot(REQUESTED):
+            return {Question.CUSTOMER_CODE.value: signed, VERIFICATION_SLOT: Identification.PORTAL.value}
+        if tracker.get_slot(Question.CUSTOMER_CODE.value) or tracker.get_slot(REQUESTED):
             return {}
         written = [
-            e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "codigo_cliente"
+            e.get("value")
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == Question.CUSTOMER_CODE.value
         ]
         code = answer_values.customer_code(written[0]) if written and isinstance(written[0], str) else None
-        return {"codigo_cliente": code} if code else {}
+        return {Question.CUSTOMER_CODE.value: code} if code else {}
 
     def validate_codigo_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -300,11 +302,11 @@ class SupportFormValidation(FormValidationAction, ABC):
         verification question proves it (actions/verification.py)."""
         signed = signed_customer(tracker)
         if signed:
-            return {"codigo_cliente": signed}
+            return {Question.CUSTOMER_CODE.value: signed}
         code = answer_values.customer_code(str(value or ""))
         if code is None:
             dispatcher.utter_message(**message("codigo_cliente_no_valido", texto=str(value or "")[:80]))
-        return {"codigo_cliente": code}
+        return {Question.CUSTOMER_CODE.value: code}
 
     def validate_verificacion_cliente(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -41,7 +41,9 @@ from protheus.nlu.error_log import parse, split_log
 from protheus.routing import routing_table
 from protheus.service_hours import PRIME_HOURS, ServiceHours
 from protheus.settings import agent_hours, portal_url
-from protheus.vocabulary import Channel, Identification, label_of
+from protheus.vocabulary import Channel, Identification, Question, label_of
+
+CUSTOMER_CODE = Question.CUSTOMER_CODE.value
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +118,7 @@ def collected_slots(tracker: Tracker, intent: str) -> dict[str, Any]:
         for name in routing_table().collected(intent)
         if tracker.get_slot(name) is not None or name in unknown
     }
-    if "codigo_cliente" in slots:
+    if CUSTOMER_CODE in slots:
         slots[VERIFICATION_SLOT] = identification(tracker).value
     return slots
 
@@ -143,7 +145,7 @@ def summary_before_registering(tracker: Tracker) -> dict[str, Any] | None:
     channel = route.decide(slots, None, asked_for_urgent_attention(tracker))
     if channel is None:
         return None
-    shown = {k: v for k, v in slots.items() if k not in ("codigo_cliente", VERIFICATION_SLOT)}
+    shown = {k: v for k, v in slots.items() if k not in (CUSTOMER_CODE, VERIFICATION_SLOT)}
     return message("resumen_antes_de_registrar", canal=label_of(Channel, channel.value), resumen=summary(intent, shown))
 
 
@@ -252,7 +254,7 @@ class ActionHandOff(Action):
             return [SlotSet(NEW_TOPIC, None)] if tracker.get_slot(NEW_TOPIC) else []
         # A claimed code is shown to the agent but never routes the customer (only a verified one).
         verified = identification(tracker).verified
-        customer = self._customer(tracker.get_slot("codigo_cliente")) if verified else None
+        customer = self._customer(tracker.get_slot(CUSTOMER_CODE)) if verified else None
         slots = collected_slots(tracker, intent)
         channel = route.decide(slots, customer, asked_for_urgent_attention(tracker))
         if channel is None:  # nothing to hand off (a form left with «empezar de nuevo»)

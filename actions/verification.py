@@ -21,7 +21,9 @@ from protheus.message_metadata import ADDRESS_KEY, SIGNED_CUSTOMER_KEY, latest_u
 from protheus.messages import message
 from protheus.settings import verification_limits
 from protheus.text import EMAIL
-from protheus.vocabulary import Identification
+from protheus.vocabulary import Identification, Question
+
+CUSTOMER_CODE = Question.CUSTOMER_CODE.value
 
 logger = logging.getLogger(__name__)
 SLOT, ATTEMPTS_SLOT = "verificacion_cliente", "intentos_verificacion"
@@ -49,7 +51,7 @@ class CustomerVerification:
 
     def check(self, tracker: Tracker, answer: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """The slots after the customer's answer to the verification question."""
-        code = tracker.get_slot("codigo_cliente")
+        code = tracker.get_slot(CUSTOMER_CODE)
         if answer == Identification.PORTAL and code and code == signed_customer(tracker):
             return {SLOT: Identification.PORTAL.value}
         attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0) + 1
@@ -72,7 +74,7 @@ class CustomerVerification:
         if attempts >= per_conversation:
             return self._give_up(dispatcher, attempts, "verificacion_agotada")
         dispatcher.utter_message(**message("verificacion_fallida"))
-        return {"codigo_cliente": None, SLOT: None, ATTEMPTS_SLOT: attempts}
+        return {CUSTOMER_CODE: None, SLOT: None, ATTEMPTS_SLOT: attempts}
 
     @staticmethod
     def _give_up(dispatcher: CollectingDispatcher, attempts: int, key: str) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from protheus.db.models import (
 )
 from protheus.nlu.answer_examples import answer_confidence
 from protheus.text import fold
-from protheus.vocabulary import FlagStatus
+from protheus.vocabulary import FlagStatus, Question
 
 # Rasa 3.6's SQLTrackerStore table, mirrored (Rasa owns it; migration 0002 creates it if missing).
 EVENTS = Table(
@@ -60,7 +60,7 @@ EVENTS = Table(
 )
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_preparar_aclaracion", "utter_ask_rephrase", "utter_default"}
-CUSTOMER_CODE_SLOT = "codigo_cliente"
+CUSTOMER_CODE_SLOT = Question.CUSTOMER_CODE.value
 REQUESTED_SLOT = "requested_slot"
 HIDDEN_ACTIONS = {"action_listen"}
 INDEX_NAME = "events"
