@@ -41,7 +41,7 @@ bandeja: setup
 validate: setup
 	@.venv/bin/rasa data validate --domain domain --data data --config config.yml
 
-DATA ?= tests/nlu
+DATA ?= evaluation/nlu
 eval: setup
 	@$(PY) -m protheus.trainer evaluar $(DATA)
 

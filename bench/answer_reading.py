@@ -91,7 +91,7 @@ def main() -> None:
     median, p95 = statistics.median(times), np.percentile(times, 95)
     print(f"  el lector añade por mensaje: mediana {median:.1f} ms, p95 {p95:.1f} ms")
     held_out = evaluate_answers(model, [PROJECT.heldout_answers])
-    print(summary(held_out, "tests/respuestas, reservado"))
+    print(summary(held_out, "evaluation/respuestas, reservado"))
     strip = lambda figures: {k: v for k, v in figures.items() if k != "errores"}  # noqa: E731
     RESULTS.write_text(
         json.dumps(

@@ -1,4 +1,4 @@
-"""Compare candidate NLU pipelines on the held-out split tests/nlu.
+"""Compare candidate NLU pipelines on the held-out split evaluation/nlu.
 
 Each candidate in bench/pipelines/ is trained (NLU only) from data/ and
 evaluated with `python -m protheus.trainer evaluar` in its own process. Prints a table and

@@ -44,8 +44,8 @@ class Project:
 
     @property
     def test_split(self) -> Path:
-        """Labelled messages that are never trained on (tests/nlu)."""
-        return self.root / "tests" / "nlu"
+        """Labelled messages that are never trained on (evaluation/nlu)."""
+        return self.root / "evaluation" / "nlu"
 
     # --- data the bot reads at run time ---------------------------------------------------
     @property
@@ -69,7 +69,7 @@ class Project:
     @property
     def heldout_answers(self) -> Path:
         """Labelled answers never trained or tuned on: the answer reader's held-out split."""
-        return self.root / "tests" / "respuestas"
+        return self.root / "evaluation" / "respuestas"
 
     @property
     def endpoints_template(self) -> Path:

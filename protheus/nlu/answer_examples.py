@@ -1,4 +1,4 @@
-"""Labelled answers to the forms' questions (data/respuestas/, tests/respuestas/): what each
+"""Labelled answers to the forms' questions (data/respuestas/, evaluation/respuestas/): what each
 customer message is with respect to the question it was written under.
 
 One reader of the files for the trained reader (protheus.nlu.answer_reader), its evaluation and

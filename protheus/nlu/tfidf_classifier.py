@@ -1,6 +1,6 @@
 """Intent classifier: logistic regression on TF-IDF n-grams plus dense sentence features.
 
-Measured on tests/nlu (docs/pipeline.md): TF-IDF with sublinear counts, accent
+Measured on evaluation/nlu (docs/pipeline.md): TF-IDF with sublinear counts, accent
 stripping and l2 normalisation separates these intents far better than DIET on
 raw counts, trains in seconds and, joined with the multilingual USE embedding
 (SentenceEncoderFeaturizer), generalises to wordings the data does not contain.

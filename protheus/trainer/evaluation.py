@@ -1,5 +1,5 @@
 """Evaluating a model on labelled messages: predictions, metrics, and the comparison of a new
-model with the active one on the fixed test split (tests/nlu) that a registered model carries.
+model with the active one on the fixed test split (evaluation/nlu) that a registered model carries.
 
 `make eval DATA=<file>` (python -m protheus.trainer evaluar) prints `summary` and then the
 metrics as one JSON line. What they mean:

@@ -1,4 +1,4 @@
-"""The held-out answers (tests/respuestas, never trained on), each read by the served model and
+"""The held-out answers (evaluation/respuestas, never trained on), each read by the served model and
 run through the form validation action it was written for, with a tracker like the real one.
 
 No answer may fill a slot its label says it does not give: a «no sé», a question back, a request
