@@ -27,7 +27,6 @@ import time
 from collections import deque
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
@@ -172,8 +171,3 @@ class SequencedRedisLockStore(LockStore):
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def lock_store_endpoint(url: str) -> dict[str, Any]:
-    """The endpoints.yml entry for LOCK_STORE_URL."""
-    return {"type": f"{__name__}.SequencedRedisLockStore", "url": url}

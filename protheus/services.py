@@ -19,7 +19,6 @@ from pathlib import Path
 
 import yaml
 
-from protheus.db.database import with_timeouts
 from protheus.paths import PROJECT
 from protheus.private_files import PRIVATE_UMASK, open_private, private_dir, write_private
 from protheus.settings import (
@@ -72,6 +71,8 @@ def endpoints_config(action_url: str, db_url: str, extra: dict | None = None, se
     ensure_secrets()  # a service is starting: the local secrets exist from here on
     config = yaml.safe_load(PROJECT.endpoints_template.read_text(encoding="utf-8")) or {}
     config["action_endpoint"] = {"url": action_url, "headers": {ACTION_SECRET_HEADER: secret or action_secret()}}
+    from protheus.db.database import with_timeouts  # here: the supervisor needs SQLAlchemy only for this
+
     config["tracker_store"] = {"type": "protheus.tracker_store.ObservedSQLTrackerStore", "url": with_timeouts(db_url)}
     config.update(extra or {})
     return config

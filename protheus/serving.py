@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from protheus.event_stream import BrokerAddress
-from protheus.lock_store import lock_store_endpoint
 from protheus.paths import PROJECT
 from protheus.settings import (
     DEFAULT_EVENT_QUEUE,
@@ -27,6 +26,13 @@ from protheus.settings import (
 )
 
 REPLICA_PORT_OFFSET = 100  # replica i listens on the public port + 100 + i
+# Named, not imported: the supervisor does not load Rasa to write a line of its configuration.
+LOCK_STORE_CLASS = "protheus.lock_store.SequencedRedisLockStore"
+
+
+def lock_store_endpoint(url: str) -> dict[str, Any]:
+    """The endpoints.yml entry for LOCK_STORE_URL."""
+    return {"type": LOCK_STORE_CLASS, "url": url}
 
 
 @dataclass(frozen=True)

@@ -25,3 +25,19 @@ def test_the_database_make_run_creates_is_owner_only(tmp_path, monkeypatch):
         os.umask(previous)
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+
+
+def test_the_supervisor_loads_none_of_the_programs_it_starts():
+    """`make run` starts Rasa, the action server and the web app as processes: importing it loads
+    none of their frameworks (it took a second and pulled in the console before)."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, protheus.run; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    heavy = {"sanic", "aiohttp", "jinja2", "sqlalchemy", "rasa", "rasa_sdk", "protheus.console", "protheus.web"}
+    assert heavy.isdisjoint(loaded), heavy & set(loaded)

@@ -74,3 +74,12 @@ def test_nginx_keeps_bodies_in_memory(tmp_path):
     text = nginx_config(Ports(5005, 5055, 8080, "127.0.0.1"), replica_ports(Ports(), 2), str(tmp_path))
     assert "client_max_body_size 2m;" in text and "client_body_buffer_size 2m;" in text
     assert "proxy_max_temp_file_size 0;" in text
+
+
+def test_the_lock_store_it_names_is_ours_and_exists():
+    import importlib
+
+    from protheus.serving import LOCK_STORE_CLASS
+
+    module, name = LOCK_STORE_CLASS.rsplit(".", 1)
+    assert hasattr(importlib.import_module(module), name)
