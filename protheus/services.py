@@ -91,7 +91,6 @@ def _spawn(
     """Start `command` in its own process group, its output in an owner-only log, and with a
     umask of 077: the database, status files and logs it creates are the owner's only."""
     private_dir(PROJECT.state)
-    ensure_secrets()
     log = private_dir(LOG_DIR) / f"{name}-{port}.log"
     with open_private(log) as handle:
         process = subprocess.Popen(

@@ -10,7 +10,6 @@ read: the local secrets are created once, at start (`ensure_secrets`).
 from __future__ import annotations
 
 import ipaddress
-import logging
 import os
 import secrets
 import sys
@@ -21,8 +20,6 @@ from urllib.parse import urlsplit
 from protheus.paths import PROJECT
 from protheus.private_files import write_private
 from protheus.service_hours import GUIDELINE_ZONE, HoursError, ServiceHours
-
-logger = logging.getLogger(__name__)
 
 # Shown to customers when SUPPORT_EMAIL is unset: the contact channel the guideline names.
 DEFAULT_SUPPORT_CONTACT = "la Central de relaciones TOTVS (Portal del cliente)"

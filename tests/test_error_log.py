@@ -266,6 +266,10 @@ def test_the_line_where_a_release_note_or_a_wrapped_paste_puts_it(text, line):
         ("Microsoft OLE DB Provider for SQL Server error 80004005", "base_de_datos"),
         ("Invalid Write on SA1 (Record locked by another user)", "base_de_datos"),
         ("al grabar sale Stack overflow en el pedido", "ejecucion"),
+        # Start-up and connection words.
+        ("[ERROR][SERVER] Insufficient privileges for COMPILE", "arranque"),
+        ("[ERROR][SERVER] Address already in use: bind to port 1234", "arranque"),
+        ("[ERROR][SERVER] Connection refused (10061) to DBAccess 10.0.0.5:7890", "conexion"),
     ],
 )
 def test_messages_known_by_their_shape_without_a_frame(text, kind):
@@ -310,15 +314,3 @@ def test_messages_known_by_their_shape_without_a_frame(text, kind):
 def test_shapes_of_editors_traces_and_databases(text, error, kind):
     found = parse(text)
     assert (found.error, found.kind.value) == (error, kind)
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("[ERROR][SERVER] Insufficient privileges for COMPILE", "arranque"),
-        ("[ERROR][SERVER] Address already in use: bind to port 1234", "arranque"),
-        ("[ERROR][SERVER] Connection refused (10061) to DBAccess 10.0.0.5:7890", "conexion"),
-    ],
-)
-def test_start_up_and_connection_words(text, kind):
-    assert parse(text).kind.value == kind
