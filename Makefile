@@ -27,10 +27,10 @@ setup:
 	@bash scripts/setup.sh
 
 run: setup
-	@$(PY) -m protheus.run run
+	@$(PY) -m protheus.supervisor run
 
 shell: setup
-	@$(PY) -m protheus.run shell
+	@$(PY) -m protheus.supervisor shell
 
 train: setup
 	@$(PY) -m protheus.trainer entrenar --activar
@@ -82,7 +82,7 @@ USUARIO ?=
 ROL ?= admin
 admin: setup
 	@test -n "$(USUARIO)" || { echo "Indique el usuario: make admin USUARIO=nombre (ROL=agente|entrenador|admin)"; exit 2; }
-	@$(PY) -m protheus.console crear-usuario "$(USUARIO)" --rol "$(ROL)"
+	@$(PY) -m protheus.webapp.console crear-usuario "$(USUARIO)" --rol "$(ROL)"
 
 CSV ?=
 import-customers: setup

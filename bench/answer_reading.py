@@ -20,18 +20,18 @@ import time
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from protheus.answer_reading import read
+from protheus.common.answer_examples import read_answers
+from protheus.common.paths import PROJECT
+from protheus.common.vocabulary import Question
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.nlu.answer_examples import read_answers
-from protheus.nlu.answer_model import DEFAULTS, IntentModel
-from protheus.nlu.answer_reader import encode, fit, readings
-from protheus.paths import PROJECT
+from protheus.rasa_server.nlu.answer_model import DEFAULTS, IntentModel
+from protheus.rasa_server.nlu.answer_reader import encode, fit, readings
+from protheus.support.answer_reading import read
 from protheus.trainer.answer_baseline import read_before
 from protheus.trainer.answer_evaluation import evaluate_answers, parse_all, read_all, score, summary
 from protheus.trainer.evaluation import quiet_logs
 from protheus.trainer.lifecycle import ModelLifecycle
-from protheus.vocabulary import Question
 
 RESULTS = PROJECT.root / "docs" / "answer-reading.json"
 MIN_PER_FOLD = 5

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from protheus.paths import PROJECT, rasa_executable
+from protheus.common.paths import PROJECT, rasa_executable
 
 ROOT = PROJECT.root
 PYTHON = sys.executable

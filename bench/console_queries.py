@@ -20,12 +20,12 @@ from datetime import date
 from databases import databases, median_ms  # bench/databases.py
 from sqlalchemy import insert, select
 
+from protheus.common.text import fold
 from protheus.db import prepare
 from protheus.db.annotations import AnnotationStore
 from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore
 from protheus.db.database import Database
 from protheus.db.models import ConversationTag
-from protheus.text import fold
 
 INTENTS = [
     "reportar_error",

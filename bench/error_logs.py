@@ -20,7 +20,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "baselines")]
 
 import error_log_anterior  # noqa: E402 - the parser before the issue, for comparison
 
-from protheus.nlu.error_log import parse, split_log  # noqa: E402
+from protheus.support.error_log import parse, split_log  # noqa: E402
 from tests.error_logs.corpus import FIELDS, pasted_shapes, read_logs, score  # noqa: E402
 
 LONG_LOG_CHARS = 20_000

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from protheus.paths import PROJECT, rasa_executable
+from protheus.common.paths import PROJECT, rasa_executable
 from protheus.trainer.evaluation import Example, evaluate_examples, load_examples, quiet_logs
 
 CANDIDATES = {

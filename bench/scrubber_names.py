@@ -11,7 +11,7 @@ import time
 
 import yaml
 
-from protheus.paths import PROJECT
+from protheus.common.paths import PROJECT
 from protheus.trainer.scrubber import Scrubber
 
 DATA = PROJECT.root / "tests" / "data" / "nombres_sueltos.yml"

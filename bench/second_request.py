@@ -13,11 +13,11 @@ from pathlib import Path
 
 import yaml
 
+from protheus.common.paths import PROJECT
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.nlu.customer_words import OTHER_REQUEST
-from protheus.paths import PROJECT
-from protheus.routing import NOT_OFFERED
+from protheus.support.customer_words import OTHER_REQUEST
+from protheus.support.routing import NOT_OFFERED
 from protheus.trainer.evaluation import load_examples, quiet_logs
 from protheus.trainer.lifecycle import ModelLifecycle
 

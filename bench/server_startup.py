@@ -18,11 +18,11 @@ from pathlib import Path
 
 import requests
 
+from protheus.common.paths import PROJECT, rasa_executable
+from protheus.common.settings import Ports
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.paths import PROJECT, rasa_executable
-from protheus.services import start_action_server, start_rasa_server, wait_until_ready
-from protheus.settings import Ports
+from protheus.supervisor.processes import start_action_server, start_rasa_server, wait_until_ready
 from protheus.trainer.evaluation import load_examples
 from protheus.trainer.lifecycle import ModelLifecycle
 

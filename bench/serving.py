@@ -29,11 +29,11 @@ from pathlib import Path
 import aiohttp
 import yaml
 
+from protheus.common.paths import PROJECT, rasa_executable
+from protheus.common.settings import Ports
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.model_server import model_server_endpoint
-from protheus.paths import PROJECT, rasa_executable
-from protheus.services import (
+from protheus.supervisor.processes import (
     Service,
     start_action_server,
     start_balancer,
@@ -41,10 +41,10 @@ from protheus.services import (
     start_web_server,
     wait_until_ready,
 )
-from protheus.serving import Profile, endpoint_entries, replica_ports
-from protheus.settings import Ports
+from protheus.supervisor.serving import Profile, endpoint_entries, replica_ports
 from protheus.trainer.lifecycle import ModelLifecycle
 from protheus.trainer.registry import ModelRegistry
+from protheus.webapp.model_server import model_server_endpoint
 
 MIX = [
     "hola",
@@ -134,7 +134,7 @@ def stock_model(work: Path) -> Path:
 def start_stock(model: Path, token: str, work: Path) -> Service:
     """`rasa run` as a stock project has it: Rasa's own REST and socket.io channels, no endpoints.
     (Run from the repository, Rasa would read this project's credentials.yml: our channels.)"""
-    from protheus.services import _spawn, rasa_command, rasa_token_env
+    from protheus.supervisor.processes import _spawn, rasa_command, rasa_token_env
 
     home = work / "stock-run"
     home.mkdir(exist_ok=True)

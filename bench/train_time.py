@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from protheus.paths import PROJECT, rasa_executable
+from protheus.common.paths import PROJECT, rasa_executable
 
 ROOT = PROJECT.root
 RASA = rasa_executable()

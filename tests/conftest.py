@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from protheus.paths import CATALOGUE_FILE, GUIDELINE_FILE, PROJECT, Project
-from protheus.settings import ensure_secrets
+from protheus.common.paths import CATALOGUE_FILE, GUIDELINE_FILE, PROJECT, Project
+from protheus.common.settings import ensure_secrets
 from tests.database_fixture import _migrated, db  # noqa: F401,E402 - shared fixtures (SQLite and PostgreSQL)
 from tests.redis_fixture import redis_url  # noqa: F401,E402 - shared fixture (a Redis database)
 from tests.server_fixture import bot, sender  # noqa: F401,E402 - one bot for e2e and browser tests

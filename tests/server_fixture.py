@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 import requests
 
+from protheus.common.model_pull import model_server_endpoint
+from protheus.common.paths import PROJECT
+from protheus.common.settings import Ports, model_pull_seconds
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.model_pull import model_server_endpoint
-from protheus.paths import PROJECT
-from protheus.services import port_in_use, start_action_server, start_rasa_server, start_web_server, wait_until_ready
-from protheus.settings import Ports, model_pull_seconds
+from protheus.supervisor.processes import (
+    port_in_use,
+    start_action_server,
+    start_rasa_server,
+    start_web_server,
+    wait_until_ready,
+)
 from protheus.trainer.lifecycle import ModelLifecycle
 from protheus.trainer.rasa_train import data_hash
 from protheus.trainer.registry import ModelRegistry

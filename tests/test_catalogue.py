@@ -4,7 +4,7 @@ from collections import Counter
 
 import yaml
 
-from protheus.paths import PROJECT
+from protheus.common.paths import PROJECT
 from tests.conftest import normalise
 
 MIN_EXAMPLES = 25

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from protheus.paths import PROJECT
+from protheus.common.paths import PROJECT
 from tests.server_fixture import served_model
 
 RASA = str(Path(sys.executable).with_name("rasa"))

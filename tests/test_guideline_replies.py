@@ -27,7 +27,7 @@ def test_every_reply_quotes_its_guideline_passages(pautas, domain):
 
 def test_the_consulting_terms_question_quotes_the_billing_term(pautas, domain):
     """PRODUCT.md: consulting hand-offs first quote the billing term and ask for acceptance."""
-    from protheus.messages import question as form_question
+    from protheus.common.messages import question as form_question
 
     question = normalise(form_question("acepta_terminos_consultoria")["text"])
     billing = next(p for p in pautas["info_consultoria"] if "100% facturado" in p)

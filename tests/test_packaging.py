@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from protheus.paths import PROJECT
+from protheus.common.paths import PROJECT
 
 CHECK = r"""
 import importlib, json, sys
@@ -28,7 +28,7 @@ assert not outside, outside
 
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.console.context import make_templates
+from protheus.webapp.console.context import make_templates
 
 db = Database(f"sqlite:///{sys.argv[3]}")
 assert prepare(db) == 2  # every migration of the wheel ran and the demo customers are in
@@ -41,7 +41,7 @@ print("ok", len(modules))
 def wheel(tmp_path_factory) -> Path:
     """Built from a copy of the sources, so that the checkout gets no build/ folder."""
     source = tmp_path_factory.mktemp("fuente")
-    for name in ("protheus", "actions"):
+    for name in ("protheus",):
         shutil.copytree(PROJECT.root / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(PROJECT.root / "pyproject.toml", source)
     out = tmp_path_factory.mktemp("rueda")
@@ -71,7 +71,7 @@ def test_the_wheel_holds_every_module_and_its_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     sources = {
         str(p.relative_to(PROJECT.root))
-        for folder in ("protheus", "actions")
+        for folder in ("protheus",)
         for p in (PROJECT.root / folder).rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     }
@@ -102,7 +102,7 @@ def test_every_module_imports_from_a_fresh_environment(wheel, tmp_path):
     (site / "dependencias.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     modules = sorted(
         ".".join(p.relative_to(site).with_suffix("").parts).removesuffix(".__init__")
-        for folder in ("protheus", "actions")
+        for folder in ("protheus",)
         for p in (site / folder).rglob("*.py")
         if "migrations" not in p.parts and p.name != "__main__.py"
     )

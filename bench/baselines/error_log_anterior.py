@@ -6,7 +6,7 @@ the customer's own words.
 
 A pasted `error.log` is hundreds of characters of English the classifier never learnt from;
 the intent is in what the customer wrote around it. `split_log` separates the two (the NLU
-components classify the words, with a placeholder where the log was: protheus.nlu.customer_words),
+components classify the words, with a placeholder where the log was: protheus.support.customer_words),
 and `parse` reads the
 log into the fields an agent needs: error, routine and source, line, table and field,
 release and build. The routine's module comes from rutinas.yml (data).

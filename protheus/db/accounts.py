@@ -20,9 +20,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
+from protheus.common.vocabulary import Role
 from protheus.db.database import Database
 from protheus.db.models import AuditEntry, ConsoleSession, LoginAttempt, User, utcnow
-from protheus.vocabulary import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10

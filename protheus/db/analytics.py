@@ -14,11 +14,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from protheus.common.vocabulary import AttendedBy
 from protheus.db.annotations import AnnotationStore, tagged_with
 from protheus.db.database import Database
 from protheus.db.models import Conversation, ConversationIntent, CustomerMessage, Handoff, Satisfaction
 from protheus.db.satisfaction import SCORES
-from protheus.vocabulary import AttendedBy
 
 TOP = 10
 QUARTER = 900  # seconds

@@ -17,10 +17,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
+from protheus.common.text import typed_lines
 from protheus.db.database import Database
 from protheus.db.handoffs import IN_CHUNK
 from protheus.db.models import Conversation, ConversationNote, ConversationTag
-from protheus.text import typed_lines
 
 MAX_TAG = 60  # conversation_tags.tag
 MAX_NOTE = 2000

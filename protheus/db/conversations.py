@@ -11,7 +11,7 @@ Two feeds give the indexer its events, and it takes each event once whichever br
 in order, under the lock store):
 - `sync` reads the rows added to `events` since its last run (the embedded default: the
   console runs it on each page view);
-- with an event broker, `protheus.event_feed` reads what the replicas publish after each
+- with an event broker, `protheus.webapp.event_feed` reads what the replicas publish after each
   write, outside the customer's turn, and `catch_up` indexes the conversations named there
   from their own rows beyond what each took. Two replicas publish on two connections, so
   one customer's events can arrive out of order; a conversation's rows cannot.
@@ -31,6 +31,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from protheus.common.answer_examples import answer_confidence
+from protheus.common.text import fold
+from protheus.common.vocabulary import FlagStatus, Question
 from protheus.db.annotations import AnnotationStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
@@ -42,9 +45,6 @@ from protheus.db.models import (
     IndexState,
     MessageFlag,
 )
-from protheus.nlu.answer_examples import answer_confidence
-from protheus.text import fold
-from protheus.vocabulary import FlagStatus, Question
 
 # Rasa 3.6's SQLTrackerStore table, mirrored (Rasa owns it; migration 0002 creates it if missing).
 EVENTS = Table(

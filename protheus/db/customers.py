@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from protheus.common.vocabulary import Plan
 from protheus.db.database import Database
 from protheus.db.models import Customer, VerificationFailure
-from protheus.vocabulary import Plan
 
 DEMO_CUSTOMERS: list[dict[str, Any]] = [
     dict(

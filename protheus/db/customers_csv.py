@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from protheus.common.vocabulary import Plan
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.database import Database
-from protheus.vocabulary import Plan
 
 REQUIRED = ("codigo", "nombre", "plan")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from protheus.settings import database_url
+from protheus.common.settings import database_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # A database that does not answer must not hold a customer's turn: PostgreSQL connections give

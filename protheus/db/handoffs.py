@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.sql import ColumnElement
 
+from protheus.common.vocabulary import OPEN_HANDOFF_STATUSES, Channel, HandoffStatus
 from protheus.db.database import Database
 from protheus.db.models import Handoff, utcnow
-from protheus.vocabulary import OPEN_HANDOFF_STATUSES, Channel, HandoffStatus
 
 IN_CHUNK = 500
 _OPEN = [status.value for status in OPEN_HANDOFF_STATUSES]

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeMeta, registry
 
-from protheus.vocabulary import FlagStatus, HandoffStatus, Plan
+from protheus.common.vocabulary import FlagStatus, HandoffStatus, Plan
 
 _registry = registry()
 
@@ -250,7 +250,7 @@ class InboxDecision(Base):
     __tablename__ = "inbox_decisions"
 
     event_id = Column(Integer, primary_key=True, autoincrement=False)
-    decision = Column(String(16), nullable=False)  # protheus.vocabulary.InboxVerdict
+    decision = Column(String(16), nullable=False)  # protheus.common.vocabulary.InboxVerdict
     intent = Column(String(64), nullable=True)
     written_text = Column(Text, nullable=True)
     decided_by = Column(String(64), nullable=False)
@@ -262,7 +262,7 @@ class TrainingRun(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     requested_by = Column(String(64), nullable=False)
-    status = Column(String(16), nullable=False)  # protheus.vocabulary.RunStatus
+    status = Column(String(16), nullable=False)  # protheus.common.vocabulary.RunStatus
     progress = Column(Integer, nullable=False, default=0)
     message = Column(Text, nullable=False, default="")
     started_at = Column(Float, nullable=False)
@@ -322,7 +322,7 @@ class Satisfaction(Base):
     sender_id = Column(String(255), nullable=False)
     survey_id = Column(String(32), nullable=False, unique=True)
     handoff_id = Column(String(16), nullable=True)
-    attended_by = Column(String(16), nullable=False)  # protheus.vocabulary.AttendedBy
+    attended_by = Column(String(16), nullable=False)  # protheus.common.vocabulary.AttendedBy
     score = Column(Integer, nullable=True)
     comment = Column(Text, nullable=True)
     asked_at = Column(Float, nullable=False)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from protheus.common.vocabulary import AttendedBy
 from protheus.db.database import Database
 from protheus.db.models import Satisfaction
-from protheus.vocabulary import AttendedBy
 
 SCORES = range(1, 6)
 MAX_COMMENT = 1000

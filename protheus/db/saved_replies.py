@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from protheus.common.settings import MAX_AGENT_REPLY
+from protheus.common.text import typed_lines
 from protheus.db.database import Database
 from protheus.db.models import SavedReply
-from protheus.settings import MAX_AGENT_REPLY
-from protheus.text import typed_lines
 
 MAX_TITLE = 120  # the column's length
 MAX_AUTHOR = 64  # the column's length (a username)

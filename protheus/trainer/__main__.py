@@ -18,10 +18,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from protheus.common.paths import PROJECT, Project
 from protheus.db import prepare
 from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
-from protheus.paths import PROJECT, Project
 from protheus.trainer.answer_evaluation import evaluate_answers
 from protheus.trainer.answer_evaluation import summary as answers_summary
 from protheus.trainer.evaluation import EvaluationError, evaluate_examples, load_examples, quiet_logs, summary

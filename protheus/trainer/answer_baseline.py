@@ -16,11 +16,11 @@ from typing import Any
 
 import yaml
 
-from protheus.answer_reading import Reading
-from protheus.modules import normalise_module
-from protheus.routing import routing_table
-from protheus.text import EMAIL, fold
-from protheus.vocabulary import Kind, Question, Theme
+from protheus.common.text import EMAIL, fold
+from protheus.common.vocabulary import Kind, Question, Theme
+from protheus.support.answer_reading import Reading
+from protheus.support.modules import normalise_module
+from protheus.support.routing import routing_table
 
 PHRASES = Path(__file__).with_name("lectura_anterior.yml")
 YES_WORDS = {"si", "claro", "correcto", "exacto", "afirmativo", "dale", "ok", "okay", "sip", "simon"}
@@ -194,7 +194,7 @@ def _corrected(question: str, text: str, answered: Mapping[str, Any]) -> Reading
 def read_before(
     parse: Mapping[str, Any], question: str, answered: Mapping[str, Any], is_request: Callable[[str], bool]
 ) -> Reading:
-    """What the old reading made of the message, in the kinds of protheus.answer_reading."""
+    """What the old reading made of the message, in the kinds of protheus.support.answer_reading."""
     text = str(parse.get("text") or "")
     intent_data = parse.get("intent") or {}
     intent, confidence = intent_data.get("name"), float(intent_data.get("confidence") or 0.0)

@@ -1,4 +1,4 @@
-"""How well form answers are read: the trained reader (protheus.answer_reading) against the
+"""How well form answers are read: the trained reader (protheus.support.answer_reading) against the
 reading before it (answer_baseline), on labelled answers (make eval; the held-out split by
 default).
 
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from protheus.answer_reading import Reading, read
-from protheus.nlu.answer_examples import BOOL_QUESTIONS, LabelledAnswer, read_answers
-from protheus.routing import routing_table
+from protheus.common.answer_examples import BOOL_QUESTIONS, LabelledAnswer, read_answers
+from protheus.common.vocabulary import Kind, Question
+from protheus.support.answer_reading import Reading, read
+from protheus.support.routing import routing_table
 from protheus.trainer.answer_baseline import read_before
-from protheus.vocabulary import Kind, Question
 
 Reader = Callable[[Mapping[str, Any], str, Mapping[str, Any], Callable[[str], bool]], Reading]
 OPEN_KINDS = {Kind.DONT_KNOW, Kind.QUESTION, Kind.REPEAT, Kind.OTHER}

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from protheus.paths import Project
+from protheus.common.paths import Project
 
 FALLBACK_INTENT = "nlu_fallback"
 CHANGED_EXAMPLES = 40  # messages whose prediction changed, kept with a registered model

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from protheus.common.vocabulary import InboxVerdict
 from protheus.db.conversations import ConversationStore
 from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
 from protheus.db.models import CustomerMessage, InboxDecision, MessageFlag
 from protheus.trainer.nlu_files import TrainingFiles, clean_example
 from protheus.trainer.scrubber import Scrubber, dedupe_key
-from protheus.vocabulary import InboxVerdict
 
 
 @dataclass(frozen=True)

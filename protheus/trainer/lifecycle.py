@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from protheus.common.paths import PROJECT, Project
 from protheus.db.database import Database
-from protheus.paths import PROJECT, Project
 from protheus.trainer.rasa_train import model_name
 from protheus.trainer.registry import ActivationRefused, ModelRegistry
 from protheus.trainer.runs import TrainingRuns

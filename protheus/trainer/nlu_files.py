@@ -12,7 +12,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from protheus.paths import PROJECT, Project
+from protheus.common.paths import PROJECT, Project
 from protheus.trainer.scrubber import dedupe_key
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from protheus.paths import NLU_CODE_DIR, SOURCE_ROOT, Project, rasa_executable
+from protheus.common.paths import NLU_CODE_FILES, SOURCE_ROOT, Project, rasa_executable
 
 MODEL_PREFIX = "protheus-"
 MODEL_SUFFIX = ".tar.gz"
@@ -31,7 +31,7 @@ class TrainingFailed(RuntimeError):
 
 def training_inputs(project: Project) -> list[Path]:
     """Every file whose content determines the trained model, our NLU components included."""
-    files = [project.config, *sorted(NLU_CODE_DIR.glob("*.py"))]
+    files = [project.config, *NLU_CODE_FILES]
     for folder in (project.data, project.domain):
         files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
     return files

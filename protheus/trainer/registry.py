@@ -1,7 +1,7 @@
 """The model registry: every trained model with its metadata, and the one record of which
 model is active (`model_registry.active`), which every entry point serves and evaluates.
 Activating (or rolling back) only changes that record: the web app serves the active model
-(protheus/web.py, /modelos/activo, with its name as ETag) and every Rasa replica pulls it."""
+(protheus/webapp/app.py, /modelos/activo, with its name as ETag) and every Rasa replica pulls it."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from protheus.common.paths import PROJECT, Project
+from protheus.common.settings import model_f1_tolerance
 from protheus.db.database import Database
 from protheus.db.models import ModelRecord
-from protheus.paths import PROJECT, Project
-from protheus.settings import model_f1_tolerance
 
 
 class ActivationRefused(Exception):

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from protheus.common.paths import PROJECT, Project
+from protheus.common.vocabulary import ACTIVE_RUN_STATUSES, RunStatus
 from protheus.db.database import Database
 from protheus.db.models import TrainingRun
-from protheus.paths import PROJECT, Project
 from protheus.trainer.evaluation import evaluate_against_active
 from protheus.trainer.rasa_train import data_hash, expected_steps, model_name, train
 from protheus.trainer.registry import ModelRegistry
-from protheus.vocabulary import ACTIVE_RUN_STATUSES, RunStatus
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = 3600  # seconds; a full training takes about a minute here

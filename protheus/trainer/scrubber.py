@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from protheus.text import EMAIL, PHONE, fold
+from protheus.common.text import EMAIL, PHONE, fold
 
 EMAIL_TOKEN, PHONE_TOKEN, TAX_TOKEN = "<correo>", "<telefono>", "<id_fiscal>"
 CODE_TOKEN, NAME_TOKEN = "<codigo_cliente>", "<nombre>"

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
+from protheus.common.messages import handoff_card
+from protheus.common.settings import portal_url
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
-from protheus.messages import handoff_card
-from protheus.settings import portal_url
 from tests.browser.conftest import accessibility_violations, shoot
 from tests.browser.test_chat_page import ask, open_chat
 from tests.e2e.test_rest import _first_vague

@@ -11,15 +11,15 @@ from collections.abc import Iterator
 import pytest
 from aiohttp import web
 
-from protheus.console.context import ConsoleContext
 from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
 from protheus.db.saved_replies import SavedReplyStore
-from protheus.web import create_app
+from protheus.webapp.app import create_app
+from protheus.webapp.console.context import ConsoleContext
 from tests.browser.conftest import accessibility_violations, open_page
-from tests.console.console_client import PASSWORD, TZ, FakeRasa, write_status
 from tests.events import ConversationPaused, session_start, store, user
+from tests.webapp.console.console_client import PASSWORD, TZ, FakeRasa, write_status
 
 GREETING = "Hola, soy del equipo de Soporte Protheus."
 

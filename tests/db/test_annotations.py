@@ -5,6 +5,7 @@ from itertools import count
 
 import pytest
 
+from protheus.common.messages import suggested_tags
 from protheus.db.annotations import (
     ANNOTATION_MESSAGES,
     MAX_NOTE,
@@ -15,7 +16,6 @@ from protheus.db.annotations import (
     suggestions,
 )
 from protheus.db.conversations import ConversationFilter, ConversationStore
-from protheus.messages import suggested_tags
 from tests.events import session_start, store, user
 
 TZ = "America/Mexico_City"

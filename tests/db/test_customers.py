@@ -1,7 +1,7 @@
 """Customers on SQLite and PostgreSQL: the demo customers."""
 
+from protheus.common.vocabulary import Plan
 from protheus.db.customers import CustomerInfo, CustomerStore
-from protheus.vocabulary import Plan
 
 
 def test_demo_customers_are_loaded_once(db):

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from protheus.common.vocabulary import Plan
 from protheus.db.customers import CustomerInfo, CustomerStore
 from protheus.db.customers_csv import import_customers
-from protheus.vocabulary import Plan
 
 
 def test_csv_import_reports_bad_rows_and_keeps_good_ones(db, tmp_path: Path):
@@ -38,8 +38,8 @@ def test_import_cli_reports_row_errors_in_spanish(tmp_path: Path):
     import subprocess
     import sys
 
+    from protheus.common.paths import PROJECT
     from protheus.db.database import Database
-    from protheus.paths import PROJECT
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     csv_file = tmp_path / "c.csv"

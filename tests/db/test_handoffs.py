@@ -3,8 +3,8 @@ abierto → en_curso (one agent) → cerrado."""
 
 import pytest
 
+from protheus.common.vocabulary import Channel, HandoffStatus
 from protheus.db.handoffs import HandoffError, HandoffStore
-from protheus.vocabulary import Channel, HandoffStatus
 
 
 @pytest.fixture

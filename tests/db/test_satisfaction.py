@@ -3,8 +3,8 @@ only for the conversation it was asked in."""
 
 import pytest
 
+from protheus.common.vocabulary import AttendedBy
 from protheus.db.satisfaction import SatisfactionStore, SurveyError, attended_by, session_started_at
-from protheus.vocabulary import AttendedBy
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import dataclasses
 
 import pytest
 
+from protheus.common.settings import MAX_AGENT_REPLY
 from protheus.db.saved_replies import MAX_TITLE, SavedReplyError, SavedReplyNotFound, SavedReplyStore
-from protheus.settings import MAX_AGENT_REPLY
 
 
 @pytest.fixture

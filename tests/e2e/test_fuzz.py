@@ -34,11 +34,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from requests.adapters import HTTPAdapter
 
-from protheus import channels, chat_sessions
+from protheus.common import chat_sessions
+from protheus.common.paths import PROJECT
+from protheus.common.settings import max_request_bytes
 from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
-from protheus.paths import PROJECT
-from protheus.settings import max_request_bytes
+from protheus.rasa_server import channels
 from tests.server_fixture import TEST_PORTS
 
 pytestmark = pytest.mark.server
@@ -617,14 +618,14 @@ def test_console_pages_show_what_the_fuzz_stored(bot, console, http):
 # KNOWN_INDEX_BUG: an `input_channel` that is not short text stops the console's index (a 503 on
 # every page that refreshes it); pinned in tests/db/test_conversations.py, not here, because it
 # would break the console of the session's bot for every test after it.
-# Found by the fuzz and fixed in protheus/channels.py and protheus/message_metadata.py; pinned here
+# Found by the fuzz and fixed in protheus/rasa_server/channels.py and protheus/common/message_metadata.py; pinned here
 # as they were found (the strategies above still keep them out, to spend their bodies elsewhere).
 KNOWN_CHANNEL_BUGS = {
     # hmac.compare_digest raises TypeError on a non-ASCII str: 500
     "token_no_ascii": (b'{"sender": "fuzz-token", "message": "hola"}', {"token": "é"}, "application/json"),
     # json.loads raises RecursionError, which check_rest_request does not catch: 500
     "json_muy_anidado": (b"[" * 5000 + b"]" * 5000, {}, "application/json"),
-    # the same in customer_metadata (protheus/message_metadata.py), for a metadata string within the limit
+    # the same in customer_metadata (protheus/common/message_metadata.py), for a metadata string within the limit
     "metadatos_muy_anidados": (
         dumps({"sender": "fuzz-meta", "message": "hola", "metadata": "[" * 990 + "]" * 990}),
         {},

@@ -7,7 +7,7 @@ import requests
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
 from protheus.db.presence import PresenceStore
-from protheus.services import start_action_server, wait_until_ready
+from protheus.supervisor.processes import start_action_server, wait_until_ready
 from tests.server_fixture import TEST_PORTS
 
 pytestmark = pytest.mark.server

@@ -8,8 +8,8 @@ import pytest
 import requests
 import socketio
 
-from protheus import chat_sessions
-from protheus.settings import max_request_bytes
+from protheus.common import chat_sessions
+from protheus.common.settings import max_request_bytes
 from tests.e2e.test_handoff_rest import handoffs
 from tests.server_fixture import TEST_PORTS
 

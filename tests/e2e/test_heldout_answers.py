@@ -15,11 +15,16 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import ValidateConsultingForm, ValidateErrorForm, ValidateResumeForm, ValidateUrgentForm
-from protheus.nlu.answer_examples import LabelledAnswer, read_answers
-from protheus.paths import PROJECT
+from protheus.action_server.actions.forms import (
+    ValidateConsultingForm,
+    ValidateErrorForm,
+    ValidateResumeForm,
+    ValidateUrgentForm,
+)
+from protheus.common.answer_examples import LabelledAnswer, read_answers
+from protheus.common.paths import PROJECT
+from protheus.common.vocabulary import Kind, Question
 from protheus.trainer.answer_evaluation import earlier_answers, score
-from protheus.vocabulary import Kind, Question
 
 pytestmark = pytest.mark.server
 
@@ -85,7 +90,7 @@ def heldout(bot):
 
 @pytest.fixture
 def verified_customers(db, monkeypatch):
-    from actions import verification
+    from protheus.action_server.actions import verification
     from protheus.db.customers import CustomerStore
 
     store = CustomerStore(db)
@@ -121,7 +126,7 @@ def test_no_held_out_answer_fills_a_slot_its_label_does_not_give(heldout, domain
 
 
 def test_the_held_out_answers_are_read_as_the_readme_says(heldout):
-    from protheus.answer_reading import read
+    from protheus.support.answer_reading import read
     from protheus.trainer.answer_evaluation import is_request, read_all
 
     examples, parses = heldout

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from protheus.paths import PROJECT
-from protheus.settings import (
+from protheus.common.paths import PROJECT
+from protheus.common.settings import (
     ACTION_SECRET_FILE,
     ACTION_SECRET_HEADER,
     TOKEN_FILE,
@@ -30,7 +30,7 @@ def mode(path: Path) -> int:
 
 
 def test_no_secret_is_on_a_command_line(bot):
-    assert "protheus.rasa_launcher" in command_line(bot, "rasa")
+    assert "protheus.rasa_server.launcher" in command_line(bot, "rasa")
     assert "protheus.action_server" in command_line(bot, "actions")
     for name in ("rasa", "actions", "web"):
         assert bot.token not in command_line(bot, name) and action_secret() not in command_line(bot, name)

@@ -4,8 +4,8 @@ the figures docs/pipeline.md reports as floors."""
 import pytest
 import yaml
 
-from protheus.nlu.customer_words import OTHER_REQUEST
-from protheus.paths import PROJECT
+from protheus.common.paths import PROJECT
+from protheus.support.customer_words import OTHER_REQUEST
 from protheus.trainer.evaluation import load_examples, metrics, prediction_from_parse
 
 pytestmark = pytest.mark.server

@@ -11,11 +11,11 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from protheus.common.settings import Ports
+from protheus.common.store_status import read_status
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.services import start_action_server, start_rasa_server, wait_until_ready
-from protheus.settings import Ports
-from protheus.store_status import read_status
+from protheus.supervisor.processes import start_action_server, start_rasa_server, wait_until_ready
 from tests.database_fixture import _postgres_database
 from tests.server_fixture import served_model
 from tests.tcp_proxy import Proxy

@@ -1,9 +1,9 @@
-"""Rasa's patches are in effect in the Rasa server as `make run` starts it (protheus.rasa_patches)."""
+"""Rasa's patches are in effect in the Rasa server as `make run` starts it (protheus.rasa_server.patches)."""
 
 import pytest
 import requests
 
-from protheus.rasa_patches import PATCHES
+from protheus.rasa_server.patches import PATCHES
 
 pytestmark = pytest.mark.server
 

@@ -1,7 +1,7 @@
 """Two Rasa replicas on one PostgreSQL tracker store, the Redis lock store and RabbitMQ: a
 customer's lines sent at the same moment to different replicas are all stored, once each,
 and every turn waits for the one before it (with Rasa's stock RedisLockStore, bursts of 4
-lost 18 of 180 messages here: protheus/lock_store.py); the console's index, fed by the
+lost 18 of 180 messages here: protheus/rasa_server/lock_store.py); the console's index, fed by the
 events the replicas publish, takes each of them once."""
 
 import asyncio
@@ -13,18 +13,18 @@ import aiohttp
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from protheus.common.model_pull import model_server_endpoint
+from protheus.common.settings import Ports
 from protheus.db import prepare
 from protheus.db.database import Database
-from protheus.model_pull import model_server_endpoint
-from protheus.services import (
+from protheus.supervisor.processes import (
     start_action_server,
     start_balancer,
     start_rasa_server,
     start_web_server,
     wait_until_ready,
 )
-from protheus.serving import Profile, endpoint_entries
-from protheus.settings import Ports
+from protheus.supervisor.serving import Profile, endpoint_entries
 from protheus.trainer.registry import ModelRegistry
 from tests.database_fixture import _postgres_database
 from tests.rabbitmq_fixture import BROKER_URL, delete_queue, rabbitmq_or_skip
@@ -164,7 +164,7 @@ def test_a_model_activated_in_the_registry_reaches_every_replica(replicas):
 
     import requests
 
-    from protheus.paths import PROJECT
+    from protheus.common.paths import PROJECT
 
     _, db, token, _ = replicas
     current = served_model()

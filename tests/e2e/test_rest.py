@@ -29,8 +29,8 @@ def canned_texts(domain) -> list[str]:
     """Every reply the bot can send: domain responses and the actions' texts (mensajes.yml)."""
     import yaml
 
-    from protheus.messages import MESSAGES_FILE
-    from protheus.settings import support_contact
+    from protheus.common.messages import MESSAGES_FILE
+    from protheus.common.settings import support_contact
 
     texts = [v["text"] for variants in domain.responses.values() for v in variants if v.get("text")]
     data = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))

@@ -4,11 +4,17 @@ database that fails is detected and reported instead of silently losing conversa
 import pytest
 import requests
 
+from protheus.common.settings import Ports, tracker_status_file
+from protheus.common.store_status import read_status
 from protheus.db.conversations import ConversationFilter, ConversationStore
 from protheus.db.database import Database
-from protheus.services import port_in_use, start_action_server, start_rasa_server, start_web_server, wait_until_ready
-from protheus.settings import Ports, tracker_status_file
-from protheus.store_status import read_status
+from protheus.supervisor.processes import (
+    port_in_use,
+    start_action_server,
+    start_rasa_server,
+    start_web_server,
+    wait_until_ready,
+)
 from tests.server_fixture import TEST_PORTS, served_model
 
 pytestmark = pytest.mark.server

@@ -8,9 +8,9 @@ import subprocess
 import pytest
 import requests
 
+from protheus.common.paths import PROJECT, rasa_executable
+from protheus.common.settings import model_pull_seconds
 from protheus.db.database import Database
-from protheus.paths import PROJECT, rasa_executable
-from protheus.settings import model_pull_seconds
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.lifecycle import ModelLifecycle
 from protheus.trainer.nlu_files import TrainingFiles

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from protheus.paths import PROJECT
+from protheus.common.paths import PROJECT
 from protheus.trainer.evaluation import (
     EvaluationError,
     Example,

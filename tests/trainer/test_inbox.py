@@ -2,9 +2,9 @@
 
 import pytest
 
+from protheus.common.paths import Project
 from protheus.db.conversations import ConversationStore
 from protheus.db.customers import CustomerInfo, CustomerStore
-from protheus.paths import Project
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
 from tests.conftest import copy_project

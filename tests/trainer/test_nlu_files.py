@@ -2,7 +2,7 @@
 
 import pytest
 
-from protheus.paths import Project
+from protheus.common.paths import Project
 from protheus.trainer.nlu_files import TrainingFiles, example_lines
 from tests.conftest import copy_project
 

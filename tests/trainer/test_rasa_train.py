@@ -2,7 +2,7 @@
 
 import shutil
 
-from protheus.paths import PROJECT, Project
+from protheus.common.paths import PROJECT, Project
 from protheus.trainer.rasa_train import data_hash, fingerprint, model_name, train_command, training_inputs
 
 

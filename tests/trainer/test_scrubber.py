@@ -64,7 +64,7 @@ def test_dedupe_key_ignores_case_accents_and_spaces():
 def _names():
     import yaml
 
-    from protheus.paths import PROJECT
+    from protheus.common.paths import PROJECT
 
     return yaml.safe_load((PROJECT.root / "tests" / "data" / "nombres_sueltos.yml").read_text(encoding="utf-8"))
 

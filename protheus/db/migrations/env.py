@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from protheus.common.settings import database_url
 from protheus.db.models import Base
-from protheus.settings import database_url
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or database_url()

@@ -1,0 +1,85 @@
+"""The tracker store's state file, written inside Rasa and read by the web app.
+
+Kept apart from protheus.rasa_server.tracker_store so that reading it does not import Rasa.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("protheus.rasa_server.tracker_store")
+
+OK, FAILING = "ok", "fallo"
+
+
+def read_status(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+class StatusFile:
+    """The store's state, rewritten atomically on every change."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.state: dict[str, Any] = {
+            "estado": OK,
+            "desde": time.time(),
+            "fallos": 0,
+            "ultimo_fallo": None,
+            "ultimo_error": None,
+            "retenidas": 0,  # conversations held in memory, to be written when the database answers
+            "escritas": 0,  # held conversations written back since the start
+            "ultima_escritura": None,
+            "pid": os.getpid(),
+        }
+
+    def write(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(self.path)
+
+    def succeeded(self) -> None:
+        if self.state["estado"] != OK:
+            logger.warning("La base de datos de conversaciones responde de nuevo; se vuelven a guardar.")
+            self.state.update(estado=OK, desde=time.time())
+            self.write()
+
+    def written(self, sender_id: str, still_held: int) -> None:
+        """A held conversation reached the database."""
+        self.state["escritas"] += 1
+        self.state["retenidas"] = still_held
+        self.state["ultima_escritura"] = time.time()
+        logger.warning(
+            "Conversación %s retenida durante la caída: ya está en la base de datos (quedan %d).", sender_id, still_held
+        )
+        self.write()
+
+    def failed(self, sender_id: str, error: Exception, held: int | None = None) -> None:
+        if held is not None:
+            self.state["retenidas"] = held
+        self.state["fallos"] += 1
+        self.state["ultimo_fallo"] = time.time()
+        self.state["ultimo_error"] = f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"
+        if self.state["estado"] != FAILING:
+            self.state.update(estado=FAILING, desde=time.time())
+        logger.critical(
+            "¡CONVERSACIONES SIN GUARDAR! No se pudo guardar la conversación %s en la base de datos (%s). "
+            "Queda retenida en la memoria de este servidor y se escribirá cuando la base responda; si el "
+            "servidor se reinicia antes, se pierde. Retenidas: %d. Fallos desde el inicio: %d.",
+            sender_id,
+            self.state["ultimo_error"],
+            self.state["retenidas"],
+            self.state["fallos"],
+        )
+        self.write()

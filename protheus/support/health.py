@@ -1,0 +1,100 @@
+"""Is every conversation being stored? Rasa, the database and Rasa's tracker store.
+
+Rasa falls back to keeping conversations in memory when the database fails, and
+says so only once in its log. protheus.rasa_server.tracker_store writes the store's state to a
+file; this module reads it and turns it into a Spanish verdict for /salud, the
+console banner and a loud log line whenever it changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from protheus.common.store_status import FAILING
+from protheus.db.database import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Health:
+    rasa: bool
+    database: bool
+    conversations_stored: bool | None  # None: unknown (Rasa is not running)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Storing now. Past failures stay in the warnings but do not make /salud fail."""
+        return self.rasa and self.database and self.conversations_stored is True
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        return {
+            "estado": "ok" if self.ok else "degradado",
+            "rasa": data["rasa"],
+            "base_de_datos": data["database"],
+            "conversaciones_guardadas": data["conversations_stored"],
+            "avisos": data["warnings"],
+        }
+
+
+def database_answers(db: Database) -> bool:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any driver error means "not reachable"
+        return False
+
+
+def _clock(timestamp: float, tz: str) -> str:
+    return datetime.fromtimestamp(timestamp, ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def verdict(rasa_up: bool, db_up: bool, store: dict | None, tz: str) -> Health:
+    """The health of conversation storage from what was observed (pure, for the tests)."""
+    warnings: list[str] = []
+    stored: bool | None = None
+    if not db_up:
+        warnings.append("La base de datos no responde: no se pueden guardar ni consultar conversaciones.")
+    if not rasa_up:
+        warnings.append("Rasa no responde: el asistente no está atendiendo.")
+    elif store is None:
+        stored = False
+        warnings.append(
+            "Rasa está guardando las conversaciones solo en memoria (no pudo crear el almacén SQL): "
+            "se perderán al reiniciar. Revise DATABASE_URL y el registro de Rasa."
+        )
+    elif store.get("estado") == FAILING:
+        stored = False
+        warnings.append(
+            f"Las conversaciones no se están guardando desde {_clock(store['desde'], tz)} "
+            f"({store.get('fallos', 0)} fallos; último error: {store.get('ultimo_error')}). "
+            f"{store.get('retenidas', 0)} conversaciones quedan retenidas en la memoria de Rasa y se escribirán "
+            "cuando la base responda; si Rasa se reinicia antes, se pierden."
+        )
+    else:
+        stored = True
+        warnings += _past_failures(store, tz)
+    return Health(rasa_up, db_up, stored, warnings)
+
+
+def _past_failures(store: dict, tz: str) -> list[str]:
+    """What an outage that is over left: what was held, and whether it was all written."""
+    if not store.get("fallos"):
+        return []
+    said = f"Hubo {store['fallos']} fallos al guardar conversaciones (el último el {_clock(store['ultimo_fallo'], tz)})"
+    if store.get("retenidas"):
+        return [f"{said}: {store['retenidas']} conversaciones siguen retenidas en memoria, por escribir."]
+    if store.get("escritas"):
+        return [
+            f"{said}: las {store['escritas']} conversaciones retenidas se escribieron en la base el "
+            f"{_clock(store['ultima_escritura'], tz)}."
+        ]
+    return [f"{said}: esos turnos quedaron solo en memoria."]

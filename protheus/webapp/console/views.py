@@ -1,0 +1,80 @@
+"""Helpers every console page uses: rendering, database work off the event loop, error pages,
+masking contact data, and the notices a page shows after a redirect.
+
+Each page declares its own notices with `page_notices("<page>", {...})` and redirects with
+`?aviso=<page>.<key>` (or `?error=`); whichever page the redirect lands on shows the text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from aiohttp import web
+
+from protheus.common.text import mask_contacts
+from protheus.webapp.console.context import CONSOLE
+from protheus.webapp.console.permissions import Permission, can
+
+T = TypeVar("T")
+_NOTICES: dict[str, str] = {}
+
+
+async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Database work off the event loop."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
+    ctx = request.app[CONSOLE]
+    session = request.get("session")
+    body = ctx.templates.get_template(template).render(
+        usuario=session.user if session else None,
+        csrf=session.csrf_token if session else "",
+        puede=(lambda permission: session is not None and can(session.user.role, permission)),
+        avisos_salud=request.get("health_warnings", []),
+        presencia=request.get("presence"),
+        ruta=request.path,
+        **values,
+    )
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+def error_page(request: web.Request, status: int, message: str) -> web.Response:
+    return render(request, "error.html", status=status, mensaje=message)
+
+
+def allowed(request: web.Request, permission: Permission) -> bool:
+    return can(request["session"].user.role, permission)
+
+
+def masker(request: web.Request) -> Callable[[str], str]:
+    """Contact data stays visible only for roles allowed to see it."""
+    return (lambda text: text) if allowed(request, Permission.PERSONAL_DATA) else mask_contacts
+
+
+def quote_path(value: str) -> str:
+    """One URL path segment (a conversation id may hold any character)."""
+    return quote(value, safe="")
+
+
+def page_notices(page: str, texts: dict[str, str]) -> dict[str, str]:
+    """Declare a page's notices; returns each key as the `<page>.<key>` to redirect with."""
+    keys = {key: f"{page}.{key}" for key in texts}
+    _NOTICES.update({keys[key]: text for key, text in texts.items()})
+    return keys
+
+
+def notice(request: web.Request, parameter: str = "aviso") -> str:
+    """The text of the notice a redirect named in the query ('' when none or unknown)."""
+    return _NOTICES.get(request.query.get(parameter, ""), "")
+
+
+MAX_ID = 2**63 - 1  # the databases' BIGINT: a larger number overflowed into a 500
+
+
+def parse_id(text: str) -> int | None:
+    """A row id from the URL: digits within the database's range, else None."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None

@@ -1,0 +1,316 @@
+"""Pasted Protheus error logs: found in the message, read into fields, kept out of the intent."""
+
+import pytest
+
+from protheus.support.customer_words import classification_text
+from protheus.support.error_log import LOG_PLACEHOLDER, looks_like_log, mended, module_of, parse, split_log
+
+# (message as customers paste it, expected fields)
+SAMPLES = [
+    (
+        "buenas, al grabar el pedido me sale esto:\nTHREAD ERROR ([4412], jlopez, SRV01)   12/03/2024   10:22:13\n"
+        "variable does not exist C5_XTIPO on MATA410(MATA410.PRW) 12/03/2024 line : 2345",
+        dict(
+            error="variable does not exist C5_XTIPO",
+            routine="MATA410",
+            source="MATA410.PRW",
+            line=2345,
+            field="C5_XTIPO",
+            table="SC5",
+            module="SIGAFAT",
+        ),
+    ),
+    (
+        "array out of bounds ( 3 of 2 )  on A410GRAVA(MATA410.PRX) 06/05/2023 15:22:11 line : 1234",
+        dict(
+            error="array out of bounds ( 3 of 2 )", routine="MATA410", function="A410GRAVA", line=1234, module="SIGAFAT"
+        ),
+    ),
+    (
+        "al incluir el título en finanzas: type mismatch on + on FA050GRV(FINA050.PRX) 02/02/2024 line : 567",
+        dict(
+            error="type mismatch on +",
+            routine="FINA050",
+            function="FA050GRV",
+            source="FINA050.PRX",
+            line=567,
+            module="SIGAFIN",
+        ),
+    ),
+    (
+        "Error : 102 (42000) (RC=-1) - [Microsoft][ODBC SQL Server Driver][SQL Server]Incorrect syntax near 'AND'. "
+        "( From tMSSQLConnection::ExecuteQuery )",
+        # The database's message as the log states it, with its driver, up to the query.
+        dict(
+            error="Error : 102 (42000) (RC=-1) - [Microsoft][ODBC SQL Server Driver][SQL Server]"
+            "Incorrect syntax near 'AND'"
+        ),
+    ),
+    (
+        "me sale en la nota de entrada: Error : -19 - TOPCONN - Invalid column name 'D1_XLOTE' on "
+        "A103GRAVA(MATA103.PRW) line : 880",
+        dict(routine="MATA103", field="D1_XLOTE", table="SD1", module="SIGACOM", line=880),
+    ),
+    (
+        "THREAD ERROR ([7788], admin, PRODUCCION) 01/04/2024 08:01:55\n"
+        "Alias does not exist SZ1 on U_XFATR01(XFATR01.PRW) 01/04/2024 line : 45",
+        dict(
+            error="Alias does not exist SZ1",
+            table="SZ1",
+            routine=None,
+            function="U_XFATR01",
+            line=45,
+            customer_code=True,
+        ),
+    ),
+    (
+        "argument #0 error, expected N->C, function substr on CTBA102(CTBA102.PRW) line : 3321",
+        dict(routine="CTBA102", line=3321, module="SIGACTB"),
+    ),
+    (
+        "al calcular la nómina: variable is not an object on GPEM020(GPEM020.PRX) 28/02/2024 line : 910",
+        dict(error="variable is not an object", routine="GPEM020", module="SIGAGPE", line=910),
+    ),
+    (
+        "Invalid ReadMSInt in file C:\\TOTVS\\Protheus_Data\\system\\sx3010.dtc on MATA010(MATA010.PRW) line : 77",
+        dict(routine="MATA010", module="SIGAEST", line=77),
+    ),
+    (
+        "Called from A410GRAVA(MATA410.PRW) 12/03/2024 10:22:13 line : 2345\n"
+        "Called from MATA410(MATA410.PRW) line : 88",
+        dict(routine="MATA410", function="A410GRAVA", line=2345),
+    ),
+    (
+        "[BUILD: 7.00.210324P-20230928] [RPO Release 12.1.2310]\n"
+        "variable does not exist NX on ATFA050(ATFA050.PRW) line : 12",
+        dict(release="12.1.2310", build="7.00.210324P-20230928", routine="ATFA050", module="SIGAATF"),
+    ),
+    (
+        "Open empty work area on MATA330(MATA330.PRW) line : 1502",
+        dict(error="Open empty work area", routine="MATA330", module="SIGAEST"),
+    ),
+    (
+        "cannot find method FWFORMVIEW:ADDFIELD on MATA261(MATA261.PRW) line : 290",
+        dict(routine="MATA261", module="SIGAEST", line=290),
+    ),
+    (
+        "Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'. Cannot insert duplicate key",
+        dict(error="Error : 2627 - Violation of UNIQUE KEY constraint 'SE1010_UNQ'. Cannot insert duplicate key"),
+    ),
+    (
+        "ORA-00942: table or view does not exist on FINA040(FINA040.PRW) line : 1001",
+        dict(routine="FINA040", module="SIGAFIN", line=1001),
+    ),
+    (
+        "Stack overflow on LOJA701(LOJA701.PRW) line : 50",
+        dict(error="Stack overflow", routine="LOJA701", module="SIGALOJA"),
+    ),
+    (
+        "Work area not in use on MATA460(MATA460.PRX) line : 4410",
+        dict(error="Work area not in use", routine="MATA460", module="SIGAFAT"),
+    ),
+    (
+        "invalid macro source on PONM010(PONM010.PRW) line : 66",
+        dict(error="invalid macro source", routine="PONM010", module="SIGAPON"),
+    ),
+    (
+        "desde el patch de la 12.1.2210 al timbrar:\n"
+        "variable does not exist cXmlCFDI on FISA110(FISA110.PRW) line : 210",
+        dict(release="12.1.2210", routine="FISA110", module="SIGAFIS", line=210),
+    ),
+    (
+        "bad index on MNTA420(MNTA420.PRW) line : 33",
+        dict(error="bad index", routine="MNTA420", module="SIGAMNT"),
+    ),
+    (
+        "THREAD ERROR ([1020], maria, SRV02) 10/10/2024 17:00:00\n"
+        "type mismatch on > on MATA120(MATA120.PRX) 10/10/2024 line : 1789\n"
+        "[TOTVS Build 7.00.240223P]",
+        dict(error="type mismatch on >", routine="MATA120", module="SIGACOM", build="7.00.240223P"),
+    ),
+    (
+        "en compras me aparece deadlock detected on MATA094(MATA094.PRW) line : 55",
+        dict(routine="MATA094", module="SIGACOM", line=55),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SAMPLES)
+def test_each_log_shape_is_read(text, expected):
+    found = parse(text)
+    assert found is not None
+    for name, value in expected.items():
+        assert getattr(found, name) == value, (name, getattr(found, name))
+
+
+def test_at_least_twenty_shapes():
+    assert len(SAMPLES) >= 20
+
+
+def test_the_customers_words_are_kept_apart_from_the_log():
+    words, log = split_log(SAMPLES[0][0])
+    assert words == "buenas, al grabar el pedido me sale esto:"
+    assert log.startswith("THREAD ERROR") and "MATA410" not in words
+    assert classification_text(SAMPLES[0][0]) == f"al grabar el pedido me sale esto: {LOG_PLACEHOLDER}"
+
+
+def test_a_log_on_the_same_line_as_the_words():
+    words, log = split_log(SAMPLES[2][0])
+    assert words == "al incluir el título en finanzas:" and log.startswith("type mismatch")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quiero reportar un error en facturación",
+        "¿cómo funciona el parámetro MV_ESTNEG?",
+        "el pedido MATA410 no graba y no sé por qué",
+        "me sale un error log al grabar el pedido",
+        "el reporte no cuadra on line con el banco",
+        "¿me ayudan a instalar el DBAccess en el servidor nuevo?",
+        "actualicé el RPO y el TOPCONN ya no conecta",
+    ],
+)
+def test_ordinary_messages_are_not_logs(text):
+    assert not looks_like_log(text) and classification_text(text) == text and parse(text) is None
+
+
+def test_the_summary_names_the_fields_in_spanish():
+    summary = parse(SAMPLES[0][0]).summary()
+    assert summary.startswith(
+        "error: variable does not exist C5_XTIPO; tipo: error de ejecución; rutina: MATA410; fuente: MATA410.PRW"
+    )
+    assert "código: de TOTVS" in summary
+    assert "línea: 2345" in summary and "tabla: SC5" in summary and "módulo: SIGAFAT" in summary
+
+
+def test_modules_come_from_the_data_file():
+    assert module_of("MATA410") == "SIGAFAT" and module_of("MATA103") == "SIGACOM"
+    assert module_of("FINA050") == "SIGAFIN" and module_of("mata410") == "SIGAFAT"
+    assert module_of("XFATR01") is None and module_of(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "routine", "module"),
+    [
+        # The routine in the customer's words around a log that does not name it.
+        ("en la CTBA-190 me sale: ORA-01795: maximum number of expressions in a list is 1000", "CTBA190", "SIGACTB"),
+        ("MATA290 - ORA-01795: maximum number of expressions in a list is 1000", "MATA290", "SIGAEST"),
+        # A routine's helper in a companion source: MA410IMPOS in MATN410B belongs to MATA410.
+        ("type mismatch on compare on MA410IMPOS(MATN410B.PRW).", "MATA410", "SIGAFAT"),
+    ],
+)
+def test_the_routine_is_found_where_the_customer_or_the_stack_names_it(text, routine, module):
+    found = parse(text)
+    assert (found.routine, found.module) == (routine, module)
+
+
+def test_a_companion_source_of_a_standard_routine_is_totvs_code():
+    assert parse("type mismatch on compare on MA410IMPOS(MATN410B.PRW).").customer_code is False
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("la fórmula da variable does not exist C1_GRUPCOM - Tipo de Compras", "variable does not exist C1_GRUPCOM"),
+        ("Error : 1 - Duplicate key on MATA410(MATA410.PRW)", "Error : 1 - Duplicate key"),
+        ("TC_Open - No connection on FWTABLEDDL:OPENTABLE(FWTABLEDDL.PRX)", "TC_Open - No connection"),
+    ],
+)
+def test_a_documents_title_after_a_message_is_not_the_message(text, error):
+    assert parse(text).error == error
+
+
+def test_a_short_log_broken_by_a_phone_is_joined_where_the_phone_broke_it():
+    phone = "argument #0 error, expected\nN->U,function dbgoto on\nU_AOMS072R(AOMS072.PRW) line : 872"
+    found = parse(phone)
+    assert (found.error, found.function, found.line) == (
+        "argument #0 error, expected N->U,function dbgoto",
+        "U_AOMS072R",
+        872,
+    )
+
+
+def test_short_lines_the_log_wrote_apart_stay_apart():
+    log = "Error : 102\nIncorrect syntax near 'X'\n[thread: 4412]\n[build: 7.00.240223P]"
+    assert mended(log) == log
+
+
+def test_a_function_named_before_the_customers_words_is_the_failing_one():
+    found = parse("VARIABLE IS NOT AN OBJECT ON HS_RKITMMP AO ADICIONAR UM KIT NO ATENDIMENTO.")
+    assert (found.error, found.function, found.module, found.field) == (
+        "VARIABLE IS NOT AN OBJECT",
+        "HS_RKITMMP",
+        "SIGAHSP",
+        None,
+    )
+    assert parse("type mismatch on compare al grabar el pedido").function is None  # «compare» is no function
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("argument #0 error, expected C->D, function left (L:2208).", 2208),
+        ("type mismatch on compare  on VALORCTB(CTBXFUN.PRX) 27/11/2003 line : \n4419 \n \n[build:7.00.031210A]", 4419),
+    ],
+)
+def test_the_line_where_a_release_note_or_a_wrapped_paste_puts_it(text, line):
+    assert parse(text).line == line
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ('{"errorCode": 400, "errorMessage": "Cliente não encontrado"}', "servicio_web"),
+        ("ORA-12154: TNS:could not resolve the connect identifier specified", "conexion"),
+        ("Microsoft OLE DB Provider for SQL Server error 80004005", "base_de_datos"),
+        ("Invalid Write on SA1 (Record locked by another user)", "base_de_datos"),
+        ("al grabar sale Stack overflow en el pedido", "ejecucion"),
+        # Start-up and connection words.
+        ("[ERROR][SERVER] Insufficient privileges for COMPILE", "arranque"),
+        ("[ERROR][SERVER] Address already in use: bind to port 1234", "arranque"),
+        ("[ERROR][SERVER] Connection refused (10061) to DBAccess 10.0.0.5:7890", "conexion"),
+    ],
+)
+def test_messages_known_by_their_shape_without_a_frame(text, kind):
+    assert parse(text).kind.value == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "kind"),
+    [
+        # The editor's output when a patch is applied: its error line, among information lines.
+        (
+            "[Info - 9:10:11 AM] Starting apply patch.\n[Error - 9:10:12 AM] Patch could not be applied. "
+            "Server returned: Patch file not found.\n[Info - 9:10:12 AM] Apply patch finished.",
+            "Patch could not be applied. Server returned: Patch file not found",
+            "arranque",
+        ),
+        # A language server's trace: the line that failed, without its timing and file prefix.
+        (
+            "(  12.001s) [languageServer  ]  connection_manager.cc:100  | Starting build for environment p12.\n"
+            "(  14.327s) [languageServer  ]  connection_manager.cc:2589  | MS_DBGCOMPILE FAILED with error message: "
+            "No programs compiled.",
+            "MS_DBGCOMPILE FAILED with error message: No programs compiled",
+            "arranque",  # compiling into the RPO
+        ),
+        # The database's line as written, with the table in front.
+        (
+            "SA1010: DB error (Insert): -37 File: SA1010 - Error : 2601 - duplicate key row",
+            "SA1010: DB error (Insert): -37 File: SA1010 - Error : 2601 - duplicate key row",
+            "base_de_datos",
+        ),
+        # A C++ location and the comment marks before the frame are not the message.
+        (
+            "Update error - lock required - File: SA1010 in file D:\\build\\advplfile.cpp at line 77\n"
+            "// on U_ZFAT01(ZFAT01.PRW) 04/09/2020 17:29:00 line : 67",
+            "Update error - lock required - File: SA1010",
+            "base_de_datos",
+        ),
+        ("Error Type Mismatch en Actualizar Cotización", "Type Mismatch", "ejecucion"),
+        ("Erro no gatilho: type mismatch on + Tabela SB1 usando ExecAuto", "type mismatch on +", "ejecucion"),
+    ],
+)
+def test_shapes_of_editors_traces_and_databases(text, error, kind):
+    found = parse(text)
+    assert (found.error, found.kind.value) == (error, kind)

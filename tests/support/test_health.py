@@ -1,0 +1,27 @@
+"""What /salud and the console say about conversation storage, from the store's status file."""
+
+from protheus.support.health import verdict
+
+TZ = "America/Mexico_City"
+FAILING = {
+    "estado": "fallo",
+    "desde": 1795800000.0,
+    "fallos": 3,
+    "ultimo_fallo": 1795800100.0,
+    "ultimo_error": "OperationalError: server closed",
+    "retenidas": 2,
+    "escritas": 0,
+}
+
+
+def test_an_outage_says_how_many_conversations_are_held():
+    health = verdict(True, False, FAILING, TZ)
+    assert not health.ok and "2 conversaciones quedan retenidas en la memoria de Rasa" in " ".join(health.warnings)
+
+
+def test_after_the_outage_it_says_when_the_held_ones_were_written():
+    written = {**FAILING, "estado": "ok", "retenidas": 0, "escritas": 2, "ultima_escritura": 1795800200.0}
+    health = verdict(True, True, written, TZ)
+    assert health.ok and "las 2 conversaciones retenidas se escribieron en la base el" in health.warnings[0]
+    pending = {**written, "retenidas": 1}
+    assert "1 conversaciones siguen retenidas en memoria" in verdict(True, True, pending, TZ).warnings[0]

@@ -1,0 +1,42 @@
+"""/salud and the storage banner on every console page."""
+
+from tests.webapp.console.conftest import USERS
+from tests.webapp.console.console_client import console, run, write_status
+
+
+def test_storage_failure_is_shown_in_the_console_and_health(db, status_file, chats):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            response = await c.client.get("/salud")
+            assert response.status == 200 and (await response.json())["conversaciones_guardadas"] is True
+            write_status(
+                status_file,
+                estado="fallo",
+                fallos=3,
+                ultimo_fallo=1795800100.0,
+                ultimo_error="OperationalError: could not connect to server",
+            )
+            response = await c.client.get("/salud")
+            health = await response.json()
+            assert response.status == 503 and health["conversaciones_guardadas"] is False
+            assert "no se están guardando" in health["avisos"][0]
+            await c.login("ana")
+            status, body = await c.get("/consola/cola")
+            assert 'role="alert"' in body and "no se están guardando" in body
+            status_file.unlink()  # Rasa running with no SQL store: it fell back to memory
+            health = await (await c.client.get("/salud")).json()
+            assert "solo en memoria" in health["avisos"][0]
+
+    run(scenario)
+
+
+def test_past_failures_stay_visible_after_recovery(db, status_file):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            write_status(status_file, estado="ok", fallos=4, ultimo_fallo=1795800100.0)
+            response = await c.client.get("/salud")
+            health = await response.json()
+            assert response.status == 200 and health["conversaciones_guardadas"] is True
+            assert "Hubo 4 fallos" in health["avisos"][0]
+
+    run(scenario)

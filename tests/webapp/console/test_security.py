@@ -1,0 +1,124 @@
+"""Console security over HTTP: every page needs a login, cookies and throttling, roles, CSRF and
+Origin, escaping. On SQLite and PostgreSQL, with a fake Rasa HTTP API."""
+
+import pytest
+
+from protheus.db.accounts import FREE_FAILURES
+from protheus.db.conversations import ConversationStore
+from protheus.db.handoffs import HandoffStore
+from tests.webapp.console.conftest import USERS
+from tests.webapp.console.console_client import console, run
+
+
+def test_every_console_page_needs_a_login(db, status_file):
+    async def scenario():
+        async with console(db, status_file) as c:
+            routes = [
+                (r.method, r.resource.canonical)
+                for r in c.client.app.router.routes()
+                if r.resource
+                and r.resource.canonical.startswith("/consola")
+                and r.resource.canonical != "/consola/entrar"
+            ]
+            assert len(routes) >= 12
+            for method, path in routes:
+                path = path.replace("{reply_id}", "1")
+                path = path.replace("{formato}", "csv").format(
+                    sender_id="x", event_id="1", handoff_id="D1", user_id="1", name="m.tar.gz", file="m-confusion.png"
+                )
+                path = path.replace("exportar.{formato:csv|json}", "exportar.csv")
+                if method == "GET":
+                    status, _ = await c.get(path)
+                    assert status == 303, path
+                else:
+                    response = await c.post(path, csrf=False)
+                    assert response.status == 401, path
+
+    run(scenario)
+
+
+def test_login_sets_a_safe_cookie_and_wrong_passwords_are_throttled(db, status_file):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            for _ in range(FREE_FAILURES + 1):
+                assert await c.login("ana", "no-es-la-clave") == 401
+            assert await c.login("ana") == 429  # the next attempt from here waits, right password or not
+            page = await c.client.get("/consola/entrar")
+            token = (await page.text()).split('name="csrf_entrada" value="')[1].split('"')[0]
+            response = await c.client.post(
+                "/consola/entrar",
+                allow_redirects=False,
+                headers={"Origin": c.origin},
+                data={"usuario": "tere", "clave": "una-clave-larga-1", "csrf_entrada": token},
+            )
+            cookie = response.headers["Set-Cookie"]
+            assert response.status == 303
+            assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/consola" in cookie
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "username, allowed, forbidden",
+    [
+        (
+            "ana",
+            ["/consola/cola", "/consola/conversaciones"],
+            ["/consola/entrenamiento", "/consola/entrenamiento/modelos", "/consola/usuarios"],
+        ),
+        (
+            "tere",
+            ["/consola/entrenamiento", "/consola/entrenamiento/modelos", "/consola/conversaciones"],
+            ["/consola/cola", "/consola/usuarios"],
+        ),
+        ("jefa", ["/consola/cola", "/consola/entrenamiento", "/consola/usuarios"], []),
+    ],
+)
+def test_roles(db, status_file, username, allowed, forbidden):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            assert await c.login(username) == 303
+            for path in allowed:
+                assert (await c.get(path))[0] == 200, path
+            for path in forbidden:
+                status, body = await c.get(path)
+                assert status == 403 and "No tiene permiso" in body, path
+
+    run(scenario)
+
+
+def test_forms_need_the_csrf_token_and_this_origin(db, status_file, chats):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("ana")
+            path = f"/consola/derivaciones/{chats.id}/tomar"
+            assert (await c.post(path, csrf=False)).status == 403
+            assert (await c.post(path, origin="http://malicioso.example")).status == 403
+            assert HandoffStore(db).get(chats.id).status == "abierto"
+            assert (await c.post(path)).status == 303
+            assert HandoffStore(db).get(chats.id).status == "en_curso"
+
+    run(scenario)
+
+
+def test_hostile_chat_text_is_escaped_everywhere(db, status_file, chats):
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("jefa")
+            ConversationStore(db).sync()
+            ids = [e["_id"] for e in ConversationStore(db).events("web-hostil") if e.get("event") == "user"]
+            await c.post(f"/consola/mensajes/{ids[1]}/marcar", {"conversacion": "web-hostil"})
+            pages = [
+                await c.get("/consola/conversaciones"),
+                await c.get("/consola/conversaciones/web-hostil"),
+                await c.get("/consola/conversaciones?texto=%3Cscript%3E"),
+                await c.get("/consola/entrenamiento"),
+            ]
+            for status, body in pages:
+                assert status == 200
+                for raw in ("<script>alert", "<img src=x", "<svg onload", "<b>respuesta"):
+                    assert raw not in body
+            assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in pages[1][1]
+            assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in pages[3][1]
+
+    run(scenario)
