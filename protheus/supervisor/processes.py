@@ -33,7 +33,7 @@ from protheus.common.settings import (
     tracker_status_file,
 )
 from protheus.common.settings import page_origins as settings_page_origins
-from protheus.supervisor.serving import endpoints_config, nginx_config
+from protheus.supervisor.serving import endpoints_config, nginx_config, program
 
 LOG_DIR = PROJECT.logs
 
@@ -101,15 +101,7 @@ def _action_secret(env: dict | None) -> str:
 def start_action_server(ports: Ports, env: dict | None = None) -> Service:
     """rasa-sdk on loopback only, refusing calls without the secret (protheus.action_server.server); the
     secret goes in its environment, never on its command line."""
-    command = [
-        sys.executable,
-        "-m",
-        "protheus.action_server",
-        "--actions",
-        "protheus.action_server.actions",
-        "--port",
-        str(ports.actions),
-    ]
+    command = program("actions", "--port", str(ports.actions), python=sys.executable)
     env = {**(env or {}), ACTION_SECRET_LAUNCH_ENV: _action_secret(env)}
     return _spawn("actions", ports.actions, command, f"http://{LOOPBACK}:{ports.actions}/health", env)
 
@@ -120,7 +112,7 @@ def page_origins(ports: Ports) -> list[str]:
 
 
 def start_web_server(ports: Ports, env: dict | None = None) -> Service:
-    command = [sys.executable, "-m", "protheus.webapp.app", "--port", str(ports.web), "--rasa-port", str(ports.rasa)]
+    command = program("web", "--port", str(ports.web), "--rasa-port", str(ports.rasa), python=sys.executable)
     return _spawn("web", ports.web, command, f"http://127.0.0.1:{ports.web}/", env)
 
 
@@ -163,7 +155,7 @@ def start_rasa_server(
 def rasa_command(*arguments: str) -> list[str]:
     """`rasa <arguments>` through protheus.rasa_server.launcher, which adds the API token (given in
     `rasa_token_env`) inside the process: it is not on the command line `ps` shows."""
-    return [sys.executable, "-m", "protheus.rasa_server.launcher", *arguments]
+    return program("rasa", *arguments, python=sys.executable)
 
 
 def rasa_token_env(token: str) -> dict[str, str]:
