@@ -330,7 +330,7 @@ class GuardedRestInput(RestInput):
             return None
 
         @blueprint.route("/parches", methods=["GET"])
-        async def patches(request: Request) -> response.HTTPResponse:
+        async def patches_in_effect(request: Request) -> response.HTTPResponse:
             """Which of Rasa's patches are in effect in this server (Rasa token required)."""
             if not holds_rasa_token(request.args.get("token")):
                 return response.json({"ok": False}, status=401)

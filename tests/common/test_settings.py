@@ -169,7 +169,7 @@ def test_a_launch_secret_is_taken_out_of_the_environment(monkeypatch):
 
 @pytest.mark.parametrize(
     "program",
-    ["protheus.supervisor.run", "protheus.webapp.app", "protheus.action_server", "protheus.rasa_server.launcher"],
+    ["protheus.supervisor", "protheus.webapp", "protheus.action_server", "protheus.rasa_server"],
 )
 def test_each_program_refuses_to_start_with_an_invalid_setting(program):
     import os

@@ -30,7 +30,7 @@ def mode(path: Path) -> int:
 
 
 def test_no_secret_is_on_a_command_line(bot):
-    assert "protheus.rasa_server.launcher" in command_line(bot, "rasa")
+    assert "protheus.rasa_server" in command_line(bot, "rasa")
     assert "protheus.action_server" in command_line(bot, "actions")
     for name in ("rasa", "actions", "web"):
         assert bot.token not in command_line(bot, name) and action_secret() not in command_line(bot, name)

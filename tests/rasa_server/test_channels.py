@@ -11,8 +11,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
+from protheus.rasa_server import patches
 from protheus.rasa_server.action_calls import failed_action
 
+patches.install()  # as the launcher does: these tests check the patched action calls
 CLOSED_PORT = "http://127.0.0.1:9/webhook"  # nothing listens there
 
 

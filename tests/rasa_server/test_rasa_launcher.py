@@ -92,7 +92,7 @@ def test_start_rasa_server_keeps_the_token_off_the_command_line(tmp_path):
         service.stop()
         (PROJECT.state / f"endpoints-{FAKE_PORTS.rasa}.yml").unlink(missing_ok=True)
         service.log.unlink(missing_ok=True)
-    assert "protheus.rasa_server.launcher" in cmdline and "--enable-api" in cmdline
+    assert "protheus.rasa_server" in cmdline and "--enable-api" in cmdline
     assert TOKEN not in cmdline and TOKEN not in processes
     assert seen["argv"][-2:] == ["--auth-token", TOKEN]  # Rasa itself gets it
     assert seen["launch_env"] is None  # and nothing Rasa starts inherits it
