@@ -191,6 +191,30 @@ KNOWN_ERRORS = [
     "ole db provider",
     '"errormessage"',
     '"error_message"',
+    # the compiler, the editor's build and the debugger bridge (TOTVS Developer Studio)
+    "start build failed",
+    "build not started",
+    "precompiled with warnings",
+    "ppo file",
+    "cannot overwrite totvs programs",
+    "can't apply patch",
+    "can't read appre",
+    "could not be executed",
+    "is not local",
+    "compile key empty",
+    "falha ao iniciar o smartclient",
+    # connections between the tools, the SmartClient and the AppServer
+    "retrieve connection error",
+    "can't connect to server",
+    "erro de comunicação",
+    "invalid readmschar",
+    "socketexception",
+    "recusou ativamente",
+    "actively refused",
+    "connection to server got closed",
+    # the tax authority's answers, relayed by TSS
+    "rejeição",
+    "rechazo",
 ]
 
 
@@ -214,7 +238,8 @@ def _trie(words: list[str]) -> str:
 
 
 # Searched in the lower-cased text (positions are the same for the scripts logs are written in).
-_NUMBERED = r"\berror\s*:\s*-?\d+|\bargument\s+\d+\s+error"
+# Numbered messages: DBAccess's «Error : -35», the runtime's «argument 2 error», the compiler's «Error C2090».
+_NUMBERED = r"\berror\s*:\s*-?\d+|\bargument\s+\d+\s+error|\b(?:error\s+)?c\d{4}\s+(?:file not found|invalid)"
 _KNOWN_LOWER = re.compile(_NUMBERED + "|" + _trie(KNOWN_ERRORS))
 _KNOWN = re.compile("|".join([_NUMBERED, *(re.escape(e) for e in KNOWN_ERRORS)]), re.I)
 
@@ -238,7 +263,13 @@ _SELF_EVIDENT = re.compile(
     r"|could not connect to server|no free working threads|apw call failed|totvs sped services|doesn't support remote"
     r"|server returned a non numeric|\bora-\d{5}\b|java\.lang\.\w+|ole db provider|invalid write on|out of memory"
     r"|access violation|cannot create a new thread|\"error_?(?:code|message)\"\s*:|stack overflow"
-    r"|work area table full|stack depth overflow|invalid field order|lock required",
+    r"|work area table full|stack depth overflow|invalid field order|lock required"
+    r"|start build failed|build not started|precompiled with warnings|ppo file|cannot overwrite totvs"
+    r"|can't apply patch|can't read appre|could not be executed|is not local|compile key empty|\berror\s+c\d{4}\b"
+    r"|falha ao iniciar o smartclient|retrieve connection error|can't connect to server|erro de comunica[cç][aã]o"
+    r"|invalid readmschar|socketexception|recusou ativamente|actively refused"
+    r"|\b(?:error\s+)?c\d{4}\s+(?:file not found|invalid)|connection to server got closed"
+    r"|rejei[cç][aã]o \d{3}\s*:|rechazo \d{3}\s*:",
     re.I,
 )
 _EVIDENT_LOWER = re.compile(_SELF_EVIDENT.pattern.lower())
@@ -257,8 +288,10 @@ LOG_LINE = re.compile(
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
     r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
     r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
-    r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:|^\s*\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]"
-    r"|^\s*\(\s*[\d.]+s\)\s*\[\w+\s*\]",
+    r"|^\s*Bridge Return\s*:|Compila(?:tion|[cç][aã]o) finished with errors|finalizada com erros"
+    r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:"
+    r"|(?:^\s*|:\s+)\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]"
+    r"|(?:^\s*|:\s+)\(\s*[\d.]+s\)\s*\[\w+\s*\]",
     re.I | re.M,
 )
 CONSOLE_ERROR = re.compile(r"[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:")  # in capitals: «ERROR: …», not «Error: …»
@@ -286,7 +319,8 @@ NOISE = re.compile(
     r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
     r"|>|//|/\*|--|\(|:(?=\s)|\[\d{1,2}:\d{2}:\d{2}\]|error\.?\s?log\b\s*[|\-:]?|ERROR\s*:(?!\s*-?\d)"
     r"|Exception in thread \d+|Stack\s*:|\[Error\s*- [\d:]+(?:\s*[AP]M)?\]"
-    r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||:|-(?=\s))|P?\d{2}\.\d+\.\d+\s*-\s|-\s|Erro no DbAcc?ess\s)",
+    r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||:|-(?=\s))|P?\d{2}\.\d+\.\d+\s*-\s|-\s|Erro no DbAcc?ess\s"
+    r"|\[(?:FATAL|ERROR)\]\s*|Start build error\s*:\s*Server returned\s*:\s*)",
     re.I,
 )
 # What is left of a line that has no message: «P12.1.33 CTBR560 ERROR LOG».
@@ -330,7 +364,7 @@ KIND_MARKERS = [
         ErrorKind.WEB_SERVICE,
         r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b[^\n]*\berr|internal server error|\bapw\b"
         r"|\"error_?(?:code|message)\""
-        r"|working threads|sped services|\btss\b",
+        r"|working threads|sped services|\btss\b|rejei[cç][aã]o \d{3}|rechazo \d{3}",
     ),
     (
         ErrorKind.CONNECTION,
@@ -339,14 +373,16 @@ KIND_MARKERS = [
         r"|certificate|certificado|sincronismo|\bsync\b"
         r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o|\btns:|no listener"
         r"|connection refused|unreachable|\b1006[01]\b|winsock|could not resolve|host not found|network error"
-        r"|tempo esgotado|tiempo de espera",
+        r"|tempo esgotado|tiempo de espera|readmschar|can't connect|recusou|actively refused|got closed|\b0032\b",
     ),
     (
         ErrorKind.STARTUP,
         r"failed to load|load appmap|\bapo\b|\brpo\b|objects repository|reposit[oó]rio|startpath|inifile"
         r"|\.ini\b|environment [^\n]*not found|ambiente [^\n]*n[aã]o encontrado|fail to start|initialization"
         r"|\bpatch\b|copied to the server|deleted from rpo|compil|privileges|not defined in the ini"
-        r"|printer agent|\.dll\b|address already in use|port [^\n]*(?:in use|em uso|en uso)|failed to start",
+        r"|printer agent|\.dll\b|address already in use|port [^\n]*(?:in use|em uso|en uso)|failed to start"
+        r"|start build|build not started|\bappre\b|\bppo\b|precompiled|\berror\s+c\d{4}\b|cannot overwrite totvs"
+        r"|smartclient|is not local|organization list",
     ),
     (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
     (
@@ -460,6 +496,11 @@ _MENDS = [
         re.compile(r"(\bline\s*:)[ \t]*\n\s*(?=\d+[ \t]*$)", re.I | re.M),
         r"\1 ",
     ),  # the line's number wrapped below «line :»
+    (
+        re.compile(r"\b(?:fun|func|varia|vari) (?:ction|tion|ble|able)\b", re.I),
+        re.compile(r"\b(fun|func|varia|vari) (ction|tion|ble|able)\b", re.I),
+        r"\1\2",
+    ),  # the runtime's «function» and «variable» broken by a space when copied from a wrapped page
 ]
 
 
@@ -702,14 +743,21 @@ PROSE_WORDS = 2  # words of a sentence before a known message: a title or a sent
 PROSE_WORD = re.compile(r"\b[A-ZÁÉÍÓÚÃÕÇ]?[a-záéíóúãõçâêô]{2,}\b")
 # Where a known message in a sentence ends: at the sentence's next words.
 PROSE_AFTER = re.compile(
-    r"(?<!-)\s+(?:en|no|na|ao|al|quando|cuando|when|para|ao\s+\w+|rotina|utilizando|apresenta|ocurre|ocorre)\s"
-    r"(?=[a-záéíóúãõç])|\s*\.{3}|\s+(?:Tabela|Tabla|Table)\s+[A-Z][A-Z0-9]{2}\b",
+    r"(?<!-)\s+(?:en|no|na|ao|al|quando|cuando|when|para|ao\s+\w+|rotina|utilizando|apresenta|ocurre|ocorre"
+    r"|depois|despu[eé]s|after|durante|porque|pois|mas|pero)\s"
+    r"(?=[a-záéíóúãõç])|\s*\.{3}|\s+(?:Tabela|Tabla|Table)\s+[A-Z][A-Z0-9]{2}\b"
+    r"|(?<=\.)\s+(?:Contate|Contacte|Entre em contato|P[oó]ngase)\b"
+    r"|\s*,\s+(?=relat[oó]rio\b|rotina\b|informe\b|report\b)",
     re.I,
 )
 HEADER_WORDS_RE = re.compile(r"erro(?:r)?\.?\s?log|t?hread error|erro thread|error thread", re.I)
 QUOTES = '"“”'
 # Known words that end a message rather than open it («… Alias CTF en EOF», «… já em uso»).
-CLOSING_WORDS = re.compile(r"[ei]n eof|em uso|already in use|does not exist|is not array", re.I)
+CLOSING_WORDS = re.compile(
+    r"[ei]n eof|em uso|already in use|does not exist|is not array|could not be executed|is not local"
+    r"|precompiled with warnings",
+    re.I,
+)
 # Only a routine and the words «error log» before a message: «CTBS011 variable…», «MATA650 Errorlog …».
 ROUTINE_PREFIX = re.compile(r"(?:[A-Z]{3,5}-?\d{3}[A-Z]?\W*)?(?:erro(?:r)?\.?\s?log\W*|erro(?:r)?\W*)?", re.I)
 # A code that is part of the message, right before it: «SC8000: Filter greater than…».
