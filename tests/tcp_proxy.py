@@ -8,8 +8,11 @@ import threading
 
 
 class Proxy:
-    def __init__(self, listen_port: int, target_port: int, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, listen_port: int, target_port: int, host: str = "127.0.0.1", listen_host: str | None = None
+    ) -> None:
         self.listen_port, self.target_port, self.host = listen_port, target_port, host
+        self.listen_host = listen_host or host
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.base_events.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -35,7 +38,7 @@ class Proxy:
         await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
 
     async def _start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.listen_port)
+        self._server = await asyncio.start_server(self._handle, self.listen_host, self.listen_port)
 
     async def _stop(self) -> None:
         if self._server is not None:

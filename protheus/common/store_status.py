@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,9 @@ class StatusFile:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
+        # A name of this write's own: replicas that share the file (a deployment's shared volume)
+        # never rename each other's half-written copy.
+        temporary = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
         temporary.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
         temporary.replace(self.path)
 
