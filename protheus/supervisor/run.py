@@ -158,6 +158,23 @@ def _watch(services: list[Service]) -> Service:
         time.sleep(1)
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop_once(signum: int, frame: object) -> None:  # noqa: ARG001 - signal handler signature
+    # The first signal stops everything; a second one (Ctrl-C pressed again, a process manager's
+    # SIGTERM after make's) must not interrupt the stopping and leave servers running.
+    for other in STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C (SIGINT), closing the terminal (SIGHUP) and SIGTERM all stop every service, once."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _stop_once)
+
+
 def run() -> None:
     ports = configured_ports()
     found = profile()
@@ -169,12 +186,7 @@ def run() -> None:
     token = rasa_token()
     services: list[Service] = []
 
-    def handle_signal(signum, frame):  # noqa: ARG001 - signal handler signature
-        raise KeyboardInterrupt
-
-    # Ctrl-C (SIGINT), closing the terminal (SIGHUP) and SIGTERM all stop every service.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, handle_signal)
+    stop_on_signals()
     try:
         started = time.monotonic()
         what = f"{found.replicas} réplicas de Rasa detrás de nginx" if found.balanced else "el servidor Rasa"

@@ -659,8 +659,13 @@ def split_log(text: str) -> tuple[str, str]:
     words, log = [], []
     after_header = in_block = seen_frame = False
     for line in mended(text).splitlines():
-        if "thread" in line.lower() and HEADER.search(line):
+        header = HEADER.search(line) if "thread" in line.lower() else None
+        if header:
             in_block, seen_frame = True, False
+            said = _said_before(line)
+            if said is not None and said <= header.start():  # «me sale esto: THREAD ERROR (…) …»
+                words.append(line[:said])
+                line = line[said:]
         if in_block and not seen_frame:  # between the header and the failing frame: all of it
             log.append(line)
             seen_frame = bool(_frame_in(line))

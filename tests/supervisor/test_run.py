@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
+
+import pytest
 
 from protheus.db.database import Database
 from protheus.supervisor import run
@@ -50,3 +53,23 @@ def test_the_supervisor_loads_none_of_the_programs_it_starts():
         "protheus.webapp.app",
     }
     assert heavy.isdisjoint(loaded), heavy & set(loaded)
+
+
+def test_a_second_signal_does_not_interrupt_the_stopping():
+    import os
+    import signal
+
+    from protheus.supervisor.run import STOP_SIGNALS, stop_on_signals
+
+    before = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    try:
+        stop_on_signals()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGINT)  # during the stopping: ignored, no second interruption
+        time.sleep(0.2)
+        assert all(signal.getsignal(signum) == signal.SIG_IGN for signum in STOP_SIGNALS)
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)

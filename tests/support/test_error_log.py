@@ -314,3 +314,14 @@ def test_messages_known_by_their_shape_without_a_frame(text, kind):
 def test_shapes_of_editors_traces_and_databases(text, error, kind):
     found = parse(text)
     assert (found.error, found.kind.value) == (error, kind)
+
+
+def test_a_header_after_the_customers_words_on_one_line_keeps_the_words_out():
+    text = (
+        "hola, me sale este error: THREAD ERROR ([1234], admin, PC01) 01/02/2024 10:00:00 variable does not "
+        "exist CFILPED on U_ADFIN020(ADFIN020P.PRW) 01/02/2024 10:00:00 line : 120"
+    )
+    words, log = split_log(text)
+    assert words == "hola, me sale este error:" and log.startswith("THREAD ERROR")
+    found = parse(text)
+    assert found.error == "variable does not exist CFILPED" and found.function == "U_ADFIN020" and found.line == 120
