@@ -285,6 +285,26 @@ def rest_needs_session() -> bool:
     return rasa_bound_publicly() if said is None else said
 
 
+def production_profile() -> bool:
+    """Several Rasa replicas, or their shared lock store: a support line's real deployment."""
+    return rasa_replicas() >= 2 or bool(lock_store_url())
+
+
+def demo_data() -> bool:
+    """Load the demo customers of PRODUCT.md (PRIME01, STD01)? DEMO_DATA says so; by default only
+    the embedded default (one process on SQLite) has them. Never the production profile: their
+    codes and facilitators' e-mails are published, so anyone could be a verified Prime customer."""
+    said = _flag("DEMO_DATA")
+    if said and production_profile():
+        raise SettingError(
+            "DEMO_DATA no puede ser «sí» en el perfil de producción (RASA_REPLICAS de 2 o más, LOCK_STORE_URL): "
+            "los clientes demo son públicos. Cargue sus clientes con `python -m protheus.db importar-clientes`."
+        )
+    if said is not None:
+        return said
+    return not production_profile() and database_url().startswith("sqlite")
+
+
 def max_request_bytes() -> int:
     """MAX_REQUEST_BYTES: the largest request body Rasa's channels read (REST and socket.io); the
     default fits the longest pasted log (MAX_LOG_CHARS) written in escaped JSON."""
@@ -427,6 +447,7 @@ CHECKED = (
     event_broker_url,
     rasa_replicas,
     nlu_cache_size,
+    demo_data,
     model_pull_seconds,
     action_timeout,
     model_f1_tolerance,

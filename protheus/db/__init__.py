@@ -5,7 +5,7 @@ writes it and the home of the queries on it.
 
 | tables | owner |
 |---|---|
-| customers, verification_failures | protheus/db/customers.py (`CustomerStore`) |
+| customers, verification_failures, demo_data_removed | protheus/db/customers.py (`CustomerStore`) |
 | handoffs | protheus/db/handoffs.py (`HandoffStore`) |
 | users, console_sessions, login_attempts, audit_log | protheus/db/accounts.py (`AccountStore`) |
 | agent_presence | protheus/db/presence.py (`PresenceStore`) |
@@ -27,12 +27,14 @@ the owner of what it answers (the inbox joins customer messages with its own dec
 
 from __future__ import annotations
 
+from protheus.common.settings import demo_data
 from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
 
 
-def prepare(db: Database) -> int:
-    """Migrate the schema and load the missing demo customers; returns how many were added.
-    Done by `make run` before any service starts, by the action server and by the CLIs."""
+def prepare(db: Database, demo: bool | None = None) -> int:
+    """Migrate the schema and, where demo data is wanted (DEMO_DATA; by default only the embedded
+    default), load the missing demo customers; returns how many were added. Done by `make run`
+    before any service starts, by the action server and by the CLIs."""
     db.migrate()
-    return CustomerStore(db).seed_demo_customers()
+    return CustomerStore(db).seed_demo_customers() if (demo_data() if demo is None else demo) else 0

@@ -165,9 +165,11 @@ class AccountStore:
             return _info(row)
 
     # --- login ----------------------------------------------------------------
-    def _throttle(self, session, username: str, remote: str, now: float) -> None:
-        """The pair waits longer after each failure (a success ends the run); the address may
-        fail MAX_FAILURES_PER_REMOTE times in the window, and a success does not wipe them."""
+    def _throttle(self, session, username: str, remote: str, now: float, exists: bool) -> None:
+        """The pair (user, address) waits longer after each failure (a success ends the run). An
+        address may try MAX_FAILURES_PER_REMOTE names that do not exist in the window (guessing
+        names); it never locks out a real user, whose own pair is what limits guessing a password:
+        behind a proxy one address is everyone's."""
         pair = (LoginAttempt.username == username, LoginAttempt.remote == remote)
         last_success = session.execute(
             select(func.max(LoginAttempt.at)).where(*pair, LoginAttempt.success.is_(True))
@@ -179,9 +181,14 @@ class AccountStore:
         ).one()
         if failures and (wait := latest + pair_delay(failures) - now) > 0:
             raise TooManyAttempts(int(wait) + 1)
+        if exists:
+            return
         count, oldest = session.execute(
             select(func.count(), func.min(LoginAttempt.at)).where(
-                LoginAttempt.remote == remote, LoginAttempt.success.is_(False), LoginAttempt.at > now - THROTTLE_WINDOW
+                LoginAttempt.remote == remote,
+                LoginAttempt.success.is_(False),
+                LoginAttempt.at > now - THROTTLE_WINDOW,
+                LoginAttempt.username.not_in(select(User.username)),
             )
         ).one()
         if count >= MAX_FAILURES_PER_REMOTE:
@@ -193,8 +200,8 @@ class AccountStore:
         username = normalise_username(username)[:64]
         remote = (remote or "desconocido")[:64]
         with self.db.session() as session:
-            self._throttle(session, username, remote, now)
             row = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+            self._throttle(session, username, remote, now, exists=row is not None)
             ok = self._verify(row.password_hash if row else _DUMMY_HASH, password or "")
             ok = ok and row is not None and row.active
             # Recorded (committed) whatever the outcome: the throttle counts the failures.

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 
 from protheus.common.vocabulary import Plan
 from protheus.db.database import Database
-from protheus.db.models import Customer, VerificationFailure
+from protheus.db.models import Customer, DemoDataRemoved, VerificationFailure
 
 DEMO_CUSTOMERS: list[dict[str, Any]] = [
     dict(
@@ -67,14 +67,27 @@ class CustomerStore:
             session.add(row)
 
     def seed_demo_customers(self) -> int:
-        """Insert the demo customers that are missing; returns how many were added."""
+        """Insert the demo customers that are missing, unless an operator removed them for good;
+        returns how many were added."""
         added = 0
         with self.db.session() as session:
+            if session.query(DemoDataRemoved.id).first() is not None:
+                return 0
             for demo in DEMO_CUSTOMERS:
                 if session.get(Customer, demo["code"]) is None:
                     session.add(Customer(**demo))
                     added += 1
         return added
+
+    def remove_demo_customers(self, by: str) -> int:
+        """Delete the demo customers and remember it: no start loads them again. Returns how many
+        were deleted."""
+        codes = [demo["code"] for demo in DEMO_CUSTOMERS]
+        with self.db.session() as session:
+            deleted = session.query(Customer).filter(Customer.code.in_(codes)).delete(synchronize_session=False)
+            if session.query(DemoDataRemoved.id).first() is None:
+                session.add(DemoDataRemoved(removed_by=by))
+        return int(deleted)
 
     def verifies(self, code: str, email: str) -> bool:
         """True when `code` is a customer whose registered facilitator has this e-mail."""

@@ -60,6 +60,16 @@ class VerificationFailure(Base):
     __table_args__ = (Index("ix_verification_failures_address", "address", "at"),)
 
 
+class DemoDataRemoved(Base):
+    """The demo customers were removed for good: no start loads them again."""
+
+    __tablename__ = "demo_data_removed"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    removed_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    removed_by = Column(String(120), nullable=False)
+
+
 class Handoff(Base):
     __tablename__ = "handoffs"
 

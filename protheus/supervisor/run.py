@@ -84,7 +84,7 @@ Ctrl-C detiene todo.
 
 
 def prepare_database_and_model() -> Path:
-    """Create or update the tables and load the demo customers (first start), then the model
+    """Create or update the tables and, in the embedded default (DEMO_DATA), load the demo customers, then the model
     to serve: trained, evaluated and registered when the data changed (the model lifecycle,
     in its own process so that this one does not keep the evaluated models in memory)."""
     from protheus.db import prepare

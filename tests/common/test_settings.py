@@ -181,3 +181,35 @@ def test_each_program_refuses_to_start_with_an_invalid_setting(program):
     assert done.returncode == 2, done.stderr[-2000:]
     assert "ACTION_PORT debe ser un número entero; vale «cinco mil»." in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, True),  # the embedded default: one process on SQLite
+        ({"DATABASE_URL": "postgresql://u@db:5432/p"}, False),
+        (
+            {"RASA_REPLICAS": "2", "DATABASE_URL": "postgresql://u@db:5432/p", "LOCK_STORE_URL": "redis://r:6379/1"},
+            False,
+        ),
+        ({"LOCK_STORE_URL": "redis://r:6379/1", "DATABASE_URL": "postgresql://u@db:5432/p"}, False),
+        ({"DEMO_DATA": "no"}, False),
+        ({"DEMO_DATA": "sí", "DATABASE_URL": "postgresql://u@db:5432/p"}, True),
+    ],
+)
+def test_demo_data_only_in_the_embedded_default_or_where_asked(monkeypatch, env, expected):
+    for name in ("DEMO_DATA", "DATABASE_URL", "RASA_REPLICAS", "LOCK_STORE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert settings.demo_data() is expected
+
+
+def test_the_production_profile_refuses_demo_data(monkeypatch):
+    monkeypatch.setenv("DEMO_DATA", "sí")
+    monkeypatch.setenv("RASA_REPLICAS", "2")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db:5432/p")
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://r:6379/1")
+    with pytest.raises(settings.SettingError, match="DEMO_DATA no puede ser «sí» en el perfil de producción"):
+        settings.demo_data()
+    assert any("DEMO_DATA" in problem for problem in settings.problems())

@@ -152,3 +152,16 @@ def test_a_changed_password_follows_the_same_policy(accounts):
     with pytest.raises(AccountError, match="más usadas"):
         accounts.update_user(user.id, password="qwertyuiop")
     assert accounts.update_user(user.id, password="tres palabras largas").username == "ana"
+
+
+def test_an_address_guessing_names_never_locks_a_real_user_out(accounts):
+    """Finding 5: 20 failed logins for names that do not exist from one address (behind a proxy,
+    everyone's) refused the right password of a real agent from that address for 15 minutes."""
+    accounts.create_user("ana", "agente", PASSWORD)
+    now = 4_000_000.0
+    for attempt in range(MAX_FAILURES_PER_REMOTE):
+        with pytest.raises(AccountError):
+            accounts.authenticate(f"nadie{attempt}", "mala-clave-000", "10.8.8.8", now=now + attempt)
+    with pytest.raises(TooManyAttempts):  # the guesser of names is stopped
+        accounts.authenticate("otro-nombre", "mala-clave-000", "10.8.8.8", now=now + 30)
+    assert accounts.authenticate("ana", PASSWORD, "10.8.8.8", now=now + 31).username == "ana"

@@ -60,8 +60,8 @@ ENV_FILE = {  # deploy/.env of this deployment
 ANSWERS = {
     "modulo": "facturación",
     "descripcion_error": "al grabar el pedido aparece error.log variable does not exist",
-    "codigo_cliente": "STD01",
-    "verificacion_cliente": "facilitador.std@example.com",
+    "codigo_cliente": "CL0042",
+    "verificacion_cliente": "ana.rojas@pacifico.example",
     "reproduce_en_estandar": "sí",
     "solo_registros_especificos": "no",
 }
@@ -237,6 +237,22 @@ def _wait(url: str, process: subprocess.Popen, name: str, logs: Path, timeout: f
     pytest.fail(f"{name} no respondió en {timeout:.0f} s:\n{(logs / f'{name}.log').read_text()[-3000:]}")
 
 
+CUSTOMERS_CSV = (
+    "codigo,nombre,pais,plan,facilitador_nombre,facilitador_email\n"
+    "CL0042,Comercial del Pacífico SpA,Chile,estandar,Ana Rojas,ana.rojas@pacifico.example\n"
+)
+
+
+def _import_customers(deployed: Deployment, logs: Path) -> None:
+    """What an operator does once (deploy/README.md): load the support line's customer list with
+    the prepare service's image and environment. The production profile has no demo customers."""
+    csv = logs / "clientes.csv"
+    csv.write_text(CUSTOMERS_CSV, encoding="utf-8")
+    deployed.service("prepare")["command"] = ["python", "-m", "protheus.db", "importar-clientes", str(csv)]
+    if deployed.start("prepare", "prepare", logs).wait(timeout=120) != 0:
+        pytest.fail("importar-clientes falló:\n" + (logs / "prepare.log").read_text()[-3000:])
+
+
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory) -> Iterator[Deployment]:
     reason = _missing()
@@ -255,6 +271,7 @@ def deployment(tmp_path_factory) -> Iterator[Deployment]:
         prepare = deployed.start("prepare", "prepare", logs)
         if prepare.wait(timeout=600) != 0:
             pytest.fail("prepare falló:\n" + (logs / "prepare.log").read_text()[-3000:])
+        _import_customers(deployed, logs)
         for instance in ("actions-1", "actions-2", "web", "rasa-1", "rasa-2"):
             deployed.start(instance, instance.split("-")[0], logs)
         for instance, url in (
@@ -359,7 +376,16 @@ def test_a_customer_reports_an_error_through_nginx_and_it_is_registered(deployme
     from protheus.db.handoffs import HandoffStore
 
     row = HandoffStore(deployment.database()).get(handoffs[0]["id"])
-    assert row.channel == "soporte_estandar" and row.slots["codigo_cliente"] == "STD01"
+    assert row.channel == "soporte_estandar" and row.slots["codigo_cliente"] == "CL0042"
+    assert row.slots["verificacion_cliente"] == "verificado"
+
+
+def test_the_production_deployment_has_no_demo_customers(deployment):
+    from protheus.db.customers import CustomerStore
+
+    customers = CustomerStore(deployment.database())
+    assert customers.get("PRIME01") is None and customers.get("STD01") is None
+    assert customers.get("CL0042") is not None
 
 
 def test_two_customers_limits_are_counted_apart(deployment):
