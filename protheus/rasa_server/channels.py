@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import ipaddress
 import json
 import logging
 import re
@@ -35,6 +34,7 @@ from sanic.request import Request
 from socketio import AsyncRedisManager, AsyncServer
 
 from protheus.common import chat_sessions
+from protheus.common.addresses import REAL_IP_HEADER, client_address
 from protheus.common.message_metadata import (
     ADDRESS_KEY,
     REQUEST_ID_KEY,
@@ -55,7 +55,6 @@ from protheus.common.settings import (
     page_origins,
     rasa_token,
     rest_needs_session,
-    trusted_proxies,
 )
 from protheus.common.text import safe_links
 from protheus.rasa_server import patches, payloads
@@ -76,7 +75,6 @@ RASA_APP = "rasa_server"
 # nginx (protheus.supervisor.serving) names each request once, and sends a POST that was in flight on a
 # replica that died to another replica with the same name: the message's metadata keeps it.
 REQUEST_ID_HEADER = "X-Request-Id"
-REAL_IP_HEADER = "X-Real-IP"  # set by our nginx; believed only from TRUSTED_PROXIES
 MAX_SENDER_CHARS = 128
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 AGENT_TYPING_EVENT = "agente_escribiendo"  # the web page shows «El agente está escribiendo…»
@@ -191,27 +189,6 @@ def _response(bot_event: dict[str, Any]) -> dict[str, Any]:
     """A stored BotUttered as Rasa's output channels take it."""
     data = {k: v for k, v in (bot_event.get("data") or {}).items() if v is not None}
     return {"text": bot_event.get("text"), **data}
-
-
-def client_address(peer: str | None, real_ip: str | None) -> str | None:
-    """The customer's address: the X-Real-IP of a balancer in TRUSTED_PROXIES when the request came
-    through it; from anyone else the header is the caller's word, and the peer is the address."""
-    if real_ip and _trusted_proxy(peer):
-        return real_ip.strip()[:64]
-    return peer
-
-
-def _trusted_proxy(peer: str | None) -> bool:
-    try:
-        address = ipaddress.ip_address(peer or "")
-    except ValueError:
-        return False
-    return any(address in network for network in _proxies())
-
-
-@lru_cache(maxsize=1)
-def _proxies() -> list:
-    return trusted_proxies()
 
 
 @lru_cache(maxsize=1)

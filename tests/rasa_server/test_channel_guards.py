@@ -9,7 +9,7 @@ from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.nlu.training_data.message import Message
 
-from protheus.common import chat_sessions
+from protheus.common import addresses, chat_sessions
 from protheus.common.message_metadata import TRUSTED_PAYLOAD_KEY
 from protheus.rasa_server import channels
 from protheus.rasa_server.payloads import offered_payloads
@@ -115,16 +115,16 @@ def test_over_the_rate_limit_a_429_in_spanish(monkeypatch):
 
 def test_the_balancers_real_ip_is_believed_only_from_a_trusted_proxy(monkeypatch):
     monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
-    channels._proxies.cache_clear()
+    addresses._proxies.cache_clear()
     # Without a balancer, a loopback caller's header is its own word (issue 24: limits dodged so).
-    assert channels.client_address("127.0.0.1", "203.0.113.5") == "127.0.0.1"
+    assert addresses.client_address("127.0.0.1", "203.0.113.5") == "127.0.0.1"
     monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1 10.20.0.0/16")
-    channels._proxies.cache_clear()
-    assert channels.client_address("127.0.0.1", "203.0.113.5") == "203.0.113.5"  # make run's nginx
-    assert channels.client_address("10.20.3.4", "203.0.113.5") == "203.0.113.5"  # a deployment's network
-    assert channels.client_address("198.51.100.1", "203.0.113.5") == "198.51.100.1"
-    assert channels.client_address("unix-socket", "203.0.113.5") == "unix-socket"
-    channels._proxies.cache_clear()
+    addresses._proxies.cache_clear()
+    assert addresses.client_address("127.0.0.1", "203.0.113.5") == "203.0.113.5"  # make run's nginx
+    assert addresses.client_address("10.20.3.4", "203.0.113.5") == "203.0.113.5"  # a deployment's network
+    assert addresses.client_address("198.51.100.1", "203.0.113.5") == "198.51.100.1"
+    assert addresses.client_address("unix-socket", "203.0.113.5") == "unix-socket"
+    addresses._proxies.cache_clear()
 
 
 def test_socketio_connections_need_a_token_and_an_allowed_origin(monkeypatch):

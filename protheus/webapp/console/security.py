@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from protheus.common.addresses import REAL_IP_HEADER, client_address
 from protheus.common.settings import secure_cookies
 from protheus.db.accounts import AccountError, TooManyAttempts
 from protheus.db.presence import Presence
@@ -193,7 +194,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not cookie or not secrets.compare_digest(str(form.get("csrf_entrada", "")), cookie):
         return _login_form(request, 403, "El formulario venció. Inténtelo de nuevo.", username)
     try:
-        user = await run(ctx.accounts.authenticate, username, str(form.get("clave", "")), request.remote or "")
+        address = client_address(request.remote, request.headers.get(REAL_IP_HEADER)) or ""
+        user = await run(ctx.accounts.authenticate, username, str(form.get("clave", "")), address)
     except TooManyAttempts as error:
         return _login_form(request, 429, str(error), username)
     except AccountError as error:

@@ -122,3 +122,65 @@ def test_hostile_chat_text_is_escaped_everywhere(db, status_file, chats):
             assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in pages[3][1]
 
     run(scenario)
+
+
+async def _guess_names(c, spoofed: str | None, count: int) -> list[int]:
+    statuses = []
+    for attempt in range(count):
+        page = await c.client.get("/consola/entrar")
+        token = (await page.text()).split('name="csrf_entrada" value="')[1].split('"')[0]
+        headers = {"Origin": c.origin, **({"X-Real-IP": f"{spoofed}.{attempt % 250}"} if spoofed else {})}
+        response = await c.client.post(
+            "/consola/entrar",
+            allow_redirects=False,
+            headers=headers,
+            data={"usuario": f"nadie{attempt}", "clave": "no-es-la-clave", "csrf_entrada": token},
+        )
+        statuses.append(response.status)
+    return statuses
+
+
+def test_a_spoofed_real_ip_does_not_dodge_the_login_limit(db, status_file, monkeypatch):
+    """Finding 1: X-Real-IP was believed from any caller. Without TRUSTED_PROXIES it is the caller's
+    word: changing it on every attempt still counts every failure under the caller's address."""
+    from protheus.common import addresses
+    from protheus.db.accounts import MAX_FAILURES_PER_REMOTE
+
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    addresses._proxies.cache_clear()
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            statuses = await _guess_names(c, "198.51.100", MAX_FAILURES_PER_REMOTE + 1)
+            assert statuses[:-1] == [401] * MAX_FAILURES_PER_REMOTE and statuses[-1] == 429
+            assert await c.login("ana") == 303  # a real user from the same address still gets in
+
+    run(scenario)
+    addresses._proxies.cache_clear()
+
+
+def test_behind_a_trusted_proxy_two_clients_are_counted_apart(db, status_file, monkeypatch):
+    from protheus.common import addresses
+    from protheus.db.accounts import MAX_FAILURES_PER_REMOTE
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1")
+    addresses._proxies.cache_clear()
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            for client in ("198.51.100.7", "203.0.113.9"):
+                statuses = []
+                for attempt in range(MAX_FAILURES_PER_REMOTE + 1):
+                    page = await c.client.get("/consola/entrar")
+                    token = (await page.text()).split('name="csrf_entrada" value="')[1].split('"')[0]
+                    response = await c.client.post(
+                        "/consola/entrar",
+                        allow_redirects=False,
+                        headers={"Origin": c.origin, "X-Real-IP": client},
+                        data={"usuario": f"nadie{attempt}", "clave": "x", "csrf_entrada": token},
+                    )
+                    statuses.append(response.status)
+                assert statuses[:-1] == [401] * MAX_FAILURES_PER_REMOTE and statuses[-1] == 429, client
+
+    run(scenario)
+    addresses._proxies.cache_clear()
