@@ -38,6 +38,7 @@ from protheus.common.settings import (
     web_host,
 )
 from protheus.webapp import model_server, survey_answers
+from protheus.webapp.access_log import RedactedAccessLogger
 from protheus.webapp.console.context import CONSOLE, ConsoleContext
 from protheus.webapp.console.routes import setup as setup_console
 from protheus.webapp.event_feed import EventFeed
@@ -236,7 +237,13 @@ def main() -> None:
     parser.add_argument("--rasa-port", type=int, default=configured.rasa)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
-    web.run_app(create_app(args.rasa_port), host=args.host, port=args.port, print=None)
+    web.run_app(
+        create_app(args.rasa_port),
+        host=args.host,
+        port=args.port,
+        print=None,
+        access_log_class=RedactedAccessLogger,
+    )
 
 
 if __name__ == "__main__":
