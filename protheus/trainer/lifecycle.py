@@ -57,14 +57,22 @@ class ModelLifecycle:
         always_activate (make test), the current data's model is served, whatever it scores."""
         name = model_name(self.project)
         trained = self.registry.get(name) is None or not (self.project.models / name).is_file()
+        failed = ""
         if trained:
             self.say("Los datos cambiaron: entrenando, evaluando y registrando un modelo nuevo (unos minutos)...")
-            self.build(by)
+            try:
+                self.build(by)
+            except LifecycleError as error:
+                if self.registry.active_path() is None:
+                    raise
+                failed = str(error)  # the active model keeps serving; the trainer is told why
         else:
             self.say(f"El modelo está al día con los datos: {name}")
         active = self.registry.active_path()
         note = ""
-        if active is None or (active.name != name and (trained or always_activate)):
+        if failed and active is not None:
+            note = f"{failed} Sigue activo {active.name}, el modelo anterior: corrija los datos y vuelva a entrenar."
+        elif active is None or (active.name != name and (trained or always_activate)):
             try:
                 self.registry.activate(name, by, confirm=always_activate or active is None)
             except ActivationRefused as refusal:

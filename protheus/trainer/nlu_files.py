@@ -32,9 +32,19 @@ def example_lines(block: str) -> list[str]:
     return [ANNOTATION.sub(r"\1", line.strip()[2:]) for line in block.splitlines() if line.strip().startswith("- ")]
 
 
+def _yaml_printable(char: str) -> bool:
+    # YAML 1.2's printable set (what a YAML file may hold at all); tabs and line breaks are
+    # already spaces here. Lone surrogates, C0/C1 controls, U+FFFE and U+FFFF are not in it.
+    code = ord(char)
+    return 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
 def clean_example(text: str) -> str:
-    """One line, and no brackets that Rasa would read as an entity annotation."""
-    return " ".join(text.replace("[", "(").replace("]", ")").split())
+    """One line of characters a YAML file can hold (a control character a customer pasted, once
+    labelled, made Rasa refuse the whole file: issue 24), and no brackets that Rasa would read as
+    an entity annotation."""
+    text = " ".join(text.replace("[", "(").replace("]", ")").split())
+    return "".join(char for char in text if _yaml_printable(char))
 
 
 class TrainingFiles:
@@ -88,5 +98,26 @@ class TrainingFiles:
         item["examples"] = LiteralScalarString(block + "".join(f"- {text}\n" for text in fresh))
         out = io.StringIO()
         writer.dump(document, out)
-        path.write_text(out.getvalue(), encoding="utf-8")
+        _write_checked(path, out.getvalue(), intent, fresh)
         return fresh
+
+
+class TrainingDataError(ValueError):
+    """The examples could not be written without breaking the file (nothing was written)."""
+
+
+def _write_checked(path: Path, text: str, intent: str, fresh: list[str]) -> None:
+    """Write only a file that reads back with the new examples in it, and replace the old one in
+    one step: training data is never left half-written or unreadable."""
+    try:
+        document = yaml.load(text, Loader=SafeLoader) or {}
+        block = next(str(i["examples"]) for i in document["nlu"] if i.get("intent") == intent and "examples" in i)
+    except (yaml.YAMLError, KeyError, StopIteration) as error:
+        raise TrainingDataError(
+            f"No se escribieron los ejemplos: {path.name} no quedaría legible ({error})."
+        ) from error
+    if not set(fresh) <= set(example_lines(block)):
+        raise TrainingDataError(f"No se escribieron los ejemplos: {path.name} no los leería tal como son.")
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

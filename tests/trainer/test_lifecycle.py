@@ -102,3 +102,11 @@ def test_a_missing_model_file_is_rebuilt(db, project, monkeypatch):
     first.unlink()
     assert lifecycle.active_model() is None
     assert lifecycle.prepare("make run").trained and lifecycle.active_model() == first
+
+
+def test_a_failed_retraining_keeps_serving_the_active_model_and_says_why(db, project, monkeypatch):
+    lifecycle = lifecycle_scoring(db, project, monkeypatch, None)  # training fails
+    register(lifecycle, "protheus-anterior.tar.gz", 0.97, active=True)
+    prepared = lifecycle.prepare("make run")
+    assert prepared.active.name == "protheus-anterior.tar.gz"
+    assert "El entrenamiento falló" in prepared.note and "Sigue activo protheus-anterior.tar.gz" in prepared.note

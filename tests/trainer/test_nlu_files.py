@@ -46,3 +46,34 @@ def test_test_split_and_existing_examples_are_never_written(project):
 def test_unknown_intent(project):
     with pytest.raises(KeyError, match="no tiene ejemplos"):
         TrainingFiles(project).add("no_existe", ["hola"])
+
+
+CONTROLS = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]]
+NON_CHARACTERS = ["\ufffe", "\uffff", "\ud800", "\udfff", "\ud83d"]  # U+FFFE/FFFF and lone surrogates
+
+
+@pytest.mark.parametrize("odd", CONTROLS + NON_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_customer_message_with_any_control_character_never_breaks_the_training_data(tmp_path, odd):
+    """Finding 4: a BEL in a flagged message, written raw, made Rasa refuse data/nlu."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    project = copy_project(tmp_path)
+    files = TrainingFiles(project)
+    intent = sorted(files.intents())[0]
+    written = files.add(intent, [f"me sale un error{odd} al grabar el pedido{odd}{odd} número 7"])
+    assert written and all(ch not in written[0] for ch in CONTROLS + NON_CHARACTERS)
+    examples = {m.get("text") for m in load_data(str(files.intents()[intent])).training_examples}
+    assert written[0] in examples  # Rasa reads the file, with the new example in it
+
+
+def test_a_very_long_line_and_yaml_syntax_are_written_as_text(tmp_path):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    project = copy_project(tmp_path)
+    files = TrainingFiles(project)
+    intent = sorted(files.intents())[0]
+    long_line = "error " + "x" * 20_000
+    tricky = ["- item: {a: 1} # no comment", "key: value", "|", "'comillas' \"dobles\"", "😀 emoji con ZWJ 👩‍💻"]
+    written = files.add(intent, [long_line, *tricky])
+    examples = {m.get("text") for m in load_data(str(files.intents()[intent])).training_examples}
+    assert set(written) <= examples and long_line in examples

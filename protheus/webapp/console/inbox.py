@@ -6,7 +6,7 @@ from aiohttp import web
 
 from protheus.common.text import mask_contacts
 from protheus.trainer.inbox import Inbox
-from protheus.trainer.nlu_files import TrainingFiles
+from protheus.trainer.nlu_files import TrainingDataError, TrainingFiles
 from protheus.webapp.console.context import CONSOLE
 from protheus.webapp.console.permissions import Permission
 from protheus.webapp.console.security import requires
@@ -62,7 +62,10 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
     intent = str(form.get("intencion", "")) or None
     if intent and intent not in await run(inbox.files.intents):
         return error_page(request, 400, "Esa intención no está en el catálogo.")
-    report = await run(inbox.label, ids, intent, user)
+    try:
+        report = await run(inbox.label, ids, intent, user)
+    except TrainingDataError as error:  # nothing was written: the training data stays readable
+        return error_page(request, 409, str(error))
     await run(
         ctx.accounts.audit, user, "etiquetar", eventos=ids, intencion=intent or "(predicha)", escritos=report.written
     )
