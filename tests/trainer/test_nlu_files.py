@@ -77,3 +77,23 @@ def test_a_very_long_line_and_yaml_syntax_are_written_as_text(tmp_path):
     written = files.add(intent, [long_line, *tricky])
     examples = {m.get("text") for m in load_data(str(files.intents()[intent])).training_examples}
     assert set(written) <= examples and long_line in examples
+
+
+def test_any_text_a_customer_writes_leaves_the_training_data_readable(tmp_path_factory):
+    """Fuzzed: whatever the text (any code point, lone surrogates included), the file reads back."""
+    import yaml
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    project = copy_project(tmp_path_factory.mktemp("fuzz"))
+    files = TrainingFiles(project)
+    intent = sorted(files.intents())[0]
+    path = files.intents()[intent]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(alphabet=st.characters(), min_size=1, max_size=300))
+    def write(text):
+        files.add(intent, [text + " ejemplo"])
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    write()
