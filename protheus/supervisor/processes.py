@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,8 @@ class Service:
     process: subprocess.Popen
     log: Path
     health_url: str = field(repr=False)  # Rasa's carries the API token
+    # How to start it again when it dies (a replica or its action server); None: its death ends the run.
+    restart: Callable[[], Service] | None = field(default=None, repr=False)
 
     def log_tail(self, lines: int = 25) -> str:
         if not self.log.exists():

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from protheus.common.model_pull import model_server_endpoint
@@ -127,34 +130,75 @@ def _start(ports: Ports, model: Path, token: str, found: Profile) -> list[Servic
     replicas = replica_ports(ports, found.replicas)
     _check_ports(ports, *[r.rasa for r in replicas], *[r.actions for r in replicas])
     status = tracker_status_file(ports.rasa)  # one status file: the web app reads it
-    services = [start_action_server(r) for r in replicas]
     behind_nginx = {"TRUSTED_PROXIES": LOOPBACK}  # nginx, on this machine, names the customer's address
-    services += [
-        start_rasa_server(model, token, r, env=behind_nginx, extra_endpoints=extra, status_file=status)
-        for r in replicas
-    ]
+
+    def replica(r: Ports) -> Service:
+        # A replica started again serves the active model: it asks the web app for it.
+        return start_rasa_server(model, token, r, env=behind_nginx, extra_endpoints=extra, status_file=status)
+
+    services = [restartable(functools.partial(start_action_server, r)) for r in replicas]
+    services += [restartable(functools.partial(replica, r)) for r in replicas]
     return [*services, start_balancer(ports, replicas)]
 
 
+def restartable(start: Callable[[], Service]) -> Service:
+    """A service that make run starts again when it dies, as a process supervisor would."""
+    service = start()
+    service.restart = start
+    return service
+
+
+RESTART_DELAYS = (1, 2, 5, 10, 30, 60)  # seconds before each new start of a dead replica
+STEADY_SECONDS = 300  # a replica up this long starts its count of deaths again
+
+
+@dataclass
+class Restarts:
+    """When each dead replica starts again: later after every death in a row."""
+
+    deaths: dict[int, int] = field(default_factory=dict)  # by slot in the services list
+    due: dict[int, float] = field(default_factory=dict)
+    started: dict[int, float] = field(default_factory=dict)
+
+
+def watch_step(services: list[Service], restarts: Restarts, now: float) -> Service | None:
+    """One look at the services: a dead replica (or its action server) is started again after
+    its delay; returns a service whose death ends the run (the web app, nginx, the embedded
+    Rasa or action server), else None."""
+    for slot, service in enumerate(services):
+        if service.process.poll() is None:
+            if now - restarts.started.get(slot, now) > STEADY_SECONDS:
+                restarts.deaths.pop(slot, None)
+            continue
+        if service.restart is None:
+            return service
+        if slot not in restarts.due:
+            deaths = restarts.deaths.get(slot, 0)
+            delay = RESTART_DELAYS[min(deaths, len(RESTART_DELAYS) - 1)]
+            restarts.deaths[slot], restarts.due[slot] = deaths + 1, now + delay
+            print(
+                f"¡ATENCIÓN! Se detuvo '{service.name}' ({service.log}); las demás réplicas siguen atendiendo. "
+                f"Lo inicio de nuevo en {delay} s (vez {deaths + 1}). Últimas líneas:\n{service.log_tail(5)}",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif now >= restarts.due[slot]:
+            del restarts.due[slot]
+            services[slot] = service.restart()
+            services[slot].restart = service.restart  # and again, should it die again
+            restarts.started[slot] = now
+            print(f"Inicié de nuevo '{service.name}' ({services[slot].log}).", file=sys.stderr, flush=True)
+    return None
+
+
 def _watch(services: list[Service]) -> Service:
-    """Until a service the customers cannot do without stops; a lost replica only warns while
-    another one still answers (nginx sends its traffic there)."""
-    warned: set[int] = set()
+    """Until a service the customers cannot do without stops; a dead replica is started again
+    while the others answer (nginx sends its traffic there meanwhile)."""
+    restarts = Restarts()
     while True:
-        stopped = [s for s in services if s.process.poll() is not None]
-        essential = [s for s in stopped if s.name in ("web", "nginx")]
-        rasa_left = [s for s in services if s.name == "rasa" and s.process.poll() is None]
-        if essential or not rasa_left or (stopped and not any(s.name == "nginx" for s in services)):
-            return (essential or stopped)[0]
-        for service in stopped:
-            if id(service) not in warned:
-                warned.add(id(service))
-                print(
-                    f"¡ATENCIÓN! Se detuvo el servicio '{service.name}' ({service.log}); las demás réplicas "
-                    "siguen atendiendo.",
-                    file=sys.stderr,
-                    flush=True,
-                )
+        ended = watch_step(services, restarts, time.monotonic())
+        if ended is not None:
+            return ended
         time.sleep(1)
 
 
