@@ -27,12 +27,15 @@ the owner of what it answers (the inbox joins customer messages with its own dec
 
 from __future__ import annotations
 
+from protheus.db.conversations import ConversationStore
 from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
 
 
 def prepare(db: Database) -> int:
-    """Migrate the schema and load the missing demo customers; returns how many were added.
+    """Migrate the schema, mask what trainers search anew if the masking changed, and load the
+    missing demo customers; returns how many were added.
     Done by `make run` before any service starts, by the action server and by the CLIs."""
     db.migrate()
+    ConversationStore(db).remask()
     return CustomerStore(db).seed_demo_customers()
