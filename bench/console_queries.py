@@ -18,14 +18,14 @@ from collections import defaultdict
 from datetime import date
 
 from databases import databases, median_ms  # bench/databases.py
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from protheus.common.text import fold
 from protheus.db import prepare
 from protheus.db.annotations import AnnotationStore
 from protheus.db.conversations import EVENTS, ConversationFilter, ConversationStore
 from protheus.db.database import Database
-from protheus.db.models import ConversationTag
+from protheus.db.models import ConversationTag, CustomerMessage
 
 INTENTS = [
     "reportar_error",
@@ -150,6 +150,11 @@ def run(db: Database, events: int, runs: int) -> None:
     incremental = median_ms(index.sync, 1)
     tag(db, conversations)
     print(f"índice incremental (10 eventos nuevos): {incremental:.1f} ms")
+    with db.engine.begin() as connection:
+        connection.execute(update(CustomerMessage).values(masked_with=None))
+    started = time.perf_counter()
+    remasked = index.remask()
+    print(f"copias enmascaradas rehechas al iniciar: {remasked:,} en {time.perf_counter() - started:.1f} s")
 
     tz = "America/Mexico_City"
     queries = {
@@ -161,10 +166,14 @@ def run(db: Database, events: int, runs: int) -> None:
         "hubo aclaración": ConversationFilter(fallback_only=True, timezone=tz),
         "rango de fechas": ConversationFilter(date_from=date(2026, 10, 27), date_to=date(2026, 10, 28), timezone=tz),
         "texto libre": ConversationFilter(text="backup de ayer", timezone=tz),
+        "texto (entrenador)": ConversationFilter(text="backup de ayer", masked=True, timezone=tz),
         "etiqueta": ConversationFilter(tag="consulta repetida", timezone=tz),
         "etiqueta y canal": ConversationFilter(tag="error confirmado", channel="rest", timezone=tz),
         "combinado": ConversationFilter(
             intent="reportar_error", channel="socketio", confidence_below=0.7, text="pedido", timezone=tz
+        ),
+        "combinado (entrenador)": ConversationFilter(
+            intent="reportar_error", channel="socketio", confidence_below=0.7, text="pedido", masked=True, timezone=tz
         ),
     }
     baseline = median_ms(lambda: unindexed_list(db), max(3, runs // 5))

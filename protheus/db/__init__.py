@@ -28,13 +28,16 @@ the owner of what it answers (the inbox joins customer messages with its own dec
 from __future__ import annotations
 
 from protheus.common.settings import demo_data
+from protheus.db.conversations import ConversationStore
 from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
 
 
 def prepare(db: Database, demo: bool | None = None) -> int:
-    """Migrate the schema and, where demo data is wanted (DEMO_DATA; by default only the embedded
-    default), load the missing demo customers; returns how many were added. Done by `make run`
-    before any service starts, by the action server and by the CLIs."""
+    """Migrate the schema, mask what trainers search anew if the masking changed and, where demo
+    data is wanted (DEMO_DATA; by default only the embedded default), load the missing demo
+    customers; returns how many were added. Done by `make run` before any service starts, by the
+    action server and by the CLIs."""
     db.migrate()
+    ConversationStore(db).remask()
     return CustomerStore(db).seed_demo_customers() if (demo_data() if demo is None else demo) else 0

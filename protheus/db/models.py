@@ -218,6 +218,10 @@ class CustomerMessage(Base):
     at = Column(Float, nullable=False)
     text = Column(Text, nullable=False)
     search_text = Column(Text, nullable=False)  # lower case, no accents
+    # The same with contact data masked: what a trainer's text filter searches. NULL, or an
+    # older masked_with than MASK_VERSION, until ConversationStore.remask redoes it.
+    masked_search_text = Column(Text, nullable=True)
+    masked_with = Column(Integer, nullable=True)
     intent = Column(String(64), nullable=True)
     confidence = Column(Float, nullable=True)
     fallback = Column(Boolean, nullable=False, default=False)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from protheus.common.paths import PROJECT, Project
+from protheus.common.text import mask_contacts
 from protheus.db import prepare
 from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
@@ -48,7 +49,8 @@ def show_inbox(args: argparse.Namespace, project: Project) -> int:
     for item in Inbox(database(), TrainingFiles(project)).items(args.limite):
         marks = ("marcado " if item.flagged else "") + ("aclaración " if item.fallback else "")
         confidence = f"{item.confidence:.2f}" if item.confidence is not None else "—"
-        print(f"{item.event_id:>7}  {confidence}  {item.intent or '—':28} {marks:20} {item.text}")
+        # As in the console's inbox: labelling never needs the contact data.
+        print(f"{item.event_id:>7}  {confidence}  {item.intent or '—':28} {marks:20} {mask_contacts(item.text)}")
     return 0
 
 

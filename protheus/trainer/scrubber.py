@@ -9,12 +9,12 @@ the middle of a sentence («ayer María González cargó mal las facturas»).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from protheus.common.text import EMAIL, PHONE, fold
+from protheus.common.text import fold, mask_contacts
 
 EMAIL_TOKEN, PHONE_TOKEN, TAX_TOKEN = "<correo>", "<telefono>", "<id_fiscal>"
 CODE_TOKEN, NAME_TOKEN = "<codigo_cliente>", "<nombre>"
@@ -95,6 +95,10 @@ def person_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _placeholder(token: str) -> Callable[[str], str]:
+    return lambda _found: token
+
+
 @dataclass
 class Scrubber:
     """Known customer codes and names (from the customers table) are replaced wherever they appear;
@@ -111,11 +115,13 @@ class Scrubber:
         self._names = [re.compile(r"(?<!\w)" + re.escape(fold(n)) + r"(?!\w)") for n in names]
 
     def scrub(self, text: str) -> str:
-        text = EMAIL.sub(EMAIL_TOKEN, text)
+        # The console's masking, with placeholders: e-mails before tax ids (digits in an address
+        # belong to it), phones after them (a CUIT or a RUC is written like a phone number).
+        text = mask_contacts(text, email=_placeholder(EMAIL_TOKEN), phone=None)
         text = LABELLED_TAX_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}{TAX_TOKEN}", text)
         for pattern in TAX_ID_FORMATS:
             text = pattern.sub(TAX_TOKEN, text)
-        text = PHONE.sub(PHONE_TOKEN, text)
+        text = mask_contacts(text, email=_placeholder(EMAIL_TOKEN), phone=_placeholder(PHONE_TOKEN))
         text = CODE_AFTER_WORD.sub(lambda m: f"{m.group(1)}{m.group(2)}{CODE_TOKEN}", text)
         if self._codes:
             text = self._codes.sub(CODE_TOKEN, text)

@@ -4,9 +4,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
+from protheus.common.text import MASK_VERSION
+from protheus.db import prepare
 from protheus.db.conversations import ConversationFilter, ConversationStore
 from protheus.db.handoffs import HandoffStore
+from protheus.db.models import CustomerMessage
 from tests.events import HOSTILE, ConversationPaused, SlotSet, action, bot, fallback, session_start, store, user
 
 TZ = "America/Mexico_City"
@@ -164,6 +168,48 @@ def test_the_stream_feed_takes_a_conversations_rows_whatever_order_its_events_ar
     assert index.catch_up(["dos-replicas"]) == 0  # the first turn's event, late: nothing new
     [row], _ = index.page(ConversationFilter(timezone=TZ))
     assert row.turns == 2 and row.intents == ["saludo", "reportar_error"]
+
+
+WHATSAPP = "whatsapp:+5215512345678"
+CONTACT = "escríbanme a juan.perez@empresa.com o al 55.8765.4321"
+
+
+@pytest.fixture
+def contact(db) -> ConversationStore:
+    store(db, WHATSAPP, session_start() + [user(CONTACT, "contacto_soporte", 0.8)], NOV_25)
+    index = ConversationStore(db)
+    index.sync()
+    return index
+
+
+@pytest.mark.parametrize("probe", ["juan", "perez@", "juan.perez@empresa.com", "55.8", "8765.4321", WHATSAPP])
+def test_a_reader_who_sees_contacts_masked_searches_only_what_they_see(contact, probe):
+    """Issue 24, finding 3: trainers rebuilt a phone and an e-mail one character at a time."""
+    assert senders(contact, text=probe) == [WHATSAPP]
+    assert senders(contact, text=probe, masked=True) == []
+
+
+def test_what_a_masked_reader_sees_can_be_searched(contact):
+    for probe in ("j***@***.com", "*** *** 21", "escríbanme a"):
+        assert senders(contact, text=probe, masked=True) == [WHATSAPP], probe
+
+
+def test_masked_copies_missing_or_made_by_an_older_masking_are_redone(db, contact):
+    with db.session() as session:
+        session.execute(update(CustomerMessage).values(masked_search_text=CONTACT, masked_with=MASK_VERSION - 1))
+    assert senders(contact, text="8765", masked=True) == [WHATSAPP]  # what an older masking let through
+    assert contact.remask(batch=1) == 1 and contact.remask() == 0
+    assert senders(contact, text="8765", masked=True) == []
+    with db.session() as session:
+        session.execute(update(CustomerMessage).values(masked_search_text=None, masked_with=None))
+    assert senders(contact, text="j***", masked=True) == []  # none yet: nothing found rather than the real text
+    prepare(db)  # at every start
+    assert senders(contact, text="j***", masked=True) == [WHATSAPP]
+
+
+def test_any_event_leads_to_its_conversation(contact):
+    [row], _ = contact.page(ConversationFilter(timezone=TZ))
+    assert contact.sender_of(row.last_event_id) == WHATSAPP and contact.sender_of(999_999) is None
 
 
 CRAFTED_EVENTS = {

@@ -5,6 +5,7 @@ import pytest
 from protheus.common.paths import Project
 from protheus.db.conversations import ConversationStore
 from protheus.db.customers import CustomerInfo, CustomerStore
+from protheus.trainer.__main__ import main
 from protheus.trainer.inbox import Inbox
 from protheus.trainer.nlu_files import TrainingFiles
 from tests.conftest import copy_project
@@ -66,3 +67,23 @@ def test_label_scrubs_writes_and_leaves_the_inbox(db, inbox, project):
     vague = next(i for i in inbox.items() if i.fallback)
     assert inbox.discard([vague.event_id], "tere") == 1
     assert vague.event_id not in [i.event_id for i in inbox.items()]
+
+
+def test_a_phone_written_with_dots_does_not_reach_the_training_data(db, project):
+    """Issue 24, finding 6: «55.8765.4321» passed the scrubber and was written to data/nlu."""
+    store(db, "c3", session_start() + [user("por favor llámenme al 55.8765.4321", "contacto_soporte", 0.6)], 1e9)
+    ConversationStore(db).sync()
+    inbox = Inbox(db, TrainingFiles(project))
+    [item] = [i for i in inbox.items() if i.sender_id == "c3"]
+    report = inbox.label([item.event_id], None, "tere")
+    assert report.written == ["por favor llámenme al <telefono>"]
+    assert "8765" not in TrainingFiles(project).intents()["contacto_soporte"].read_text(encoding="utf-8")
+
+
+def test_the_terminal_inbox_masks_contacts_as_the_console_does(db, project, monkeypatch, capsys):
+    written = "llámenme al 55.8765.4321 o a ana＠empresa.com"
+    store(db, "c4", session_start() + [user(written, "contacto_soporte", 0.3)], 1e9)
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    assert main(["--proyecto", str(project.root), "bandeja"]) == 0
+    shown = capsys.readouterr().out
+    assert "llámenme al *** *** 21 o a a***@***.com" in shown and "8765" not in shown

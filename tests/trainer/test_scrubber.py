@@ -29,6 +29,15 @@ SCRUB = Scrubber(customer_codes=["PRIME01", "STD01"], names=["Laura Méndez", "D
         ("fono +56 9 8765 4321", "8765 4321", "<telefono>"),  # Chile
         ("al 987 654 321 por favor", "987 654 321", "<telefono>"),  # Perú
         ("escriba a juan.perez@empresa.com.mx", "juan.perez@empresa.com.mx", "<correo>"),
+        # the forms the console's masking reads (protheus.common.text.mask_contacts)
+        ("llámeme al 55.8765.4321", "8765.4321", "<telefono>"),  # México, with dots
+        ("fijo +593 (2) 234.5678", "234.5678", "<telefono>"),  # Ecuador
+        ("cel ５５ １２３４ ５６７８", "５６７８", "<telefono>"),  # full-width digits
+        ("whatsapp +54 9 11 4567-8901", "4567-8901", "<telefono>"),  # Argentina
+        ("escriba a juan＠empresa.com", "empresa", "<correo>"),  # full-width at sign
+        ("escriba a juan [at] empresa [dot] com", "empresa", "<correo>"),
+        ("escriba a juan (arroba) empresa.com", "empresa", "<correo>"),
+        ("escriba a 20123456789@gmail.com", "20123456789", "<correo>"),  # digits of an address are the address
         ("mi código de cliente es PRIME01", "PRIME01", "<codigo_cliente>"),
         ("cliente: ACME-00451 tiene el error", "ACME-00451", "<codigo_cliente>"),
         ("somos std01 y falla el pedido", "std01", "<codigo_cliente>"),
@@ -49,6 +58,8 @@ def test_private_data_becomes_a_placeholder(text, secret, placeholder):
         "soy cliente prime y falla MATA410 en la versión 12.1.2310",
         "el pedido 000123 del 12/05/2026 no graba",
         "error 1234 en la rutina FINA050",
+        "el total es 1.234,56 y vence el 01/02/2024 a las 10:30",
+        "THREAD ERROR en MATA410.PRW line : 1283",
         "¿qué es el Soporte Prime?",
     ],
 )

@@ -21,7 +21,17 @@ from protheus.webapp.console.permissions import Permission
 from protheus.webapp.console.saved_replies import picker_replies
 from protheus.webapp.console.security import requires
 from protheus.webapp.console.transcript import lines
-from protheus.webapp.console.views import error_page, masker, notice, page_notices, parse_id, quote_path, render, run
+from protheus.webapp.console.views import (
+    allowed,
+    conversation_url,
+    error_page,
+    masker,
+    notice,
+    page_notices,
+    parse_id,
+    render,
+    run,
+)
 
 PER_PAGE = 50
 FILTER_FIELDS = ("desde", "hasta", "intencion", "canal", "confianza_menor", "aclaracion", "texto", "etiqueta")
@@ -75,6 +85,7 @@ def parse_filters(request: web.Request) -> ConversationFilter:
         text=query.get("texto", "").strip()[:200] or None,
         tag=_tag(query.get("etiqueta", "")),
         timezone=request.app[CONSOLE].timezone,
+        masked=not allowed(request, Permission.PERSONAL_DATA),
     )
 
 
@@ -113,11 +124,12 @@ async def conversation_list(request: web.Request) -> web.Response:
         etiquetas=[tag for tag, _ in await run(ctx.annotations.known_tags)],
         paginas=max(1, -(-total // PER_PAGE)),
         filtros_qs=query,
+        enlace=conversation_url(request),
     )
 
 
 def _masked(row: ConversationRow, mask: Callable[[str], str]) -> ConversationRow:
-    return replace(row, first_message=mask(row.first_message or ""))
+    return replace(row, sender_id=mask(row.sender_id), first_message=mask(row.first_message or ""))
 
 
 EXPORT_COLUMNS = [
@@ -190,9 +202,20 @@ async def conversation_export(request: web.Request) -> web.StreamResponse:
 
 @requires(Permission.CONVERSATIONS)
 async def transcript(request: web.Request) -> web.Response:
+    return await _transcript(request, request.match_info["sender_id"])
+
+
+@requires(Permission.CONVERSATIONS)
+async def transcript_of_event(request: web.Request) -> web.Response:
+    """The conversation an event belongs to: how readers who see ids masked reach it."""
+    event_id = parse_id(request.match_info["event_id"])
+    sender_id = None if event_id is None else await run(request.app[CONSOLE].conversations.sender_of, event_id)
+    return await _transcript(request, sender_id or "")
+
+
+async def _transcript(request: web.Request, sender_id: str) -> web.Response:
     ctx = request.app[CONSOLE]
-    sender_id = request.match_info["sender_id"]
-    events = await run(ctx.conversations.events, sender_id)
+    events = await run(ctx.conversations.events, sender_id) if sender_id else []
     if not events:
         return error_page(request, 404, "No hay ninguna conversación con ese identificador.")
     mask = masker(request)
@@ -204,7 +227,7 @@ async def transcript(request: web.Request) -> web.Response:
     return render(
         request,
         "conversacion.html",
-        conversacion=sender_id,
+        conversacion=mask(sender_id),
         lineas=items,
         slots=slots,
         derivaciones=handoffs,
@@ -228,8 +251,6 @@ async def flag_message(request: web.Request) -> web.StreamResponse:
     if not await run(ctx.conversations.flag, event_id, user, str(form.get("nota", ""))):
         return error_page(request, 404, "Solo se pueden marcar mensajes del cliente.")
     await run(ctx.accounts.audit, user, "marcar_mensaje", evento=event_id)
-    sender = str(form.get("conversacion", ""))
-    target = (
-        f"/consola/conversaciones/{quote_path(sender)}?aviso={NOTICES['marcado']}#e{event_id}" if sender else "/consola"
-    )
-    raise web.HTTPSeeOther(target)
+    sender = str(form.get("conversacion", ""))  # as the reader saw it: masked for a trainer
+    page = conversation_url(request)(sender, event_id)
+    raise web.HTTPSeeOther(f"{page}?aviso={NOTICES['marcado']}#e{event_id}" if sender else "/consola")

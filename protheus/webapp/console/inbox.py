@@ -10,7 +10,7 @@ from protheus.trainer.nlu_files import TrainingDataError, TrainingFiles
 from protheus.webapp.console.context import CONSOLE
 from protheus.webapp.console.permissions import Permission
 from protheus.webapp.console.security import requires
-from protheus.webapp.console.views import error_page, notice, page_notices, render, run
+from protheus.webapp.console.views import conversation_url, error_page, notice, page_notices, render, run
 
 NOTICES = page_notices(
     "bandeja",
@@ -43,6 +43,7 @@ async def inbox_page(request: web.Request) -> web.Response:
         items=shown,
         intenciones=intents,
         aviso=_notice(request),
+        enlace=conversation_url(request),
     )
 
 

@@ -49,6 +49,7 @@ def setup(app: web.Application, ctx: ConsoleContext) -> None:
     add("POST", "/consola/salir", security.logout)
     add("GET", "/consola/conversaciones", conversations.conversation_list)
     add("GET", "/consola/conversaciones/exportar.{formato:csv|json}", conversations.conversation_export)
+    add("GET", "/consola/conversaciones/evento/{event_id}", conversations.transcript_of_event)
     add("GET", "/consola/conversaciones/{sender_id}", conversations.transcript)
     add("POST", "/consola/conversaciones/{sender_id}/etiquetas", tag_conversation)
     add("POST", "/consola/conversaciones/{sender_id}/notas", add_note)

@@ -55,6 +55,14 @@ def masker(request: web.Request) -> Callable[[str], str]:
     return (lambda text: text) if allowed(request, Permission.PERSONAL_DATA) else mask_contacts
 
 
+def conversation_url(request: web.Request) -> Callable[[str, int], str]:
+    """Where a conversation's page is, from its id and any of its events: by its id for roles
+    that see contact data, else by the event (an id such as whatsapp:+52… holds a phone)."""
+    if allowed(request, Permission.PERSONAL_DATA):
+        return lambda sender_id, _event_id: f"/consola/conversaciones/{quote_path(sender_id)}"
+    return lambda _sender_id, event_id: f"/consola/conversaciones/evento/{event_id}"
+
+
 def quote_path(value: str) -> str:
     """One URL path segment (a conversation id may hold any character)."""
     return quote(value, safe="")

@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import re
+from urllib.parse import quote
 
 import pytest
 
@@ -78,5 +80,89 @@ def test_bad_filters_get_a_spanish_message(db, status_file, chats):
             assert status == 400 and "número entre 0 y 1" in body
             status, body = await c.get("/consola/conversaciones/no-existe")
             assert status == 404 and "No hay ninguna conversación" in body
+
+    run(scenario)
+
+
+WHATSAPP = "whatsapp:+5215512345678"
+WRITTEN = "mi otro número es 55.8765.4321 y el correo juan＠empresa.com"
+
+
+@pytest.fixture
+def whatsapp(db, chats):
+    store(db, WHATSAPP, session_start() + [user(WRITTEN, "contacto_soporte", 0.4)], 1796000000.0)
+
+
+async def _found(c, text: str) -> int:
+    """How many conversations the list's text filter finds."""
+    status, body = await c.get(f"/consola/conversaciones?texto={quote(text)}")
+    assert status == 200
+    return int(re.search(r"(\d+) conversaciones", body).group(1))
+
+
+DIALLED = ["+", *"0123456789", *(f" {digit}" for digit in "0123456789")]  # the filter drops a trailing space
+
+
+async def _rebuild(c, anchor: str, alphabet: list[str] | str, steps: int) -> str:
+    """The attack of finding 3: extend what follows a visible anchor one character at a time."""
+    known = ""
+    for _ in range(steps):
+        following = [char for char in alphabet if await _found(c, anchor + known + char)]
+        if not following:
+            break
+        known += following[0]
+    return known
+
+
+def test_a_trainer_cannot_rebuild_a_contact_by_prefix_search(db, status_file, chats):
+    """Issue 24, finding 3: the text filter searched the unmasked text, so a trainer rebuilt a
+    phone in 177 requests and an e-mail in 580. Admins (who see contacts) still find them."""
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("tere")
+            assert await _rebuild(c, "o al ", DIALLED, 6) == ""
+            assert await _rebuild(c, "escríbanme a ", "jnuaperz.@", 6) == "j"  # the letter the masking shows
+            for probe in ("juan", "juan.perez@empresa.com", "+52 55 1234", "1234 5678"):
+                assert await _found(c, probe) == 0, probe
+                status, body = await c.get(f"/consola/conversaciones/exportar.json?texto={quote(probe)}")
+                assert status == 200 and json.loads(body) == [], probe
+            assert await _found(c, "j***@***.com o al *** *** 78") == 1  # what a trainer sees, they may search
+        async with console(db, status_file) as c:
+            await c.login("jefa")
+            assert await _rebuild(c, "o al ", DIALLED, 6) == "+52 55 1"
+            assert await _found(c, "juan.perez@empresa.com") == 1
+            status, body = await c.get("/consola/conversaciones/exportar.json?texto=juan.perez")
+            assert [r["conversacion"] for r in json.loads(body)] == ["web-contacto"]
+
+    run(scenario)
+
+
+def test_a_conversation_id_holding_a_phone_is_masked_for_trainers(db, status_file, whatsapp):
+    """Issue 24, finding 6: dotted phones, full-width at signs and ids such as whatsapp:+52…
+    reached the trainer's list, transcript and exports."""
+    secrets = ("5215512345678", "8765.4321", "juan＠empresa", "juan@empresa")
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            await c.login("tere")
+            status, listing = await c.get(f"/consola/conversaciones?texto={quote('*** *** 21')}")
+            assert status == 200 and "whatsapp:*** *** 78" not in listing  # the list links, it does not show ids
+            [link] = re.findall(r'href="(/consola/conversaciones/evento/\d+)"', listing)
+            pages = [listing, (await c.get(link))[1]]
+            for export in ("csv", "json"):
+                pages.append((await c.get(f"/consola/conversaciones/exportar.{export}?texto=mi+otro"))[1])
+            assert all(secret not in page for page in pages for secret in secrets)
+            assert "whatsapp:*** *** 78" in pages[1] and "whatsapp:*** *** 78" in pages[2]
+            assert "mi otro número es *** *** 21 y el correo j***@***.com" in pages[1]
+            event_id = re.search(r'action="/consola/mensajes/(\d+)/marcar"', pages[1]).group(1)
+            flagged = await c.post(f"/consola/mensajes/{event_id}/marcar", {"conversacion": "whatsapp:*** *** 78"})
+            assert flagged.status == 303 and flagged.headers["Location"].startswith(f"{link}?")
+            assert "5215512345678" not in (await c.get("/consola/entrenamiento"))[1]  # the inbox links by event
+        async with console(db, status_file) as c:
+            await c.login("ana")
+            status, listing = await c.get(f"/consola/conversaciones?texto={quote(WHATSAPP)}")
+            assert status == 200 and f'href="/consola/conversaciones/{quote(WHATSAPP, safe="")}"' in listing
+            assert WRITTEN in (await c.get(f"/consola/conversaciones/{quote(WHATSAPP, safe='')}"))[1]
 
     run(scenario)
