@@ -1,8 +1,13 @@
 """Crafted requests against the console (issue 13): a clear 4xx, never a 500, and the security
 headers on every response, redirects and errors included; banners only from fixed keys."""
 
+import re
+from html import unescape
+from urllib.parse import quote_plus, unquote_plus, urlencode
+
+from protheus.webapp.console import inbox
 from tests.webapp.console.conftest import USERS
-from tests.webapp.console.console_client import console, run
+from tests.webapp.console.console_client import PASSWORD, console, run
 
 
 def test_non_utf8_login_body_is_a_400_not_a_500(db, status_file):
@@ -92,6 +97,33 @@ def test_banners_come_only_from_fixed_keys(db, status_file):
                 for parameter in ("error_texto", "aviso", "error"):
                     status, body = await c.get(f"{path}?{parameter}={attacker}")
                     assert "evil.example" not in body, (path, parameter)
+
+    run(scenario)
+
+
+def test_words_in_a_banner_s_counts_are_not_shown_even_through_the_login(db, status_file):
+    """Issue 24, finding 9: «Mensajes descartados: 0. AVISO: su sesión fue comprometida; llame al …»
+    from a link's `n`, kept across the login redirect."""
+    injected = "0. AVISO: su sesión fue comprometida; llame al 555 0100"
+    link = "/consola/entrenamiento?" + urlencode({"aviso": inbox.NOTICES["descartados"], "n": injected})
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            status, _ = await c.get(link)
+            login_page = await c.client.get(link)  # to the login, the link kept in ?siguiente=
+            token = re.search(r'name="csrf_entrada" value="([^"]+)"', await login_page.text()).group(1)
+            siguiente = re.search(r'name="siguiente" value="([^"]+)"', await login_page.text()).group(1)
+            response = await c.client.post(
+                "/consola/entrar",
+                allow_redirects=False,
+                headers={"Origin": c.origin},
+                data={"usuario": "tere", "clave": PASSWORD, "csrf_entrada": token, "siguiente": unescape(siguiente)},
+            )
+            assert status == 303 and unquote_plus(response.headers["Location"]) == unquote_plus(link)
+            status, body = await c.get(response.headers["Location"])
+            assert status == 200 and "comprometida" not in body and "Mensajes descartados" not in body
+            status, body = await c.get(link.replace(quote_plus(injected), "4"))
+            assert "Mensajes descartados: 4." in body
 
     run(scenario)
 
