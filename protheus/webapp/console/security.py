@@ -143,8 +143,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf_token):
             return error_page(request, 403, "El formulario venció. Vuelva a la página e inténtelo de nuevo.")
     request["presence"] = await _touch_presence(request)
-    health = await ctx.health.check()
-    request["health_warnings"] = health.warnings
+    request["health"] = await ctx.health.check()
     return await handler(request)
 
 

@@ -36,12 +36,21 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
         usuario=session.user if session else None,
         csrf=session.csrf_token if session else "",
         puede=(lambda permission: session is not None and can(session.user.role, permission)),
-        avisos_salud=request.get("health_warnings", []),
+        avisos_salud=health_warnings(request),
         presencia=request.get("presence"),
         ruta=request.path,
         **values,
     )
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+def health_warnings(request: web.Request) -> list[str]:
+    """The health check's warnings for the banner; their errors only for who may read them."""
+    health, session = request.get("health"), request.get("session")
+    if health is None:
+        return []
+    details = session is not None and can(session.user.role, Permission.HEALTH_DETAILS)
+    return health.warnings + (health.details if details else [])
 
 
 def error_page(request: web.Request, status: int, message: str) -> web.Response:
