@@ -189,7 +189,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
     app.router.add_get("/config.js", config_js)
     app.router.add_get("/vendor/{name}", vendor)
     app.router.add_get(model_server.ROUTE, model_server.active_model)
-    app.router.add_post(survey_answers.ROUTE, survey_answers.answer_survey)
+    survey_answers.setup(app)
     app.router.add_static("/static/", WEB_DIR, show_index=False)
     return app
 
