@@ -2,9 +2,14 @@
 headers on every response, redirects and errors included; banners only from fixed keys."""
 
 import re
+from datetime import date
 from html import unescape
 from urllib.parse import quote_plus, unquote_plus, urlencode
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protheus.db.accounts import AccountStore
 from protheus.webapp.console import inbox
 from tests.webapp.console.conftest import USERS
 from tests.webapp.console.console_client import PASSWORD, console, run
@@ -145,5 +150,48 @@ def test_a_trainer_sees_the_handoff_summary_masked(db, status_file, chats):
             status, body = await c.get("/consola/conversaciones/web-contacto")
             assert status == 200 and "Cliente STD01" in body
             assert "juan.perez@example.com" not in body and "1234 5678" not in body
+
+    run(scenario)
+
+
+DATED_PAGES = (
+    "/consola/analitica",
+    "/consola/analitica.csv",
+    "/consola/conversaciones",
+    "/consola/conversaciones/exportar.csv",
+    "/consola/conversaciones/exportar.json",
+)
+days = (
+    st.sampled_from(["", "0001-01-01", "9999-12-31", "1999-12-31", "2000-01-01", "2100-12-31", "2101-01-01"])
+    | st.dates().map(date.isoformat)
+    | st.text(max_size=20)
+)
+counts = st.integers(min_value=0, max_value=10**12).map(str) | st.text(max_size=30)
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # the requests only read
+)
+@given(queries=st.lists(st.tuples(days, days, counts, counts), min_size=6, max_size=6))
+def test_fuzzed_dates_and_banner_counts_are_a_page_or_a_400_never_a_500(db, status_file, queries):
+    """Issue 24, point 9, as the fuzz would send it (tests/e2e/test_fuzz.py does not cover these)."""
+    banner = inbox.NOTICES["etiquetados"]
+
+    first = not AccountStore(db).users()  # the examples share the test's database
+
+    async def scenario():
+        async with console(db, status_file, USERS if first else None) as c:
+            await c.login("jefa")
+            for start, end, n, d in queries:
+                for path in DATED_PAGES:
+                    status, _ = await c.get(f"{path}?{urlencode({'desde': start, 'hasta': end})}")
+                    assert status in (200, 400), (path, start, end, status)
+                status, body = await c.get(f"/consola/entrenamiento?{urlencode({'aviso': banner, 'n': n, 'd': d})}")
+                numbers = all(v.isascii() and v.isdigit() and int(v) <= 10**9 for v in (n, d))
+                assert status == 200 and ("Ejemplos escritos en los datos" in body) == numbers, (n, d)
 
     run(scenario)
