@@ -79,11 +79,12 @@
     beep();
   }
 
-  // On the queue page, the list itself is redrawn from the server's page (escaped there).
+  // On the queue page, the list itself is redrawn from the server's page (escaped there);
+  // ?refresco=1: a redraw is not the agent's activity (it must not keep them «disponible»).
   function refreshQueue() {
     var current = document.getElementById("cola-lista");
     if (!current) return;
-    window.fetch("/consola/cola", { credentials: "same-origin" }).then(function (response) {
+    window.fetch("/consola/cola?refresco=1", { credentials: "same-origin" }).then(function (response) {
       return response.ok ? response.text() : null;
     }).then(function (html) {
       if (!html) return;

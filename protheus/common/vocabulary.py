@@ -93,11 +93,16 @@ class AttendedBy(Term):
 
 
 class Role(Term):
-    """Console roles; what each may do is protheus.webapp.console.context.PERMISSIONS."""
+    """Console roles; what each may do is protheus.webapp.console.permissions.PERMISSIONS."""
 
     AGENT = "agente"
     TRAINER = "entrenador"
     ADMIN = "admin"
+
+
+# The roles that take live-agent hand-offs (the console's QUEUE permission): only an active
+# account in one of them counts as «disponible».
+HANDOFF_ROLES = (Role.AGENT, Role.ADMIN)
 
 
 class InboxVerdict(Term):

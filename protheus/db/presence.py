@@ -2,8 +2,9 @@
 
 An agent says «disponible» or «ausente» in the console; one who makes no request for the idle
 time is taken as «ausente» (and stays so until they say otherwise: a tab left open overnight
-must not promise a person to a customer). The bot asks `anyone_available` before it pauses a
-conversation for a live agent.
+must not promise a person to a customer). Only an active account whose role takes hand-offs
+counts: deactivating or demoting an agent ends their availability at once. The bot asks
+`anyone_available` before it pauses a conversation for a live agent.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from protheus.common.vocabulary import HANDOFF_ROLES
 from protheus.db.database import Database
-from protheus.db.models import AgentPresence
+from protheus.db.models import AgentPresence, User
 
 TOUCH_EVERY = 30.0  # seconds: a page view writes the activity at most this often
 
@@ -70,12 +72,20 @@ class PresenceStore:
             return Presence(username, available, row.last_activity_at)
 
     def available_agents(self) -> list[str]:
-        """Agents who said «disponible» and were active within the idle time."""
+        """Agents who said «disponible» and were active within the idle time, whose account is
+        still active and in a role that takes hand-offs (read here, not copied: a change of the
+        account counts at once)."""
         since = self.clock() - self.idle_seconds
         with self.db.session() as session:
             rows = session.execute(
                 select(AgentPresence.username)
-                .where(AgentPresence.available.is_(True), AgentPresence.last_activity_at >= since)
+                .join(User, User.username == AgentPresence.username)
+                .where(
+                    AgentPresence.available.is_(True),
+                    AgentPresence.last_activity_at >= since,
+                    User.active.is_(True),
+                    User.role.in_([role.value for role in HANDOFF_ROLES]),
+                )
                 .order_by(AgentPresence.username)
             )
             return list(rows.scalars())
@@ -84,7 +94,7 @@ class PresenceStore:
         return bool(self.available_agents())
 
     def leave(self, username: str) -> None:
-        """Logging out: «ausente»."""
+        """Logging out, or an account changed by an admin (its sessions end): «ausente»."""
         with self.db.session() as session:
             session.execute(
                 update(AgentPresence)

@@ -115,7 +115,7 @@ def _storage_warnings(ports: Ports) -> str:
 
     db = Database()
     health = verdict(True, database_answers(db), read_status(tracker_status_file(ports.rasa)), console_timezone())
-    lines = [f"¡ATENCIÓN! {warning}" for warning in health.warnings]
+    lines = [f"¡ATENCIÓN! {warning}" for warning in health.warnings + health.details]
     if health.database and not AccountStore(db).has_admin():
         lines.append("Aún no hay administrador de la consola. Créelo con: make admin USUARIO=su_nombre")
     return "".join(line + "\n" for line in lines)

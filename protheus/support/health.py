@@ -3,13 +3,14 @@
 Rasa falls back to keeping conversations in memory when the database fails, and
 says so only once in its log. protheus.rasa_server.tracker_store writes the store's state to a
 file; this module reads it and turns it into a Spanish verdict for /salud, the
-console banner and a loud log line whenever it changes.
+console banner and a loud log line whenever it changes. The database's own error (it may name
+its host and user) is a detail: for the logs, `make run` and admins, never in the public /salud.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,21 +28,23 @@ class Health:
     database: bool
     conversations_stored: bool | None  # None: unknown (Rasa is not running)
     warnings: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # error texts: admins and logs only
 
     @property
     def ok(self) -> bool:
         """Storing now. Past failures stay in the warnings but do not make /salud fail."""
         return self.rasa and self.database and self.conversations_stored is True
 
-    def as_json(self) -> dict:
-        data = asdict(self)
-        return {
+    def as_json(self, with_details: bool = False) -> dict:
+        """What /salud answers; `with_details` (admins) adds the errors behind the warnings."""
+        data = {
             "estado": "ok" if self.ok else "degradado",
-            "rasa": data["rasa"],
-            "base_de_datos": data["database"],
-            "conversaciones_guardadas": data["conversations_stored"],
-            "avisos": data["warnings"],
+            "rasa": self.rasa,
+            "base_de_datos": self.database,
+            "conversaciones_guardadas": self.conversations_stored,
+            "avisos": list(self.warnings),
         }
+        return {**data, "detalles": list(self.details)} if with_details else data
 
 
 def database_answers(db: Database) -> bool:
@@ -60,6 +63,7 @@ def _clock(timestamp: float, tz: str) -> str:
 def verdict(rasa_up: bool, db_up: bool, store: dict | None, tz: str) -> Health:
     """The health of conversation storage from what was observed (pure, for the tests)."""
     warnings: list[str] = []
+    details: list[str] = []
     stored: bool | None = None
     if not db_up:
         warnings.append("La base de datos no responde: no se pueden guardar ni consultar conversaciones.")
@@ -75,14 +79,15 @@ def verdict(rasa_up: bool, db_up: bool, store: dict | None, tz: str) -> Health:
         stored = False
         warnings.append(
             f"Las conversaciones no se están guardando desde {_clock(store['desde'], tz)} "
-            f"({store.get('fallos', 0)} fallos; último error: {store.get('ultimo_error')}). "
+            f"({store.get('fallos', 0)} fallos). "
             f"{store.get('retenidas', 0)} conversaciones quedan retenidas en la memoria de Rasa y se escribirán "
             "cuando la base responda; si Rasa se reinicia antes, se pierden."
         )
+        details.append(f"Último error al guardar conversaciones: {store.get('ultimo_error')}")
     else:
         stored = True
         warnings += _past_failures(store, tz)
-    return Health(rasa_up, db_up, stored, warnings)
+    return Health(rasa_up, db_up, stored, warnings, details)
 
 
 def _past_failures(store: dict, tz: str) -> list[str]:

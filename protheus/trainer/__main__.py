@@ -171,10 +171,13 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m protheus.trainer", description="Flujo de los entrenadores.")
     main_parser.add_argument("--proyecto", type=Path, default=PROJECT.root, help=argparse.SUPPRESS)
     sub = main_parser.add_subparsers(dest="command", required=True)
+    listed: list[str] = []
 
-    def command(name: str, function: Command, help: str) -> argparse.ArgumentParser:
-        found = sub.add_parser(name, help=help)
+    def command(name: str, function: Command, help: str | None) -> argparse.ArgumentParser:
+        """A command; without `help`, left out of --help (argparse shows help=SUPPRESS as text)."""
+        found = sub.add_parser(name, help=help) if help else sub.add_parser(name)
         found.set_defaults(function=function)
+        listed.extend([name] if help else [])
         return found
 
     command("bandeja", show_inbox, help="mensajes de clientes por revisar").add_argument(
@@ -187,7 +190,7 @@ def parser() -> argparse.ArgumentParser:
     command("entrenar", train, help="entrenar, evaluar y registrar un modelo").add_argument(
         "--activar", action="store_true", help="activarlo si no empeora el macro-F1"
     )
-    command("ejecutar", execute_run, help=argparse.SUPPRESS).add_argument("run_id", type=int)
+    command("ejecutar", execute_run, help=None).add_argument("run_id", type=int)  # the console's runs
     command("modelos", list_models, help="modelos registrados")
     activation = command("activar", activate, help="activar un modelo")
     activation.add_argument("nombre")
@@ -206,6 +209,7 @@ def parser() -> argparse.ArgumentParser:
         default=PROJECT.heldout_answers,
         help="respuestas etiquetadas a los formularios (por defecto el conjunto reservado; «no» para omitirlas)",
     )
+    sub.metavar = "{" + ",".join(listed) + "}"  # the usage line names the listed commands only
     return main_parser
 
 

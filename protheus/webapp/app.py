@@ -173,8 +173,10 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
         return web.FileResponse(WEB_DIR / "index.html")
 
     async def config_js(request: web.Request) -> web.Response:
+        """A fresh signed chat session for each visitor: never kept by a cache in front of the
+        site, which would hand one customer's conversation to the next."""
         body = f"window.PROTHEUS_CHAT = {json.dumps(page_config(request, rasa_port))};\n"
-        return web.Response(text=body, content_type="application/javascript")
+        return web.Response(text=body, content_type="application/javascript", headers={"Cache-Control": "no-store"})
 
     async def vendor(request: web.Request) -> web.StreamResponse:
         path = VENDOR.get(request.match_info["name"])
@@ -188,7 +190,7 @@ def create_app(rasa_port: int = DEFAULT_RASA_PORT, console: ConsoleContext | Non
     app.router.add_get("/config.js", config_js)
     app.router.add_get("/vendor/{name}", vendor)
     app.router.add_get(model_server.ROUTE, model_server.active_model)
-    app.router.add_post(survey_answers.ROUTE, survey_answers.answer_survey)
+    survey_answers.setup(app)
     app.router.add_static("/static/", WEB_DIR, show_index=False)
     return app
 

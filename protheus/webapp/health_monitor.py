@@ -39,15 +39,17 @@ class HealthMonitor:
         return health
 
     def _log_change(self, health: Health) -> None:
-        key = (health.conversations_stored, tuple(health.warnings))
+        """The log gets the details too (the database's error): the operator reads it."""
+        said = health.warnings + health.details
+        key = (health.conversations_stored, tuple(said))
         if key == self._last:
             return
         self._last = key
         if health.conversations_stored is False or not health.database:
-            for warning in health.warnings:
+            for warning in said:
                 logger.critical("¡ATENCIÓN! %s", warning)
-        elif health.warnings:
-            for warning in health.warnings:
+        elif said:
+            for warning in said:
                 logger.warning(warning)
         else:
             logger.info("Conversaciones: se guardan en la base de datos.")

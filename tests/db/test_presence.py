@@ -1,9 +1,12 @@
-"""Agents' presence on SQLite and PostgreSQL: «disponible» until they say otherwise, log out, or
-stay idle past the limit (an injected clock)."""
+"""Agents' presence on SQLite and PostgreSQL: «disponible» until they say otherwise, log out,
+stay idle past the limit (an injected clock), or their account is deactivated or demoted."""
 
 import pytest
 
+from protheus.db.accounts import AccountStore
 from protheus.db.presence import TOUCH_EVERY, PresenceStore
+
+PASSWORD = "una-clave-larga-1"
 
 
 class Clock:
@@ -20,7 +23,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def presence(db, clock) -> PresenceStore:
+def accounts(db) -> AccountStore:
+    accounts = AccountStore(db)
+    for username, role in (("ana", "agente"), ("beto", "agente"), ("jefa", "admin"), ("tere", "entrenador")):
+        accounts.create_user(username, role, PASSWORD)
+    return accounts
+
+
+@pytest.fixture
+def presence(db, clock, accounts) -> PresenceStore:
     return PresenceStore(db, idle_seconds=600, clock=clock)
 
 
@@ -59,3 +70,25 @@ def test_logging_out_leaves_and_an_unknown_agent_is_never_touched(presence):
     presence.set_available("ana", True)
     presence.leave("ana")
     assert presence.available_agents() == [] and presence.touch("nadie") is None
+
+
+def _id(accounts: AccountStore, username: str) -> int:
+    return next(user.id for user in accounts.users() if user.username == username)
+
+
+def test_a_deactivated_or_demoted_account_stops_counting_at_once(presence, accounts):
+    """Issue 24, finding 8: the `agent_presence` row was kept and `available_agents()` returned them."""
+    for username in ("ana", "beto", "jefa"):
+        presence.set_available(username, True)
+    assert presence.available_agents() == ["ana", "beto", "jefa"]  # admins take hand-offs too
+    accounts.update_user(_id(accounts, "ana"), active=False)
+    accounts.update_user(_id(accounts, "beto"), role="entrenador")
+    assert presence.available_agents() == ["jefa"]
+    accounts.update_user(_id(accounts, "jefa"), role="agente")  # still takes hand-offs
+    assert presence.available_agents() == ["jefa"]
+
+
+def test_only_an_account_that_takes_handoffs_counts(presence):
+    presence.set_available("tere", True)  # a trainer's row (a role changed before this release)
+    presence.set_available("nadie", True)  # no account at all
+    assert presence.available_agents() == [] and not presence.anyone_available()

@@ -4,6 +4,7 @@ client would: by reading `requested_slot` from the tracker."""
 import pytest
 import requests
 
+from protheus.db.accounts import AccountStore
 from protheus.db.database import Database
 from protheus.db.handoffs import HandoffStore
 from protheus.db.presence import PresenceStore
@@ -98,7 +99,15 @@ def presence(bot) -> PresenceStore:
     return PresenceStore(Database(bot.env["DATABASE_URL"]), idle_seconds=900)
 
 
+def agent_account(bot, username: str) -> None:
+    """Only an active account that takes hand-offs counts as «disponible»."""
+    accounts = AccountStore(Database(bot.env["DATABASE_URL"]))
+    if all(user.username != username for user in accounts.users()):
+        accounts.create_user(username, "agente", "una-clave-larga-del-agente")
+
+
 def test_live_agent_handoff_pauses_the_bot_when_an_agent_is_available(bot, sender):
+    agent_account(bot, "ana")
     presence(bot).set_available("ana", True)
     try:
         [payload] = handoffs(bot.replies(sender, "quiero hablar con un agente"))

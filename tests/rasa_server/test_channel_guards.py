@@ -11,9 +11,10 @@ from rasa.shared.nlu.training_data.message import Message
 
 from protheus.common import addresses, chat_sessions
 from protheus.common.message_metadata import TRUSTED_PAYLOAD_KEY
+from protheus.common.rate_counters import MemoryCounter
 from protheus.rasa_server import channels
 from protheus.rasa_server.payloads import offered_payloads
-from protheus.rasa_server.rate_limit import MemoryCounter, MessageLimits
+from protheus.rasa_server.rate_limit import MessageLimits
 from tests.rasa_server.test_channels import RecordingSio
 
 KEY = "clave-de-prueba-de-al-menos-32-bytes!"

@@ -2,8 +2,9 @@
 
 import pytest
 
+from protheus.common.rate_counters import MemoryCounter, RedisCounter
 from protheus.common.settings import SettingError
-from protheus.rasa_server.rate_limit import MemoryCounter, MessageLimits, RedisCounter
+from protheus.rasa_server.rate_limit import MessageLimits
 from tests.redis_fixture import redis_url  # noqa: F401 - fixture
 
 

@@ -25,3 +25,10 @@ def test_after_the_outage_it_says_when_the_held_ones_were_written():
     assert health.ok and "las 2 conversaciones retenidas se escribieron en la base el" in health.warnings[0]
     pending = {**written, "retenidas": 1}
     assert "1 conversaciones siguen retenidas en memoria" in verdict(True, True, pending, TZ).warnings[0]
+
+
+def test_the_store_s_error_is_a_detail_not_part_of_the_public_answer():
+    health = verdict(True, False, FAILING, TZ)
+    assert "server closed" not in " ".join(health.warnings) + str(health.as_json())
+    assert health.details == ["Último error al guardar conversaciones: OperationalError: server closed"]
+    assert health.as_json(with_details=True)["detalles"] == health.details

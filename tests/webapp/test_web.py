@@ -46,6 +46,12 @@ def test_config_points_to_rasa_without_the_token(monkeypatch):
     )
 
 
+def test_no_cache_keeps_the_chat_session_config_js_hands_out():
+    """Issue 24, finding 11: without it, a cache in front of the site could give one session to many customers."""
+    status, _, headers = get("/config.js")
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+
+
 def test_an_unknown_host_header_never_reaches_the_page(monkeypatch):
     monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
     monkeypatch.delenv("CORS_ORIGINS", raising=False)

@@ -23,12 +23,12 @@ from protheus.common.vocabulary import AttendedBy, Channel, Question, label_of
 from protheus.db.analytics import SupportAnalytics, SupportFigures
 from protheus.db.annotations import AnnotationError, normalise_tag
 from protheus.webapp.console.context import CONSOLE
+from protheus.webapp.console.dates import MAX_DAYS, DateError, parse_range
 from protheus.webapp.console.permissions import Permission
 from protheus.webapp.console.security import requires
 from protheus.webapp.console.views import masker, render, run
 
 DEFAULT_DAYS = 30
-RANGE_ERROR = "Fechas: use AAAA-MM-DD, y «desde» antes de «hasta»."
 TABLE_ERROR = "Esa tabla no existe en la analítica."
 
 
@@ -53,22 +53,14 @@ class Chart:
         return max([v for row in self.rows for v in row.values] + [0]) or 1
 
 
-def _day(value: str, fallback: date) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else fallback
-    except ValueError:
-        return None
-
-
 def _epoch(day: date, zone: str) -> float:
     return datetime.combine(day, time.min, ZoneInfo(zone)).timestamp()
 
 
-def _range(request: web.Request) -> tuple[date, date] | None:
+def _range(request: web.Request) -> tuple[date, date]:
+    """The days asked (the last DEFAULT_DAYS by default); DateError when they cannot be."""
     today = datetime.now(ZoneInfo(request.app[CONSOLE].timezone)).date()
-    start = _day(request.query.get("desde", "").strip(), today - timedelta(days=DEFAULT_DAYS - 1))
-    end = _day(request.query.get("hasta", "").strip(), today)
-    return None if start is None or end is None or start > end else (start, end)
+    return parse_range(request.query, today - timedelta(days=DEFAULT_DAYS - 1), today, MAX_DAYS)
 
 
 def _tag(request: web.Request) -> str | None:
@@ -207,9 +199,10 @@ def _refused(request: web.Request, error: str) -> web.Response:
 
 @requires(Permission.QUEUE)
 async def analytics_page(request: web.Request) -> web.Response:
-    found = _range(request)
-    if found is None:
-        return _refused(request, RANGE_ERROR)
+    try:
+        found = _range(request)
+    except DateError as error:
+        return _refused(request, str(error))
     try:
         tag = _tag(request)
     except AnnotationError as error:
@@ -235,9 +228,10 @@ async def analytics_page(request: web.Request) -> web.Response:
 @requires(Permission.QUEUE)
 async def analytics_csv(request: web.Request) -> web.Response:
     """One of the page's tables as CSV (?tabla=, by day unless named)."""
-    found = _range(request)
-    if found is None:
-        return web.Response(status=400, text=RANGE_ERROR, content_type="text/plain", charset="utf-8")
+    try:
+        found = _range(request)
+    except DateError as error:
+        return web.Response(status=400, text=str(error), content_type="text/plain", charset="utf-8")
     try:
         tag = _tag(request)
     except AnnotationError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
@@ -17,6 +17,7 @@ from protheus.db.annotations import AnnotationError, normalise_tag
 from protheus.db.conversations import ConversationFilter, ConversationRow
 from protheus.webapp.console.annotations import annotations_of
 from protheus.webapp.console.context import CONSOLE
+from protheus.webapp.console.dates import DateError, parse_days
 from protheus.webapp.console.permissions import Permission
 from protheus.webapp.console.saved_replies import picker_replies
 from protheus.webapp.console.security import requires
@@ -42,13 +43,11 @@ class FilterError(ValueError):
     pass
 
 
-def _date(value: str, label: str) -> date | None:
-    if not value:
-        return None
+def _days(query: Mapping[str, str]) -> tuple[date | None, date | None]:
     try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise FilterError(f"{label}: use el formato AAAA-MM-DD.") from error
+        return parse_days(query)
+    except DateError as error:
+        raise FilterError(str(error)) from error
 
 
 def _confidence(value: str) -> float | None:
@@ -75,9 +74,10 @@ def _tag(value: str) -> str | None:
 
 def parse_filters(request: web.Request) -> ConversationFilter:
     query = request.query
+    date_from, date_to = _days(query)
     return ConversationFilter(
-        date_from=_date(query.get("desde", "").strip(), "Desde"),
-        date_to=_date(query.get("hasta", "").strip(), "Hasta"),
+        date_from=date_from,
+        date_to=date_to,
         intent=query.get("intencion", "").strip() or None,
         channel=query.get("canal", "").strip() or None,
         confidence_below=_confidence(query.get("confianza_menor", "").strip()),
@@ -113,6 +113,7 @@ async def conversation_list(request: web.Request) -> web.Response:
     return render(
         request,
         "conversaciones.html",
+        status=400 if error else 200,
         filas=rows,
         total=total,
         pagina=page,

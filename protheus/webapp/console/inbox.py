@@ -26,11 +26,6 @@ def _inbox(request: web.Request) -> Inbox:
     return Inbox(ctx.db, TrainingFiles(ctx.project))
 
 
-def _notice(request: web.Request) -> str:
-    """The notice, with the counts the redirect carried."""
-    return notice(request).format(n=request.query.get("n", "0"), d=request.query.get("d", "0"))
-
-
 @requires(Permission.TRAINING)
 async def inbox_page(request: web.Request) -> web.Response:
     inbox = _inbox(request)
@@ -42,7 +37,7 @@ async def inbox_page(request: web.Request) -> web.Response:
         "entrenamiento.html",
         items=shown,
         intenciones=intents,
-        aviso=_notice(request),
+        aviso=notice(request),
         enlace=conversation_url(request),
     )
 

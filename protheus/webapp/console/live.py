@@ -21,7 +21,7 @@ from protheus.db.handoffs import HandoffInfo
 from protheus.db.models import epoch
 from protheus.webapp.console.context import CONSOLE, ConsoleContext
 from protheus.webapp.console.permissions import Permission
-from protheus.webapp.console.security import CONSOLE_CSP, SESSION_COOKIE, requires
+from protheus.webapp.console.security import CONSOLE_CSP, SESSION_COOKIE, background, requires
 from protheus.webapp.console.views import masker, quote_path, run
 
 logger = logging.getLogger(__name__)
@@ -157,6 +157,7 @@ def event_text(kind: str, data: dict[str, Any]) -> bytes:
     return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
+@background  # the browser reconnects it by itself: not the agent's activity
 @requires(Permission.QUEUE)
 async def live_events(request: web.Request) -> web.StreamResponse:
     """GET /consola/eventos: the tab's stream, for as long as its console session lasts."""

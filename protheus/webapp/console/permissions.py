@@ -16,6 +16,7 @@ class Permission(str, Enum):
     ANY_HANDOFF = "derivaciones_ajenas"  # answer or close a hand-off another agent took
     SAVED_REPLIES = "respuestas_guardadas"  # keep the saved replies agents insert in their answers
     ANNOTATE = "anotar"  # tag conversations and write internal notes (trainers only read them)
+    HEALTH_DETAILS = "detalles_salud"  # the errors behind a health warning (they may name hosts, users)
 
     def __str__(self) -> str:
         return self.value

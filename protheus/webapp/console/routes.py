@@ -6,6 +6,7 @@ import json
 
 from aiohttp import web
 
+from protheus.support.health import Health
 from protheus.webapp.console import (
     analytics,
     conversations,
@@ -21,6 +22,7 @@ from protheus.webapp.console import (
 from protheus.webapp.console.annotations import add_note, tag_conversation
 from protheus.webapp.console.context import CONSOLE, ConsoleContext
 from protheus.webapp.console.permissions import Permission, can
+from protheus.webapp.console.security import requires
 
 
 async def home(request: web.Request) -> web.StreamResponse:
@@ -29,12 +31,24 @@ async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(target)
 
 
+def _health_response(verdict: Health, with_details: bool) -> web.Response:
+    return web.json_response(
+        verdict.as_json(with_details),
+        status=200 if verdict.ok else 503,
+        dumps=lambda data: json.dumps(data, ensure_ascii=False),
+    )
+
+
 async def health(request: web.Request) -> web.Response:
     """Public and without details that would help an attacker: what works, what does not."""
-    verdict = await request.app[CONSOLE].health.check()
-    return web.json_response(
-        verdict.as_json(), status=200 if verdict.ok else 503, dumps=lambda data: json.dumps(data, ensure_ascii=False)
-    )
+    return _health_response(await request.app[CONSOLE].health.check(), with_details=False)
+
+
+@requires(Permission.HEALTH_DETAILS)
+async def health_details(request: web.Request) -> web.Response:
+    """/salud with the errors behind its warnings, for admins (the console's session cookie is
+    sent only under /consola)."""
+    return _health_response(request["health"], with_details=True)
 
 
 def setup(app: web.Application, ctx: ConsoleContext) -> None:
@@ -43,6 +57,7 @@ def setup(app: web.Application, ctx: ConsoleContext) -> None:
     app.middlewares.append(security.console_security)
     add = app.router.add_route
     add("GET", "/salud", health)
+    add("GET", "/consola/salud", health_details)
     add("GET", "/consola", home)
     add("GET", "/consola/entrar", security.login_page)
     add("POST", "/consola/entrar", security.login)

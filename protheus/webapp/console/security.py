@@ -32,6 +32,10 @@ LOGIN_CSRF_COOKIE = "consola_csrf_entrada"
 COOKIE_PATH = "/consola"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+# In the query of a request a page makes by itself (consola-vivo.js redrawing the queue, a
+# meta refresh): it shows the page but is not the agent's activity.
+REFRESH_PARAMETER = "refresco"
+
 CONSOLE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -48,6 +52,12 @@ def requires(permission: Permission) -> Callable[[Handler], Handler]:
 
 def public(handler: Handler) -> Handler:
     handler.public = True  # type: ignore[attr-defined]
+    return handler
+
+
+def background(handler: Handler) -> Handler:
+    """A view only a page calls by itself (the live stream): never the agent's activity."""
+    handler.background = True  # type: ignore[attr-defined]
     return handler
 
 
@@ -134,17 +144,25 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf_token):
             return error_page(request, 403, "El formulario venció. Vuelva a la página e inténtelo de nuevo.")
     request["presence"] = await _touch_presence(request)
-    health = await ctx.health.check()
-    request["health_warnings"] = health.warnings
+    request["health"] = await ctx.health.check()
     return await handler(request)
+
+
+def by_the_agent(request: web.Request) -> bool:
+    """A request the agent made (a page they opened, a form they sent), not one a page left
+    open makes by itself: only those keep an agent «disponible»."""
+    view = request.match_info.handler
+    return not getattr(view, "background", False) and REFRESH_PARAMETER not in request.query
 
 
 async def _touch_presence(request: web.Request) -> Presence | None:
     """An agent's request is their activity (protheus.db.presence: idle agents become «ausente»);
-    None for roles that take no hand-offs."""
+    a page refreshing itself only reads it. None for roles that take no hand-offs."""
     user, ctx = request["session"].user, request.app[CONSOLE]
     if not can(user.role, Permission.QUEUE):
         return None
+    if not by_the_agent(request):
+        return await run(ctx.presence.of, user.username)
     return await run(ctx.presence.touch, user.username) or Presence(user.username, False, 0.0)  # never said
 
 

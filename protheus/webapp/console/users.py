@@ -63,6 +63,8 @@ async def update_user(request: web.Request) -> web.Response:
         user = await run(ctx.accounts.update_user, user_id, role=role, active=active, password=password)
     except AccountError as error:
         return await _page(request, 400, str(error))
+    # Their sessions ended: whoever is back (reactivated, promoted) starts «ausente».
+    await run(ctx.presence.leave, user.username)
     await run(
         ctx.accounts.audit,
         me.username,

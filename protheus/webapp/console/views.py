@@ -2,13 +2,15 @@
 masking contact data, and the notices a page shows after a redirect.
 
 Each page declares its own notices with `page_notices("<page>", {...})` and redirects with
-`?aviso=<page>.<key>` (or `?error=`); whichever page the redirect lands on shows the text.
+`?aviso=<page>.<key>` (or `?error=`); whichever page the redirect lands on shows the text. A
+notice may hold counts (`{n}`), also carried in the query: read as whole numbers, never as text.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from string import Formatter
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -34,12 +36,21 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
         usuario=session.user if session else None,
         csrf=session.csrf_token if session else "",
         puede=(lambda permission: session is not None and can(session.user.role, permission)),
-        avisos_salud=request.get("health_warnings", []),
+        avisos_salud=health_warnings(request),
         presencia=request.get("presence"),
         ruta=request.path,
         **values,
     )
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+def health_warnings(request: web.Request) -> list[str]:
+    """The health check's warnings for the banner; their errors only for who may read them."""
+    health, session = request.get("health"), request.get("session")
+    if health is None:
+        return []
+    details = session is not None and can(session.user.role, Permission.HEALTH_DETAILS)
+    return health.warnings + (health.details if details else [])
 
 
 def error_page(request: web.Request, status: int, message: str) -> web.Response:
@@ -76,13 +87,34 @@ def page_notices(page: str, texts: dict[str, str]) -> dict[str, str]:
 
 
 def notice(request: web.Request, parameter: str = "aviso") -> str:
-    """The text of the notice a redirect named in the query ('' when none or unknown)."""
-    return _NOTICES.get(request.query.get(parameter, ""), "")
+    """The text of the notice a redirect named in the query ('' when none or unknown), its counts
+    filled from the query. A count that is not a whole number shows no notice at all: a banner
+    holds fixed texts and numbers, never words from a link (they would read as the console's)."""
+    text = _NOTICES.get(request.query.get(parameter, ""), "")
+    counts = {name: parse_count(request.query.get(name, "")) for _, name, _, _ in Formatter().parse(text) if name}
+    if None in counts.values():
+        return ""
+    return text.format(**counts)
 
 
 MAX_ID = 2**63 - 1  # the databases' BIGINT: a larger number overflowed into a 500
+MAX_COUNT = 10**9  # more than a console page ever counts
+
+
+def _whole_number(text: str, largest: int) -> int | None:
+    """ASCII digits up to `largest`, else None. The length is checked first: Python refuses to
+    convert more than 4,300 digits (ValueError, a 500)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(largest)):
+        return None
+    number = int(text)
+    return number if number <= largest else None
 
 
 def parse_id(text: str) -> int | None:
     """A row id from the URL: digits within the database's range, else None."""
-    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
+    return _whole_number(text, MAX_ID)
+
+
+def parse_count(text: str) -> int | None:
+    """A count from the URL (at most MAX_COUNT), else None."""
+    return _whole_number(text, MAX_COUNT)

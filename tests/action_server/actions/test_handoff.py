@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from protheus.action_server.actions.handoff import ActionHandOff
 from protheus.common.service_hours import PRIME_HOURS
+from protheus.db.accounts import AccountStore
 from protheus.db.customers import CustomerStore
 from protheus.db.handoffs import HandoffStore
 from protheus.db.presence import PresenceStore
@@ -41,10 +42,18 @@ def handoff_of(dispatcher) -> dict:
     return message
 
 
+def agent_account(db, username: str) -> None:
+    """Only an active account that takes hand-offs counts as «disponible»."""
+    accounts = AccountStore(db)
+    if all(user.username != username for user in accounts.users()):
+        accounts.create_user(username, "agente", "una-clave-larga-1")
+
+
 def action(handoffs: HandoffStore, now=TUESDAY_10AM, agents=("ana",)) -> ActionHandOff:
     """With `agents` marked «disponible» (none: nobody in the console)."""
     presence = PresenceStore(handoffs.db, idle_seconds=900, clock=now.timestamp)
     for agent in agents:
+        agent_account(handoffs.db, agent)
         presence.set_available(agent, True)
     return ActionHandOff(
         customers=lambda: CustomerStore(handoffs.db),
@@ -218,6 +227,7 @@ def test_leaving_the_request_in_the_queue_registers_it_and_the_bot_keeps_answeri
 
 def test_an_agent_idle_past_the_limit_does_not_count(seeded, dispatcher):
     earlier = PresenceStore(seeded.db, idle_seconds=900, clock=lambda: TUESDAY_10AM.timestamp() - 901)
+    agent_account(seeded.db, "ana")
     earlier.set_available("ana", True)
     events = run(action(seeded, TUESDAY_10AM, agents=()), make_tracker("hablar_con_humano"), dispatcher)
     assert "no hay agentes" in dispatcher.messages[0]["text"] and not any(e["event"] == "pause" for e in events)

@@ -152,7 +152,7 @@ def test_the_list_filters_by_tag_and_shows_the_tags(db, status_file, chats):
             assert '<span class="tag">consulta repetida</span>' in body
             assert "exportar.csv?etiqueta=Error+Confirmado" in body  # the export follows the filter
             status, body = await c.get("/consola/conversaciones?etiqueta=" + "x" * 61)
-            assert status == 200 and "La etiqueta es muy larga" in body
+            assert status == 400 and "La etiqueta es muy larga" in body
 
     run(scenario)
 

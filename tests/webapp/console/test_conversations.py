@@ -75,7 +75,7 @@ def test_bad_filters_get_a_spanish_message(db, status_file, chats):
         async with console(db, status_file, USERS) as c:
             await c.login("ana")
             status, body = await c.get("/consola/conversaciones?desde=27-11-2026&confianza_menor=mucho")
-            assert status == 200 and "use el formato AAAA-MM-DD" in body
+            assert status == 400 and "use el formato AAAA-MM-DD" in body
             status, body = await c.get("/consola/conversaciones/exportar.csv?confianza_menor=mucho")
             assert status == 400 and "número entre 0 y 1" in body
             status, body = await c.get("/consola/conversaciones/no-existe")

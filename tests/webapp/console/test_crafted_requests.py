@@ -1,8 +1,18 @@
 """Crafted requests against the console (issue 13): a clear 4xx, never a 500, and the security
 headers on every response, redirects and errors included; banners only from fixed keys."""
 
+import re
+from datetime import date
+from html import unescape
+from urllib.parse import quote_plus, unquote_plus, urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protheus.db.accounts import AccountStore
+from protheus.webapp.console import inbox
 from tests.webapp.console.conftest import USERS
-from tests.webapp.console.console_client import console, run
+from tests.webapp.console.console_client import PASSWORD, console, run
 
 
 def test_non_utf8_login_body_is_a_400_not_a_500(db, status_file):
@@ -96,6 +106,33 @@ def test_banners_come_only_from_fixed_keys(db, status_file):
     run(scenario)
 
 
+def test_words_in_a_banner_s_counts_are_not_shown_even_through_the_login(db, status_file):
+    """Issue 24, finding 9: «Mensajes descartados: 0. AVISO: su sesión fue comprometida; llame al …»
+    from a link's `n`, kept across the login redirect."""
+    injected = "0. AVISO: su sesión fue comprometida; llame al 555 0100"
+    link = "/consola/entrenamiento?" + urlencode({"aviso": inbox.NOTICES["descartados"], "n": injected})
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            status, _ = await c.get(link)
+            login_page = await c.client.get(link)  # to the login, the link kept in ?siguiente=
+            token = re.search(r'name="csrf_entrada" value="([^"]+)"', await login_page.text()).group(1)
+            siguiente = re.search(r'name="siguiente" value="([^"]+)"', await login_page.text()).group(1)
+            response = await c.client.post(
+                "/consola/entrar",
+                allow_redirects=False,
+                headers={"Origin": c.origin},
+                data={"usuario": "tere", "clave": PASSWORD, "csrf_entrada": token, "siguiente": unescape(siguiente)},
+            )
+            assert status == 303 and unquote_plus(response.headers["Location"]) == unquote_plus(link)
+            status, body = await c.get(response.headers["Location"])
+            assert status == 200 and "comprometida" not in body and "Mensajes descartados" not in body
+            status, body = await c.get(link.replace(quote_plus(injected), "4"))
+            assert "Mensajes descartados: 4." in body
+
+    run(scenario)
+
+
 def test_a_trainer_sees_the_handoff_summary_masked(db, status_file, chats):
     from protheus.db.handoffs import HandoffStore
 
@@ -113,5 +150,48 @@ def test_a_trainer_sees_the_handoff_summary_masked(db, status_file, chats):
             status, body = await c.get("/consola/conversaciones/web-contacto")
             assert status == 200 and "Cliente STD01" in body
             assert "juan.perez@example.com" not in body and "1234 5678" not in body
+
+    run(scenario)
+
+
+DATED_PAGES = (
+    "/consola/analitica",
+    "/consola/analitica.csv",
+    "/consola/conversaciones",
+    "/consola/conversaciones/exportar.csv",
+    "/consola/conversaciones/exportar.json",
+)
+days = (
+    st.sampled_from(["", "0001-01-01", "9999-12-31", "1999-12-31", "2000-01-01", "2100-12-31", "2101-01-01"])
+    | st.dates().map(date.isoformat)
+    | st.text(max_size=20)
+)
+counts = st.integers(min_value=0, max_value=10**12).map(str) | st.text(max_size=30)
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # the requests only read
+)
+@given(queries=st.lists(st.tuples(days, days, counts, counts), min_size=6, max_size=6))
+def test_fuzzed_dates_and_banner_counts_are_a_page_or_a_400_never_a_500(db, status_file, queries):
+    """Issue 24, point 9, as the fuzz would send it (tests/e2e/test_fuzz.py does not cover these)."""
+    banner = inbox.NOTICES["etiquetados"]
+
+    first = not AccountStore(db).users()  # the examples share the test's database
+
+    async def scenario():
+        async with console(db, status_file, USERS if first else None) as c:
+            await c.login("jefa")
+            for start, end, n, d in queries:
+                for path in DATED_PAGES:
+                    status, _ = await c.get(f"{path}?{urlencode({'desde': start, 'hasta': end})}")
+                    assert status in (200, 400), (path, start, end, status)
+                status, body = await c.get(f"/consola/entrenamiento?{urlencode({'aviso': banner, 'n': n, 'd': d})}")
+                numbers = all(v.isascii() and v.isdigit() and int(v) <= 10**9 for v in (n, d))
+                assert status == 200 and ("Ejemplos escritos en los datos" in body) == numbers, (n, d)
 
     run(scenario)

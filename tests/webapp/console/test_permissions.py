@@ -2,7 +2,7 @@
 
 import pytest
 
-from protheus.common.vocabulary import Role
+from protheus.common.vocabulary import HANDOFF_ROLES, Role
 from protheus.webapp.console.permissions import PERMISSIONS, Permission, can
 
 
@@ -26,3 +26,8 @@ def test_only_admins_work_another_agents_handoff():
 def test_unknown_roles_and_permissions_may_do_nothing():
     assert not can("jefe", Permission.CONVERSATIONS)
     assert not can("admin", "borrar_todo")
+
+
+def test_the_roles_counted_as_available_are_those_with_the_queue():
+    """protheus.db.presence counts HANDOFF_ROLES (the database layer cannot read PERMISSIONS)."""
+    assert set(HANDOFF_ROLES) == {role for role in Role if can(role, Permission.QUEUE)}

@@ -40,3 +40,34 @@ def test_past_failures_stay_visible_after_recovery(db, status_file):
             assert "Hubo 4 fallos" in health["avisos"][0]
 
     run(scenario)
+
+
+DATABASE_ERROR = 'OperationalError: connection to server at "db.interna" (10.0.0.7), port 5432 failed: user "soporte"'
+
+
+def test_the_public_health_check_never_shows_the_database_s_error_admins_read_it(db, status_file):
+    """Issue 24, finding 12: /salud showed anyone the database's last error (host, user)."""
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            write_status(status_file, estado="fallo", fallos=3, ultimo_fallo=1795800100.0, ultimo_error=DATABASE_ERROR)
+            response = await c.client.get("/salud")
+            public = await response.json()
+            assert response.status == 503 and "no se están guardando" in public["avisos"][0]
+            assert "db.interna" not in await response.text() and "detalles" not in public
+            assert (await c.get("/consola/salud"))[0] == 303  # to the login
+            await c.login("ana")
+            assert (await c.get("/consola/salud"))[0] == 403
+            status, body = await c.get("/consola/cola")
+            assert "no se están guardando" in body and "db.interna" not in body  # the banner, without the error
+            await c.post("/consola/salir")
+            await c.login("jefa")
+            response = await c.client.get("/consola/salud")
+            details = await response.json()
+            assert response.status == 503 and details["avisos"] == public["avisos"]
+            assert details["detalles"] == [f"Último error al guardar conversaciones: {DATABASE_ERROR}"]
+            assert response.headers["Cache-Control"] == "no-store"
+            status, body = await c.get("/consola/cola")
+            assert "db.interna" in body  # the admin's banner has it
+
+    run(scenario)
