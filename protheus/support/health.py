@@ -29,11 +29,15 @@ class Health:
     conversations_stored: bool | None  # None: unknown (Rasa is not running)
     warnings: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)  # error texts: admins and logs only
+    lock_store: bool | None = None  # Redis, which the replicas share; None: not in this profile
+    broker: bool | None = None  # RabbitMQ, which feeds the console; None: not in this profile
 
     @property
     def ok(self) -> bool:
-        """Storing now. Past failures stay in the warnings but do not make /salud fail."""
-        return self.rasa and self.database and self.conversations_stored is True
+        """Storing now, and every service the profile uses answering. Past failures stay in the
+        warnings but do not make /salud fail."""
+        serving = self.rasa and self.database and self.conversations_stored is True
+        return serving and self.lock_store is not False and self.broker is not False
 
     def as_json(self, with_details: bool = False) -> dict:
         """What /salud answers; `with_details` (admins) adds the errors behind the warnings."""
@@ -42,6 +46,8 @@ class Health:
             "rasa": self.rasa,
             "base_de_datos": self.database,
             "conversaciones_guardadas": self.conversations_stored,
+            "almacen_de_bloqueos": self.lock_store,
+            "broker_de_eventos": self.broker,
             "avisos": list(self.warnings),
         }
         return {**data, "detalles": list(self.details)} if with_details else data
@@ -54,6 +60,36 @@ def database_answers(db: Database) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any driver error means "not reachable"
         return False
+
+
+def lock_store_answers(url: str) -> bool:
+    """Does the replicas' Redis answer? (A short wait: /salud answers within a second.)"""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+LOCK_STORE_DOWN = (
+    "Redis (el almacén de bloqueos que comparten las réplicas) no responde: las réplicas no procesan "
+    "mensajes y los clientes reciben un aviso hasta que vuelva."
+)
+BROKER_DOWN = (
+    "La consola no recibe los eventos de RabbitMQ: las conversaciones nuevas aparecerán en la "
+    "consola cuando vuelva a responder (los eventos esperan en la cola)."
+)
+
+
+def with_services(health: Health, lock_store: bool | None, broker: bool | None) -> Health:
+    """The verdict with the lock store and the broker the profile uses (None: not used)."""
+    health.lock_store, health.broker = lock_store, broker
+    if lock_store is False:
+        health.warnings.append(LOCK_STORE_DOWN)
+    if broker is False:
+        health.warnings.append(BROKER_DOWN)
+    return health
 
 
 def _clock(timestamp: float, tz: str) -> str:

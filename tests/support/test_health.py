@@ -32,3 +32,16 @@ def test_the_store_s_error_is_a_detail_not_part_of_the_public_answer():
     assert "server closed" not in " ".join(health.warnings) + str(health.as_json())
     assert health.details == ["Último error al guardar conversaciones: OperationalError: server closed"]
     assert health.as_json(with_details=True)["detalles"] == health.details
+
+
+def test_a_lock_store_or_broker_that_does_not_answer_degrades_the_verdict():
+    from protheus.support.health import with_services
+
+    fine = verdict(True, True, {"estado": "ok"}, TZ)
+    assert with_services(fine, None, None).ok  # a profile without them
+    assert with_services(verdict(True, True, {"estado": "ok"}, TZ), True, True).ok
+    redis_down = with_services(verdict(True, True, {"estado": "ok"}, TZ), False, True)
+    assert not redis_down.ok and redis_down.as_json()["estado"] == "degradado"
+    assert "Redis" in redis_down.warnings[-1]
+    broker_down = with_services(verdict(True, True, {"estado": "ok"}, TZ), True, False)
+    assert not broker_down.ok and "RabbitMQ" in broker_down.warnings[-1]

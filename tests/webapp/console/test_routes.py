@@ -71,3 +71,45 @@ def test_the_public_health_check_never_shows_the_database_s_error_admins_read_it
             assert "db.interna" in body  # the admin's banner has it
 
     run(scenario)
+
+
+def test_salud_says_degradado_while_the_replicas_redis_is_down_and_ok_when_it_is_back(
+    db, status_file, redis_url, monkeypatch
+):
+    """Issue 25: with Redis stopped the replicas refuse every message, and /salud said «ok»."""
+    from tests.tcp_proxy import Proxy
+
+    proxy = Proxy(16399, int(redis_url.rsplit(":", 1)[1].split("/")[0]))
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://127.0.0.1:16399/" + redis_url.rsplit("/", 1)[1])
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            proxy.up()
+            response = await c.client.get("/salud")
+            health = await response.json()
+            assert response.status == 200 and health["almacen_de_bloqueos"] is True, health
+            proxy.down()  # Redis stops
+            response = await c.client.get("/salud")
+            health = await response.json()
+            assert response.status == 503 and health["estado"] == "degradado" and health["almacen_de_bloqueos"] is False
+            assert any("Redis" in warning for warning in health["avisos"])
+            proxy.up()  # and comes back
+            response = await c.client.get("/salud")
+            assert response.status == 200 and (await response.json())["estado"] == "ok"
+
+    try:
+        run(scenario)
+    finally:
+        proxy.down()
+
+
+def test_salud_names_no_lock_store_or_broker_where_the_profile_has_none(db, status_file, monkeypatch):
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            health = await (await c.client.get("/salud")).json()
+            assert health["almacen_de_bloqueos"] is None and health["broker_de_eventos"] is None
+            assert health["estado"] == "ok"
+
+    run(scenario)
