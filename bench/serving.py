@@ -44,7 +44,7 @@ from protheus.supervisor.processes import (
 from protheus.supervisor.serving import Profile, endpoint_entries, replica_ports
 from protheus.trainer.lifecycle import ModelLifecycle
 from protheus.trainer.registry import ModelRegistry
-from protheus.webapp.model_server import model_server_endpoint
+from protheus.common.model_pull import model_server_endpoint
 
 MIX = [
     "hola",
