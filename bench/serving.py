@@ -29,6 +29,7 @@ from pathlib import Path
 import aiohttp
 import yaml
 
+from protheus.common.model_pull import model_server_endpoint
 from protheus.common.paths import PROJECT, rasa_executable
 from protheus.common.settings import Ports
 from protheus.db import prepare
@@ -44,7 +45,6 @@ from protheus.supervisor.processes import (
 from protheus.supervisor.serving import Profile, endpoint_entries, replica_ports
 from protheus.trainer.lifecycle import ModelLifecycle
 from protheus.trainer.registry import ModelRegistry
-from protheus.common.model_pull import model_server_endpoint
 
 MIX = [
     "hola",
