@@ -239,8 +239,10 @@ class AccountStore:
             )
         return token
 
-    def session_for(self, token: str, now: float | None = None) -> SessionInfo | None:
-        """The live session of this token (and its user), or None when unknown, expired or disabled."""
+    def session_for(self, token: str, now: float | None = None, touch: bool = True) -> SessionInfo | None:
+        """The live session of this token (and its user), or None when unknown, expired or disabled.
+        `touch`: the user's own request keeps it alive; a page checking by itself (the live stream, a
+        self-refresh) must not, or an open tab would never let the idle timeout end it."""
         if not token:
             return None
         now = time.time() if now is None else now
@@ -253,7 +255,7 @@ class AccountStore:
             if expired or user is None or not user.active:
                 session.delete(row)
                 return None
-            if now - row.last_seen_at > 60:
+            if touch and now - row.last_seen_at > 60:
                 row.last_seen_at = now
             return SessionInfo(_info(user), row.csrf_token)
 

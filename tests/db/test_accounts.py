@@ -165,3 +165,16 @@ def test_an_address_guessing_names_never_locks_a_real_user_out(accounts):
     with pytest.raises(TooManyAttempts):  # the guesser of names is stopped
         accounts.authenticate("otro-nombre", "mala-clave-000", "10.8.8.8", now=now + 30)
     assert accounts.authenticate("ana", PASSWORD, "10.8.8.8", now=now + 31).username == "ana"
+
+
+def test_a_page_checking_by_itself_never_keeps_a_session_alive(accounts):
+    """Issue 24: an open queue tab's live stream checked the session every 15 s and kept it alive,
+    so the idle timeout never ended it."""
+    user = accounts.create_user("ana", "agente", PASSWORD)
+    token = accounts.open_session(user, now=100.0)
+    for minute in range(1, SESSION_IDLE // 60 + 2):
+        accounts.session_for(token, now=100.0 + minute * 60, touch=False)  # the tab's own checks
+    assert accounts.session_for(token, now=100.0 + SESSION_IDLE + 61, touch=False) is None
+    token = accounts.open_session(user, now=100.0)
+    assert accounts.session_for(token, now=100.0 + SESSION_IDLE - 10) is not None  # the agent's own request
+    assert accounts.session_for(token, now=100.0 + SESSION_IDLE + 61) is not None

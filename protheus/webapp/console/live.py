@@ -179,7 +179,7 @@ async def live_events(request: web.Request) -> web.StreamResponse:
             try:
                 event = await asyncio.wait_for(listener.queue.get(), HEARTBEAT_SECONDS)
             except asyncio.TimeoutError:
-                if await run(ctx.accounts.session_for, token) is None:
+                if await run(ctx.accounts.session_for, token, touch=False) is None:  # reads, never extends
                     break  # logged out or expired: the tab's next request goes to the login
                 await response.write(b": latido\n\n")
                 continue

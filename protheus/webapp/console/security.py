@@ -123,7 +123,7 @@ async def console_security(request: web.Request, handler: Handler) -> web.Stream
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
     ctx = request.app[CONSOLE]
     token = request.cookies.get(SESSION_COOKIE, "")
-    session = await run(ctx.accounts.session_for, token) if token else None
+    session = await run(ctx.accounts.session_for, token, touch=by_the_agent(request)) if token else None
     request["session"] = session
     view = request.match_info.handler
     if request.method == "POST" and not same_origin(request):

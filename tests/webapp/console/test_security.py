@@ -184,3 +184,31 @@ def test_behind_a_trusted_proxy_two_clients_are_counted_apart(db, status_file, m
 
     run(scenario)
     addresses._proxies.cache_clear()
+
+
+def test_a_page_refreshing_itself_does_not_extend_the_session(db, status_file):
+    import time
+
+    from sqlalchemy import update
+
+    from protheus.db.models import ConsoleSession
+
+    def seen() -> float:
+        with db.session() as session:
+            return session.query(ConsoleSession.last_seen_at).scalar()
+
+    def age(seconds: float) -> None:
+        with db.session() as session:
+            session.execute(update(ConsoleSession).values(last_seen_at=time.time() - seconds))
+
+    async def scenario():
+        async with console(db, status_file, USERS) as c:
+            assert await c.login("ana") == 303
+            age(600)
+            before = seen()
+            status, _ = await c.get("/consola/cola?refresco=1")  # the queue page redrawing itself
+            assert status == 200 and seen() == before
+            status, _ = await c.get("/consola/cola")  # the agent opening it
+            assert status == 200 and seen() > before + 500
+
+    run(scenario)
