@@ -1,6 +1,8 @@
 """Console security over HTTP: every page needs a login, cookies and throttling, roles, CSRF and
 Origin, escaping. On SQLite and PostgreSQL, with a fake Rasa HTTP API."""
 
+from collections.abc import Callable
+
 import pytest
 
 from protheus.db.accounts import FREE_FAILURES
@@ -124,16 +126,16 @@ def test_hostile_chat_text_is_escaped_everywhere(db, status_file, chats):
     run(scenario)
 
 
-async def _guess_names(c, spoofed: str | None, count: int) -> list[int]:
+async def _guess_names(c, real_ip: Callable[[int], str], count: int) -> list[int]:
+    """`count` logins for names that do not exist, each saying X-Real-IP `real_ip(attempt)`."""
     statuses = []
     for attempt in range(count):
         page = await c.client.get("/consola/entrar")
         token = (await page.text()).split('name="csrf_entrada" value="')[1].split('"')[0]
-        headers = {"Origin": c.origin, **({"X-Real-IP": f"{spoofed}.{attempt % 250}"} if spoofed else {})}
         response = await c.client.post(
             "/consola/entrar",
             allow_redirects=False,
-            headers=headers,
+            headers={"Origin": c.origin, "X-Real-IP": real_ip(attempt)},
             data={"usuario": f"nadie{attempt}", "clave": "no-es-la-clave", "csrf_entrada": token},
         )
         statuses.append(response.status)
@@ -151,7 +153,7 @@ def test_a_spoofed_real_ip_does_not_dodge_the_login_limit(db, status_file, monke
 
     async def scenario():
         async with console(db, status_file, USERS) as c:
-            statuses = await _guess_names(c, "198.51.100", MAX_FAILURES_PER_REMOTE + 1)
+            statuses = await _guess_names(c, lambda n: f"198.51.100.{n % 250}", MAX_FAILURES_PER_REMOTE + 1)
             assert statuses[:-1] == [401] * MAX_FAILURES_PER_REMOTE and statuses[-1] == 429
             assert await c.login("ana") == 303  # a real user from the same address still gets in
 
@@ -169,17 +171,7 @@ def test_behind_a_trusted_proxy_two_clients_are_counted_apart(db, status_file, m
     async def scenario():
         async with console(db, status_file, USERS) as c:
             for client in ("198.51.100.7", "203.0.113.9"):
-                statuses = []
-                for attempt in range(MAX_FAILURES_PER_REMOTE + 1):
-                    page = await c.client.get("/consola/entrar")
-                    token = (await page.text()).split('name="csrf_entrada" value="')[1].split('"')[0]
-                    response = await c.client.post(
-                        "/consola/entrar",
-                        allow_redirects=False,
-                        headers={"Origin": c.origin, "X-Real-IP": client},
-                        data={"usuario": f"nadie{attempt}", "clave": "x", "csrf_entrada": token},
-                    )
-                    statuses.append(response.status)
+                statuses = await _guess_names(c, lambda n, client=client: client, MAX_FAILURES_PER_REMOTE + 1)
                 assert statuses[:-1] == [401] * MAX_FAILURES_PER_REMOTE and statuses[-1] == 429, client
 
     run(scenario)
