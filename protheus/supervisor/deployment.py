@@ -189,6 +189,12 @@ def compose() -> dict[str, Any]:
     }
 
 
+def _chart_image() -> dict[str, str]:
+    """IMAGE as Rasa's charts name an image: its name and tag apart."""
+    name, tag = IMAGE.split(":")
+    return {"name": name, "tag": tag}
+
+
 def _secret(name: str, key: str) -> dict[str, Any]:
     return {"name": name, "valueFrom": {"secretKeyRef": {"name": "protheus", "key": key}}}
 
@@ -199,7 +205,7 @@ def helm_rasa() -> dict[str, Any]:
     actions = f"http://protheus-acciones-rasa-action-server:{ACTIONS_PORT}/webhook"
     return {
         "registry": "registry.su-empresa.com",
-        "image": {"name": IMAGE.split(":")[0], "tag": IMAGE.split(":")[1]},
+        "image": _chart_image(),
         "replicaCount": 2,
         "applicationSettings": {
             "port": RASA_PORT,
@@ -248,7 +254,7 @@ def helm_actions() -> dict[str, Any]:
     command = program("actions", "--port", str(ACTIONS_PORT), "--host", "0.0.0.0")
     return {
         "registry": "registry.su-empresa.com",
-        "image": {"name": IMAGE.split(":")[0], "tag": IMAGE.split(":")[1]},
+        "image": _chart_image(),
         "replicaCount": 2,
         "applicationSettings": {"port": ACTIONS_PORT},
         "command": command[:1],

@@ -184,8 +184,7 @@ def watch_step(services: list[Service], restarts: Restarts, now: float) -> Servi
             )
         elif now >= restarts.due[slot]:
             del restarts.due[slot]
-            services[slot] = service.restart()
-            services[slot].restart = service.restart  # and again, should it die again
+            services[slot] = restartable(service.restart)  # and again, should it die again
             restarts.started[slot] = now
             print(f"Inicié de nuevo '{service.name}' ({services[slot].log}).", file=sys.stderr, flush=True)
     return None
