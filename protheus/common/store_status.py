@@ -36,8 +36,10 @@ class StatusFile:
             "fallos": 0,
             "ultimo_fallo": None,
             "ultimo_error": None,
-            "retenidas": 0,  # conversations held in memory, to be written when the database answers
+            "retenidas": 0,  # conversations held now, to be written when the database answers
+            "turnos_retenidos": 0,  # the customer turns those hold
             "escritas": 0,  # held conversations written back since the start
+            "turnos_escritos": 0,  # the customer turns those carried
             "ultima_escritura": None,
             "pid": os.getpid(),
         }
@@ -58,19 +60,23 @@ class StatusFile:
             self.state.update(estado=OK, desde=time.time())
             self.write()
 
-    def written(self, sender_id: str, still_held: int) -> None:
-        """A held conversation reached the database."""
+    def written(self, sender_id: str, still_held: int, turns: int = 0, turns_held: int = 0) -> None:
+        """A held conversation, with `turns` customer turns, reached the database."""
         self.state["escritas"] += 1
+        self.state["turnos_escritos"] += turns
         self.state["retenidas"] = still_held
+        self.state["turnos_retenidos"] = turns_held
         self.state["ultima_escritura"] = time.time()
         logger.warning(
             "Conversación %s retenida durante la caída: ya está en la base de datos (quedan %d).", sender_id, still_held
         )
         self.write()
 
-    def failed(self, sender_id: str, error: Exception, held: int | None = None) -> None:
+    def failed(self, sender_id: str, error: Exception, held: int | None = None, turns: int | None = None) -> None:
         if held is not None:
             self.state["retenidas"] = held
+        if turns is not None:
+            self.state["turnos_retenidos"] = turns
         self.state["fallos"] += 1
         self.state["ultimo_fallo"] = time.time()
         self.state["ultimo_error"] = f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"
@@ -78,8 +84,8 @@ class StatusFile:
             self.state.update(estado=FAILING, desde=time.time())
         logger.critical(
             "¡CONVERSACIONES SIN GUARDAR! No se pudo guardar la conversación %s en la base de datos (%s). "
-            "Queda retenida en la memoria de este servidor y se escribirá cuando la base responda; si el "
-            "servidor se reinicia antes, se pierde. Retenidas: %d. Fallos desde el inicio: %d.",
+            "Queda retenida y se escribirá cuando la base responda (en la memoria de este servidor, o en Redis "
+            "con réplicas). Retenidas: %d. Fallos desde el inicio: %d.",
             sender_id,
             self.state["ultimo_error"],
             self.state["retenidas"],

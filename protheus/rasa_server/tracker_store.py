@@ -4,12 +4,15 @@ When the database fails, Rasa's FailSafeTrackerStore answers a failed read with 
 empty conversation: a form in progress is forgotten at every turn, and the turns of the
 outage are kept only in a memory nobody reads again. This store instead:
 
-- keeps every conversation it served recently in memory, so a turn during the outage
-  continues the conversation it belongs to;
-- holds each conversation it could not write (an outbox) and writes it back, in order and
-  before anything newer, as soon as the database answers again;
+- keeps the latest copy of every recent conversation (protheus.rasa_server.conversation_hold:
+  this process's memory in the embedded default, the shared Redis in the replica profile), so
+  a turn during the outage continues the conversation it belongs to on whichever replica;
+- holds each conversation it could not write, whole, where every replica reads it, and writes
+  it back once the database answers: in order, each event once (the write starts after the
+  database's last event of the conversation, under a per-conversation database lock), the
+  hold released only after the commit, and only if no replica added a turn meanwhile;
 - records the store's state in a small JSON file (the web app's /salud and the console read
-  it): failures, how many conversations are held, when the held ones were written;
+  it): failures, conversations and customer turns held, turns written back;
 - with an event broker, publishes each event after it is written, with its `events` id
   (key STORE_ID_KEY), so the console's index takes each event once whichever feed brings
   it. Rasa publishes before writing, and reads the whole conversation again to find out
@@ -21,12 +24,14 @@ before Rasa starts, so a running Rasa with no file means "in memory".
 
 from __future__ import annotations
 
-import copy
+import asyncio
 import json
+import logging
 from collections import OrderedDict
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import text
@@ -34,76 +39,209 @@ from sqlalchemy import text
 from protheus.common.event_stream import STORE_ID_KEY
 from protheus.common.settings import tracker_status_override
 from protheus.common.store_status import StatusFile
+from protheus.rasa_server.conversation_hold import RECENT_CONVERSATIONS, Events, LocalHold, open_hold
 
-RECENT_CONVERSATIONS = 2000  # kept in memory for a turn that comes while the database is down
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0  # held conversations are written back this often without new turns
+WRITE_BACK_BATCH = 50  # held conversations written back after one turn (the rest by the retry loop)
+# One writer per conversation at a time, whichever replica: a write-back and a turn of the same
+# conversation never both append what they think is missing.
+ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:sender_id, 0))")
 
 
 class ObservedSQLTrackerStore(SQLTrackerStore):
-    """endpoints: tracker_store: {type: protheus.rasa_server.tracker_store.ObservedSQLTrackerStore, url: ...}."""
+    """endpoints: tracker_store: {type: protheus.rasa_server.tracker_store.ObservedSQLTrackerStore,
+    url: ..., hold_url: redis://...} (hold_url: the replica profile's shared hold)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hold_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.status = StatusFile(tracker_status_override())
         self.status.write()
-        self._held: OrderedDict[str, DialogueStateTracker] = OrderedDict()  # not in the database yet
-        self._recent: OrderedDict[str, DialogueStateTracker] = OrderedDict()
+        self.hold = open_hold(hold_url)
+        self._fallback = LocalHold()  # when the shared hold itself does not answer
+        self._postgres = self.engine.dialect.name == "postgresql"
+        # sender → (events when read, customer turns its hold carried): what a hold adds up
+        self._origin: OrderedDict[str, tuple[int, int]] = OrderedDict()
+        self._from_hold: set[str] = set()
+        self._retrying: asyncio.Task | None = None
         try:  # Rasa's constructor swallows a database that does not answer
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as error:  # noqa: BLE001 - any driver error means the same for the customer
             self.status.failed("(inicio)", error)
 
-    def _remember(self, tracker: DialogueStateTracker) -> None:
-        # A reference, not a copy: Rasa reads a fresh tracker every turn, and a copy is made
-        # only when this one is handed out during an outage (a copy per turn cost milliseconds).
-        self._recent[tracker.sender_id] = tracker
-        self._recent.move_to_end(tracker.sender_id)
-        while len(self._recent) > RECENT_CONVERSATIONS:
-            self._recent.popitem(last=False)
+    def _tracker(self, sender_id: str, events: Events) -> DialogueStateTracker:
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots if self.domain else [])
 
-    async def _write_held(self) -> None:
-        """Write the held conversations back, oldest first; stops at the first failure (raises)."""
-        while self._held:
-            sender_id, tracker = next(iter(self._held.items()))
-            self._write(tracker)
-            self._held.pop(sender_id)
-            self.status.written(sender_id, len(self._held))
+    def _read_from(self, sender_id: str, events: int, held_turns: int) -> None:
+        self._origin[sender_id] = (events, held_turns)
+        self._origin.move_to_end(sender_id)
+        while len(self._origin) > RECENT_CONVERSATIONS:
+            self._origin.popitem(last=False)
+
+    def _held(self, sender_id: str) -> Any:
+        try:
+            return self._fallback.held(sender_id) or self.hold.held(sender_id)
+        except Exception:  # noqa: BLE001 - Redis down: the lock store refuses the turn anyway
+            logger.exception("Could not read the hold of %s", sender_id)
+            return None
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        held = self._held(sender_id)
+        if held is not None:  # newer than what the database has
+            self._from_hold.add(sender_id)
+            self._read_from(sender_id, len(held.events), held.turns)
+            return self._tracker(sender_id, held.events)
+        self._from_hold.discard(sender_id)
+        try:
+            found = await super().retrieve(sender_id)
+        except Exception as error:  # noqa: BLE001
+            self._failed(sender_id, error)
+            try:
+                recent = self.hold.recent(sender_id)
+            except Exception:  # noqa: BLE001
+                recent = None
+            self._read_from(sender_id, len(recent or []), 0)
+            return self._tracker(sender_id, recent) if recent else None
+        self._read_from(sender_id, len(found.events) if found else 0, 0)
+        return found
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        self._remember(tracker)
+        sender_id = tracker.sender_id
         try:
-            await self._write_held()
-            self._write(tracker)
+            if self._fallback.anything_held() or self.hold.anything_held():
+                self._write_held(WRITE_BACK_BATCH)  # held turns first: the database keeps them in order
+            new = self._write(tracker)
         except Exception as error:  # noqa: BLE001 - any driver error: hold the conversation
-            self._held[tracker.sender_id] = copy.deepcopy(tracker)
-            self._held.move_to_end(tracker.sender_id)
-            self.status.failed(tracker.sender_id, error, held=len(self._held))
-            return  # not raised: the conversation is kept here, and written back later
+            self._hold(tracker, error)
+            return  # not raised: the conversation is held, and written back later
+        if sender_id in self._from_hold:
+            self._from_hold.discard(sender_id)
+            self._released(sender_id, len(tracker.events))
+        self.hold.remember(sender_id, tracker.events, new)
         self.status.succeeded()
 
-    def _write(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's SQLTrackerStore.save, then the new events to the broker with their ids."""
+    def _hold(self, tracker: DialogueStateTracker, error: Exception) -> None:
+        sender_id = tracker.sender_id
+        read, held_turns = self._origin.get(sender_id, (0, 0))
+        events = list(tracker.events)
+        turns = held_turns + sum(isinstance(event, UserUttered) for event in events[read:])
+        dicts = [event.as_dict() for event in events]
+        try:
+            self.hold.hold(sender_id, dicts, turns)
+        except Exception:  # noqa: BLE001 - Redis too: this replica keeps it, as the embedded default
+            logger.critical("Could not hold %s in the shared store; held by this replica only", sender_id)
+            self._fallback.hold(sender_id, dicts, turns)
+        self._from_hold.add(sender_id)
+        self._read_from(sender_id, len(events), turns)
+        self._failed(sender_id, error)
+        self._retry_later()
+
+    def _counts(self) -> tuple[int, int]:
+        """(conversations, customer turns) held now, over every replica."""
+        held, turns = self._fallback.counts()
+        try:
+            shared = self.hold.counts()
+        except Exception:  # noqa: BLE001 - Redis down: what this replica knows
+            shared = (0, 0)
+        return held + shared[0], turns + shared[1]
+
+    def _failed(self, sender_id: str, error: Exception) -> None:
+        held, turns = self._counts()
+        self.status.failed(sender_id, error, held=held, turns=turns)
+
+    def _released(self, sender_id: str, written: int) -> None:
+        """The database confirmed `written` events of a held conversation: forget the hold."""
+        turns = self._fallback.release(sender_id, written)
+        try:
+            turns = turns if turns is not None else self.hold.release(sender_id, written)
+        except Exception:  # noqa: BLE001 - kept held: writing it again adds nothing (_unstored)
+            logger.exception("Could not release the hold of %s", sender_id)
+            return
+        if turns is not None:
+            held, still = self._counts()
+            self.status.written(sender_id, held, turns, still)
+
+    def _write_held(self, limit: int | None = None) -> None:
+        """Write held conversations back, oldest first; stops at the first failure (raises)."""
+        for hold in (self._fallback, self.hold):
+            for sender_id in hold.senders()[:limit]:
+                held = hold.held(sender_id)
+                if held is None:  # released meanwhile by the replica that took its next turn
+                    continue
+                self._write(self._tracker(sender_id, held.events))
+                self._released(sender_id, len(held.events))
+
+    def _retry_later(self) -> None:
+        if self._retrying is None or self._retrying.done():
+            try:
+                self._retrying = asyncio.get_running_loop().create_task(self._retry())
+            except RuntimeError:  # no event loop (a script): the next save writes them
+                self._retrying = None
+
+    async def _retry(self) -> None:
+        while True:
+            await asyncio.sleep(RETRY_SECONDS)
+            try:
+                self._write_held()
+            except Exception as error:  # noqa: BLE001 - still down
+                self._failed("(escritura de retenidas)", error)
+                continue
+            if self._counts()[0] == 0:
+                self.status.succeeded()
+                return
+
+    def _unstored(self, session: Any, tracker: DialogueStateTracker) -> list[Event]:
+        """The tracker's events after the database's last event of the conversation. Rasa counts
+        the stored events instead, which drops or repeats events when the tracker came from
+        elsewhere (a hold, another replica's copy)."""
+        last = (
+            session.query(self.SQLEvent.type_name, self.SQLEvent.timestamp)
+            .filter(self.SQLEvent.sender_id == tracker.sender_id)
+            .order_by(self.SQLEvent.id.desc())
+            .first()
+        )
+        if last is None:
+            return list(tracker.events)
+        after: list[Event] = []
+        for event in reversed(tracker.events):
+            if event.type_name == last.type_name and event.timestamp == last.timestamp:
+                after.reverse()
+                return after
+            after.append(event)
+        # Not in this tracker (older than what is stored): only what came after it.
+        return [event for event in tracker.events if event.timestamp > last.timestamp]
+
+    def _write(self, tracker: DialogueStateTracker) -> list[str]:
+        """Write the events the database does not have, then announce them to the broker with
+        their ids. Returns them as written (JSON)."""
         with self.session_scope() as session:
-            rows = []
-            for event in self._additional_events(session, tracker):
+            if self._postgres:
+                session.execute(ADVISORY_LOCK, {"sender_id": tracker.sender_id})
+            rows, written = [], []
+            for event in self._unstored(session, tracker):
                 data = event.as_dict()
+                body = json.dumps(data)
                 row = self.SQLEvent(
                     sender_id=tracker.sender_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
                     intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
                     action_name=data.get("name"),
-                    data=json.dumps(data),
+                    data=body,
                 )
                 session.add(row)
                 rows.append((row, data))
+                written.append(body)
             published = []
             if self.event_broker is not None and rows:
                 session.flush()  # the ids, read before the commit expires the rows (a SELECT each after)
                 published = [{"sender_id": tracker.sender_id, **data, STORE_ID_KEY: row.id} for row, data in rows]
             session.commit()
-        for body in published:
-            self.event_broker.publish(body)
+        for announced in published:
+            self.event_broker.publish(announced)
+        return written
 
     def replies_to(self, sender_id: str, key: str, value: str) -> list[dict[str, Any]] | None:
         """The bot's messages after the conversation's last customer message, if that message's
@@ -127,16 +265,3 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
                 return [json.loads(data) for (data,) in after]
         except Exception:  # noqa: BLE001 - cannot tell: the message is processed as new
             return None
-
-    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        if sender_id in self._held:  # newer than what the database has
-            return copy.deepcopy(self._held[sender_id])
-        try:
-            found = await super().retrieve(sender_id)
-        except Exception as error:  # noqa: BLE001
-            self.status.failed(sender_id, error, held=len(self._held))
-            recent = self._recent.get(sender_id)
-            return copy.deepcopy(recent) if recent is not None else None
-        if found is not None:
-            self._remember(found)
-        return found

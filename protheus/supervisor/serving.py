@@ -208,4 +208,7 @@ def endpoints_config(action_url: str, db_url: str, extra: dict | None = None, se
         "url": with_timeouts(db_url),
     }
     config.update(extra or {})
+    lock_store = config.get("lock_store") or {}
+    if lock_store.get("url"):  # replicas: conversations held through an outage live where every replica reads
+        config["tracker_store"]["hold_url"] = lock_store["url"]
     return config

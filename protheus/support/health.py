@@ -31,6 +31,8 @@ class Health:
     details: list[str] = field(default_factory=list)  # error texts: admins and logs only
     lock_store: bool | None = None  # Redis, which the replicas share; None: not in this profile
     broker: bool | None = None  # RabbitMQ, which feeds the console; None: not in this profile
+    turns_held: int = 0  # customer turns the database has not taken yet (an outage)
+    turns_written: int = 0  # held turns written back since Rasa started
 
     @property
     def ok(self) -> bool:
@@ -48,6 +50,8 @@ class Health:
             "conversaciones_guardadas": self.conversations_stored,
             "almacen_de_bloqueos": self.lock_store,
             "broker_de_eventos": self.broker,
+            "turnos_retenidos": self.turns_held,
+            "turnos_escritos": self.turns_written,
             "avisos": list(self.warnings),
         }
         return {**data, "detalles": list(self.details)} if with_details else data
@@ -115,15 +119,21 @@ def verdict(rasa_up: bool, db_up: bool, store: dict | None, tz: str) -> Health:
         stored = False
         warnings.append(
             f"Las conversaciones no se están guardando desde {_clock(store['desde'], tz)} "
-            f"({store.get('fallos', 0)} fallos). "
-            f"{store.get('retenidas', 0)} conversaciones quedan retenidas en la memoria de Rasa y se escribirán "
-            "cuando la base responda; si Rasa se reinicia antes, se pierden."
+            f"({store.get('fallos', 0)} fallos). {_held(store)} quedan retenidas y se escribirán cuando la base "
+            "responda (en la memoria de Rasa, o en Redis con réplicas: allí sobreviven a una réplica que se reinicia)."
         )
         details.append(f"Último error al guardar conversaciones: {store.get('ultimo_error')}")
     else:
         stored = True
         warnings += _past_failures(store, tz)
-    return Health(rasa_up, db_up, stored, warnings, details)
+    health = Health(rasa_up, db_up, stored, warnings, details)
+    if store is not None:
+        health.turns_held, health.turns_written = store.get("turnos_retenidos", 0), store.get("turnos_escritos", 0)
+    return health
+
+
+def _held(store: dict) -> str:
+    return f"{store.get('retenidas', 0)} conversaciones ({store.get('turnos_retenidos', 0)} turnos del cliente)"
 
 
 def _past_failures(store: dict, tz: str) -> list[str]:
@@ -132,10 +142,10 @@ def _past_failures(store: dict, tz: str) -> list[str]:
         return []
     said = f"Hubo {store['fallos']} fallos al guardar conversaciones (el último el {_clock(store['ultimo_fallo'], tz)})"
     if store.get("retenidas"):
-        return [f"{said}: {store['retenidas']} conversaciones siguen retenidas en memoria, por escribir."]
+        return [f"{said}: {_held(store)} siguen retenidas, por escribir."]
     if store.get("escritas"):
         return [
-            f"{said}: las {store['escritas']} conversaciones retenidas se escribieron en la base el "
-            f"{_clock(store['ultima_escritura'], tz)}."
+            f"{said}: las {store['escritas']} conversaciones retenidas ({store.get('turnos_escritos', 0)} turnos "
+            f"del cliente) se escribieron en la base el {_clock(store['ultima_escritura'], tz)}."
         ]
     return [f"{said}: esos turnos quedaron solo en memoria."]

@@ -10,21 +10,27 @@ FAILING = {
     "ultimo_fallo": 1795800100.0,
     "ultimo_error": "OperationalError: server closed",
     "retenidas": 2,
+    "turnos_retenidos": 5,
     "escritas": 0,
 }
 
 
 def test_an_outage_says_how_many_conversations_are_held():
     health = verdict(True, False, FAILING, TZ)
-    assert not health.ok and "2 conversaciones quedan retenidas en la memoria de Rasa" in " ".join(health.warnings)
+    said = " ".join(health.warnings)
+    assert not health.ok and "2 conversaciones (5 turnos del cliente) quedan retenidas" in said
+    assert health.as_json()["turnos_retenidos"] == 5
 
 
 def test_after_the_outage_it_says_when_the_held_ones_were_written():
-    written = {**FAILING, "estado": "ok", "retenidas": 0, "escritas": 2, "ultima_escritura": 1795800200.0}
+    written = {**FAILING, "estado": "ok", "retenidas": 0, "turnos_retenidos": 0, "escritas": 2}
+    written |= {"turnos_escritos": 5, "ultima_escritura": 1795800200.0}
     health = verdict(True, True, written, TZ)
-    assert health.ok and "las 2 conversaciones retenidas se escribieron en la base el" in health.warnings[0]
-    pending = {**written, "retenidas": 1}
-    assert "1 conversaciones siguen retenidas en memoria" in verdict(True, True, pending, TZ).warnings[0]
+    assert health.ok and "las 2 conversaciones retenidas (5 turnos del cliente) se escribieron" in health.warnings[0]
+    assert health.as_json()["turnos_escritos"] == 5 and health.as_json()["turnos_retenidos"] == 0
+    pending = {**written, "retenidas": 1, "turnos_retenidos": 2}
+    said = verdict(True, True, pending, TZ).warnings[0]
+    assert "1 conversaciones (2 turnos del cliente) siguen retenidas" in said
 
 
 def test_the_store_s_error_is_a_detail_not_part_of_the_public_answer():

@@ -1,0 +1,226 @@
+"""Two replicas of Rasa's tracker store on one PostgreSQL and the Redis they share, through a
+database outage: a customer's lines alternate between the replicas, the conversation goes on
+where it stands, and afterwards every event is in the database once, in order (issue 25)."""
+
+import asyncio
+import json
+import threading
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import create_engine, text
+
+from protheus.common.settings import TRACKER_STATUS_ENV
+from protheus.common.store_status import read_status
+from protheus.rasa_server import tracker_store
+from protheus.rasa_server.conversation_hold import HELD_INDEX, RedisHold
+from protheus.rasa_server.tracker_store import ObservedSQLTrackerStore
+from tests.database_fixture import _postgres_database
+from tests.rasa_server.test_tracker_store import Outage
+
+
+@pytest.fixture
+def postgres_url():
+    admin, name, url = _postgres_database()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def replicas(postgres_url, redis_url, tmp_path, monkeypatch):
+    """Two stores as two replicas would create them from the same endpoints.yml."""
+    made = []
+    for name in ("a", "b"):
+        monkeypatch.setenv(TRACKER_STATUS_ENV, str(tmp_path / f"estado-{name}.json"))
+        made.append(ObservedSQLTrackerStore(domain=Domain.empty(), host=postgres_url, hold_url=redis_url))
+    yield made
+    for store in made:
+        store.engine.dispose()
+
+
+def turn(store: ObservedSQLTrackerStore, sender: str, line: str) -> list[str]:
+    """One customer turn on `store`; returns the customer lines the replica saw before it."""
+    current = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(sender, slots=[])
+    seen = [e.text for e in current.events if isinstance(e, UserUttered)]
+    current.update(UserUttered(line))
+    current.update(BotUttered(f"respuesta a «{line}»"))
+    asyncio.run(store.save(current))
+    return seen
+
+
+def stored(url: str, sender: str) -> list[tuple[str, str]]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+        ).all()
+    engine.dispose()
+    return [(kind, json.loads(data)["text"]) for kind, data in rows]
+
+
+def conversation(lines: list[str]) -> list[tuple[str, str]]:
+    return [event for line in lines for event in (("user", line), ("bot", f"respuesta a «{line}»"))]
+
+
+def test_lines_alternating_between_replicas_through_an_outage_are_written_once_in_order(
+    replicas, postgres_url, redis_url, tmp_path, monkeypatch
+):
+    a, b = replicas
+    outage = Outage(monkeypatch)
+    lines = ["necesito capacitación en compras", "sí, acepto", "STD01", "ana@cliente.mx", "gracias"]
+    turn(a, "cli", lines[0])
+    outage.down = True
+    # b never served this customer: it continues from the copy a left in Redis, then from the hold
+    assert turn(b, "cli", lines[1]) == lines[:1]
+    assert turn(a, "cli", lines[2]) == lines[:2]
+    assert turn(b, "cli", lines[3]) == lines[:3]
+    held = read_status(tmp_path / "estado-b.json")
+    assert held["estado"] == "fallo" and held["retenidas"] == 1 and held["turnos_retenidos"] == 3
+
+    outage.down = False
+    assert turn(a, "cli", lines[4]) == lines[:4]
+    assert stored(postgres_url, "cli") == conversation(lines)
+    after = read_status(tmp_path / "estado-a.json")
+    assert after["estado"] == "ok" and after["retenidas"] == 0 and after["turnos_escritos"] == 3
+    assert RedisHold(redis_url).counts() == (0, 0)
+
+
+def test_a_replica_with_a_stale_copy_never_drops_the_customer_s_words(replicas, postgres_url):
+    """Rasa counts the stored events to find the new ones: a tracker older than the database
+    lost its customer's message that way (the issue's outage: 2 of 6 messages stored)."""
+    a, b = replicas
+    turn(a, "cli", "hola")
+    stale = asyncio.run(b.retrieve("cli"))
+    turn(a, "cli", "quiero una consultoría")
+    turn(a, "cli", "para compras")
+    stale.update(UserUttered("sí, acepto"))
+    asyncio.run(b.save(stale))
+    users = [line for kind, line in stored(postgres_url, "cli") if kind == "user"]
+    assert users == ["hola", "quiero una consultoría", "para compras", "sí, acepto"]
+
+
+def _hold_conversations(store, monkeypatch, count: int) -> Outage:
+    outage = Outage(monkeypatch)
+    outage.down = True
+    for index in range(count):
+        turn(store, f"cli-{index}", "mi factura no timbra")
+        turn(store, f"cli-{index}", "en SIGAFAT")
+    outage.down = False
+    return outage
+
+
+def test_a_write_back_cut_after_its_commit_is_not_written_twice(replicas, postgres_url, monkeypatch):
+    a, b = replicas
+    _hold_conversations(a, monkeypatch, 1)
+    held = a.hold.held("cli-0")
+    a._write(a._tracker("cli-0", held.events))  # a dies here: written, the hold not released
+    b._write_held()
+    assert stored(postgres_url, "cli-0") == conversation(["mi factura no timbra", "en SIGAFAT"])
+    assert b.hold.counts() == (0, 0)
+
+
+def test_two_replicas_writing_back_at_once_write_each_event_once(replicas, postgres_url, monkeypatch):
+    a, b = replicas
+    _hold_conversations(a, monkeypatch, 25)
+    start = threading.Barrier(2)
+
+    def write_back(store):
+        start.wait()
+        store._write_held()
+
+    threads = [threading.Thread(target=write_back, args=(store,)) for store in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for index in range(25):
+        assert stored(postgres_url, f"cli-{index}") == conversation(["mi factura no timbra", "en SIGAFAT"])
+    assert a.hold.counts() == (0, 0)
+
+
+def test_without_the_per_conversation_lock_concurrent_write_backs_repeat_events(replicas, postgres_url, monkeypatch):
+    """The check above can fail: without the database lock the same race duplicates events."""
+    a, b = replicas
+    _hold_conversations(a, monkeypatch, 25)
+    for store in (a, b):
+        store._postgres = False
+    start = threading.Barrier(2)
+    real_unstored = ObservedSQLTrackerStore._unstored
+
+    def slow_unstored(self, session, tracker):
+        found = real_unstored(self, session, tracker)
+        threading.Event().wait(0.005)  # both replicas read before either writes
+        return found
+
+    monkeypatch.setattr(ObservedSQLTrackerStore, "_unstored", slow_unstored)
+
+    def write_back(store):
+        start.wait()
+        store._write_held()
+
+    threads = [threading.Thread(target=write_back, args=(store,)) for store in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lengths = [len(stored(postgres_url, f"cli-{index}")) for index in range(25)]
+    assert max(lengths) > 4
+
+
+def test_a_hold_that_grew_meanwhile_is_not_released(replicas, postgres_url, monkeypatch):
+    a, b = replicas
+    outage = _hold_conversations(a, monkeypatch, 1)
+    read_before = a.hold.held("cli-0")
+    outage.down = True
+    turn(b, "cli-0", "sigue sin timbrar")  # another turn held by b while a writes the older hold
+    outage.down = False
+    a._write(a._tracker("cli-0", read_before.events))
+    a._released("cli-0", len(read_before.events))
+    assert a.hold.held("cli-0") is not None  # b's turn is not in the database yet
+    a._write_held()
+    lines = ["mi factura no timbra", "en SIGAFAT", "sigue sin timbrar"]
+    assert stored(postgres_url, "cli-0") == conversation(lines)
+    assert a.hold.counts() == (0, 0)
+
+
+def test_the_retry_loop_writes_held_conversations_without_new_turns(replicas, postgres_url, monkeypatch):
+    a, _ = replicas
+    monkeypatch.setattr(tracker_store, "RETRY_SECONDS", 0.05)
+    outage = Outage(monkeypatch)
+
+    async def scenario() -> None:
+        outage.down = True
+        tracker = DialogueStateTracker.from_events("cli", [UserUttered("hola")])
+        await a.save(tracker)
+        outage.down = False
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if a.hold.counts() == (0, 0):
+                return
+
+    asyncio.run(scenario())
+    assert stored(postgres_url, "cli") == [("user", "hola")]
+    assert read_status(a.status.path)["estado"] == "ok"
+
+
+def test_the_copy_in_redis_follows_the_database(replicas, redis_url):
+    a, _ = replicas
+    turn(a, "cli", "hola")
+    turn(a, "cli", "necesito un respaldo")
+    copy = RedisHold(redis_url).recent("cli")
+    assert [e.get("text") for e in copy] == [
+        "hola",
+        "respuesta a «hola»",
+        "necesito un respaldo",
+        "respuesta a «necesito un respaldo»",
+    ]
+    import redis
+
+    redis.from_url(redis_url).delete("protheus:conversation:recent:cli")  # expired
+    turn(a, "cli", "gracias")
+    assert len(RedisHold(redis_url).recent("cli")) == 6  # written whole again
+    assert not redis.from_url(redis_url).exists(HELD_INDEX)
