@@ -30,6 +30,7 @@ from protheus.common.settings import (
     LOOPBACK,
     action_secret,
     ensure_secrets,
+    lock_store_url,
     require_valid,
     take_launch_secret,
 )
@@ -101,6 +102,10 @@ def main(argv: list[str] | None = None) -> None:
     _configure_logging(args)
     app = guarded_app(args.actions, secret)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
+    if lock_store_url():  # hand-offs another action server kept during an outage: written from here too
+        from protheus.action_server.actions.database import handoff_outbox
+
+        handoff_outbox().retry_in_background()
     logger.info("Action server on http://%s:%s, calls only with the secret", args.host, args.port)
     app.run(args.host, args.port, workers=utils.number_of_sanic_workers())
 

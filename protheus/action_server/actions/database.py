@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from protheus.action_server.actions.outbox import HandoffOutbox
-from protheus.common.settings import agent_idle_minutes
+from protheus.action_server.actions.outbox import HandoffOutbox, open_queue
+from protheus.common.settings import agent_idle_minutes, lock_store_url
 from protheus.db import prepare
 from protheus.db.customers import CustomerStore
 from protheus.db.database import Database
@@ -36,8 +36,9 @@ def handoffs() -> HandoffStore:
 
 @lru_cache(maxsize=1)
 def handoff_outbox() -> HandoffOutbox:
-    """The action server's hand-offs waiting for the database (one per process)."""
-    return HandoffOutbox(handoffs)
+    """The action server's hand-offs waiting for the database (one per process): in the Redis
+    the replicas share when there is one (LOCK_STORE_URL), so any action server writes them."""
+    return HandoffOutbox(handoffs, queue=open_queue(lock_store_url()))
 
 
 def presence() -> PresenceStore:

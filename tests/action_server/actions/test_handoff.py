@@ -288,3 +288,46 @@ def test_a_pasted_log_reaches_the_agent_as_its_fields(seeded, dispatcher):
     assert "descripcion error: no puedo grabar pedidos [log] error: variable does not exist C5_XTIPO" in summary
     assert "rutina: MATA410; fuente: MATA410.PRW; línea: 2345; tabla: SC5; campo: C5_XTIPO" in summary
     assert "THREAD ERROR" not in summary
+
+
+def test_a_handoff_kept_in_the_shared_queue_is_written_by_another_action_server(seeded, dispatcher, redis_url):
+    """Replicas: the action server that took the request stopped; the other one writes it."""
+    from protheus.action_server.actions.outbox import HandoffOutbox, RedisQueue
+
+    took = HandoffOutbox(FailingStore, retry_seconds=3600, queue=RedisQueue(redis_url))
+    action = ActionHandOff(customers=FailingStore, handoffs=FailingStore, outbox=lambda: took)
+    events = run(action, make_tracker("consulta_funcional", sender_id="caida-replicas"), dispatcher)
+    kept = next(e["value"] for e in events if e["name"] == "handoff_id")
+    del took  # its action server stopped
+
+    other = HandoffOutbox(lambda: seeded, retry_seconds=3600, queue=RedisQueue(redis_url))
+    assert other.pending() == 1
+    assert other.flush() == 1 and other.pending() == 0
+    [written] = seeded.of_conversation("caida-replicas")
+    assert written.id == kept and written.intent == "consulta_funcional"
+
+
+def test_two_action_servers_flushing_at_once_write_each_kept_handoff_once(seeded, redis_url):
+    import threading
+
+    from protheus.action_server.actions.outbox import HandoffOutbox, RedisQueue
+
+    down = HandoffOutbox(FailingStore, retry_seconds=3600, queue=RedisQueue(redis_url))
+    numbers = [
+        down.hold(sender_id=f"caida-{i}", channel="soporte_estandar", intent="reportar_error", slots={}, summary="x")
+        for i in range(20)
+    ]
+    outboxes = [HandoffOutbox(lambda: seeded, retry_seconds=3600, queue=RedisQueue(redis_url)) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def flush(outbox):
+        start.wait()
+        outbox.flush()
+
+    threads = [threading.Thread(target=flush, args=(outbox,)) for outbox in outboxes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = [h.id for i in range(20) for h in seeded.of_conversation(f"caida-{i}")]
+    assert sorted(stored) == sorted(numbers) and outboxes[0].pending() == 0
