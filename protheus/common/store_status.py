@@ -54,21 +54,30 @@ class StatusFile:
         temporary.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
         temporary.replace(self.path)
 
-    def succeeded(self) -> None:
+    def succeeded(self, held: tuple[int, int] | None = None, written: tuple[int, int] | None = None) -> None:
+        """Storing again; `held`, `written` as in `written()`, when known."""
+        counts = {}
+        if held is not None:
+            counts["retenidas"], counts["turnos_retenidos"] = held
+        if written is not None:
+            counts["escritas"], counts["turnos_escritos"] = written
+        changed = any(self.state[key] != value for key, value in counts.items())
         if self.state["estado"] != OK:
             logger.warning("La base de datos de conversaciones responde de nuevo; se vuelven a guardar.")
             self.state.update(estado=OK, desde=time.time())
+            changed = True
+        if changed:
+            self.state.update(counts)
             self.write()
 
-    def written(self, sender_id: str, still_held: int, turns: int = 0, turns_held: int = 0) -> None:
-        """A held conversation, with `turns` customer turns, reached the database."""
-        self.state["escritas"] += 1
-        self.state["turnos_escritos"] += turns
-        self.state["retenidas"] = still_held
-        self.state["turnos_retenidos"] = turns_held
+    def written(self, sender_id: str, held: tuple[int, int], written: tuple[int, int]) -> None:
+        """A held conversation reached the database. `held`, `written`: (conversations, customer
+        turns) held now and written back since the start, over every replica that shares them."""
+        self.state["retenidas"], self.state["turnos_retenidos"] = held
+        self.state["escritas"], self.state["turnos_escritos"] = written
         self.state["ultima_escritura"] = time.time()
         logger.warning(
-            "Conversación %s retenida durante la caída: ya está en la base de datos (quedan %d).", sender_id, still_held
+            "Conversación %s retenida durante la caída: ya está en la base de datos (quedan %d).", sender_id, held[0]
         )
         self.write()
 

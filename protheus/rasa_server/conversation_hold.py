@@ -31,6 +31,7 @@ RECENT_CONVERSATIONS = 2000  # kept in memory for a turn that comes while the da
 KEY_PREFIX = "protheus:conversation:"
 HELD_INDEX = "protheus:held"  # sorted set: sender id → when it was first held (oldest written first)
 HELD_TURNS = "protheus:held:turns"  # customer turns held now, over every replica
+WRITTEN = "protheus:held:written"  # hash: conversations and turns written back, over every replica
 RECENT_TTL_SECONDS = 2 * 3600  # a quiet conversation's copy is forgotten (its session has ended by then)
 SOCKET_TIMEOUT = 2.0
 
@@ -57,6 +58,9 @@ class Hold(Protocol):
     def counts(self) -> tuple[int, int]:
         """(conversations held, customer turns held)."""
 
+    def written(self) -> tuple[int, int]:
+        """(conversations, customer turns) written back since the start."""
+
     def remember(self, sender_id: str, events: Sequence[Any], new: list[str]) -> None:
         """The conversation as the database now has it (Rasa events, each with `as_dict()`);
         `new`: the events just written, as JSON."""
@@ -73,6 +77,7 @@ class LocalHold:
     def __init__(self) -> None:
         self._held: OrderedDict[str, Held] = OrderedDict()
         self._recent: OrderedDict[str, Sequence[Any]] = OrderedDict()  # Rasa events
+        self._written = (0, 0)
 
     def held(self, sender_id: str) -> Held | None:
         return self._held.get(sender_id)
@@ -85,6 +90,7 @@ class LocalHold:
         if found is None or len(found.events) > written:
             return None
         del self._held[sender_id]
+        self._written = (self._written[0] + 1, self._written[1] + found.turns)
         return found.turns
 
     def senders(self) -> list[str]:
@@ -92,6 +98,9 @@ class LocalHold:
 
     def counts(self) -> tuple[int, int]:
         return len(self._held), sum(h.turns for h in self._held.values())
+
+    def written(self) -> tuple[int, int]:
+        return self._written
 
     def remember(self, sender_id: str, events: Sequence[Any], new: list[str]) -> None:
         # A reference, not a copy: Rasa reads a fresh tracker every turn, and the events are
@@ -130,8 +139,9 @@ redis.call('ZADD', KEYS[2], 'NX', ARGV[5], ARGV[4])
 redis.call('INCRBY', KEYS[3], tonumber(ARGV[3]) - before)
 return 1
 """
-# KEYS: the hold, the held index, the turns counter, the copy. ARGV: events written, sender.
-# Releases only a hold that has not grown since; returns its turns, or -1.
+# KEYS: the hold, the held index, the turns counter, the copy, the written totals.
+# ARGV: events written, sender. Releases only a hold that has not grown since; returns its
+# turns, or -1.
 RELEASE = """
 local length = tonumber(redis.call('HGET', KEYS[1], 'length') or '-1')
 if length < 0 or length > tonumber(ARGV[1]) then return -1 end
@@ -139,6 +149,8 @@ local turns = tonumber(redis.call('HGET', KEYS[1], 'turns') or '0')
 redis.call('DEL', KEYS[1], KEYS[4])
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('DECRBY', KEYS[3], turns)
+redis.call('HINCRBY', KEYS[5], 'conversations', 1)
+redis.call('HINCRBY', KEYS[5], 'turns', turns)
 return turns
 """
 
@@ -173,7 +185,7 @@ class RedisHold:
         )
 
     def release(self, sender_id: str, written: int) -> int | None:
-        keys = [self._key(sender_id, "held"), HELD_INDEX, HELD_TURNS, self._key(sender_id, "recent")]
+        keys = [self._key(sender_id, "held"), HELD_INDEX, HELD_TURNS, self._key(sender_id, "recent"), WRITTEN]
         turns = int(self._release(keys=keys, args=[written, sender_id]))
         return None if turns < 0 else turns
 
@@ -183,6 +195,10 @@ class RedisHold:
     def counts(self) -> tuple[int, int]:
         conversations, turns = self._redis.pipeline().zcard(HELD_INDEX).get(HELD_TURNS).execute()
         return int(conversations), max(int(turns or 0), 0)
+
+    def written(self) -> tuple[int, int]:
+        conversations, turns = self._redis.hmget(WRITTEN, "conversations", "turns")
+        return int(conversations or 0), int(turns or 0)
 
     def remember(self, sender_id: str, events: Sequence[Any], new: list[str]) -> None:
         key = self._key(sender_id, "recent")

@@ -38,7 +38,7 @@ from sqlalchemy import text
 
 from protheus.common.event_stream import STORE_ID_KEY
 from protheus.common.settings import tracker_status_override
-from protheus.common.store_status import StatusFile
+from protheus.common.store_status import OK, StatusFile
 from protheus.rasa_server.conversation_hold import RECENT_CONVERSATIONS, Events, LocalHold, open_hold
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,14 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             return None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._read(sender_id, super().retrieve)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """Every session (the REST tracker endpoint); during an outage, what the hold or the copy has.
+        Rasa's wrapper would otherwise answer with a new, empty conversation, saved over the hold."""
+        return await self._read(conversation_id, super().retrieve_full_tracker)
+
+    async def _read(self, sender_id: str, from_database: Any) -> DialogueStateTracker | None:
         held = self._held(sender_id)
         if held is not None:  # newer than what the database has
             self._from_hold.add(sender_id)
@@ -95,7 +103,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             return self._tracker(sender_id, held.events)
         self._from_hold.discard(sender_id)
         try:
-            found = await super().retrieve(sender_id)
+            found = await from_database(sender_id)
         except Exception as error:  # noqa: BLE001
             self._failed(sender_id, error)
             try:
@@ -120,7 +128,8 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             self._from_hold.discard(sender_id)
             self._released(sender_id, len(tracker.events))
         self.hold.remember(sender_id, tracker.events, new)
-        self.status.succeeded()
+        if self.status.state["estado"] != OK:  # back after an outage: with what is still held
+            self.status.succeeded(self._counts(), self._counts("written"))
 
     def _hold(self, tracker: DialogueStateTracker, error: Exception) -> None:
         sender_id = tracker.sender_id
@@ -128,24 +137,35 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         events = list(tracker.events)
         turns = held_turns + sum(isinstance(event, UserUttered) for event in events[read:])
         dicts = [event.as_dict() for event in events]
-        try:
-            self.hold.hold(sender_id, dicts, turns)
-        except Exception:  # noqa: BLE001 - Redis too: this replica keeps it, as the embedded default
-            logger.critical("Could not hold %s in the shared store; held by this replica only", sender_id)
-            self._fallback.hold(sender_id, dicts, turns)
-        self._from_hold.add(sender_id)
-        self._read_from(sender_id, len(events), turns)
+        existing = self._held(sender_id)
+        if existing is not None and len(existing.events) > len(dicts):
+            # A tracker that did not come from the hold (made anew by a caller that could not read
+            # the conversation): the hold only grows, so what it has is kept and this one's news added.
+            last = existing.events[-1].get("timestamp", 0.0)
+            newer = [d for d in dicts if d.get("timestamp", 0.0) > last]
+            logger.warning("A shorter copy of held conversation %s: %d newer events added", sender_id, len(newer))
+            dicts = existing.events + newer
+            turns = existing.turns + sum(d.get("event") == UserUttered.type_name for d in newer)
+        if dicts:
+            try:
+                self.hold.hold(sender_id, dicts, turns)
+            except Exception:  # noqa: BLE001 - Redis too: this replica keeps it, as the embedded default
+                logger.critical("Could not hold %s in the shared store; held by this replica only", sender_id)
+                self._fallback.hold(sender_id, dicts, turns)
+            self._from_hold.add(sender_id)
+            self._read_from(sender_id, len(dicts), turns)
         self._failed(sender_id, error)
         self._retry_later()
 
-    def _counts(self) -> tuple[int, int]:
-        """(conversations, customer turns) held now, over every replica."""
-        held, turns = self._fallback.counts()
+    def _counts(self, totals: str = "counts") -> tuple[int, int]:
+        """(conversations, customer turns) held now, or written back (`totals="written"`), over
+        every replica that shares the hold."""
+        local = getattr(self._fallback, totals)()
         try:
-            shared = self.hold.counts()
+            shared = getattr(self.hold, totals)()
         except Exception:  # noqa: BLE001 - Redis down: what this replica knows
             shared = (0, 0)
-        return held + shared[0], turns + shared[1]
+        return local[0] + shared[0], local[1] + shared[1]
 
     def _failed(self, sender_id: str, error: Exception) -> None:
         held, turns = self._counts()
@@ -160,8 +180,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             logger.exception("Could not release the hold of %s", sender_id)
             return
         if turns is not None:
-            held, still = self._counts()
-            self.status.written(sender_id, held, turns, still)
+            self.status.written(sender_id, self._counts(), self._counts("written"))
 
     def _write_held(self, limit: int | None = None) -> None:
         """Write held conversations back, oldest first; stops at the first failure (raises)."""
@@ -188,8 +207,9 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             except Exception as error:  # noqa: BLE001 - still down
                 self._failed("(escritura de retenidas)", error)
                 continue
-            if self._counts()[0] == 0:
-                self.status.succeeded()
+            held = self._counts()
+            self.status.succeeded(held, self._counts("written"))
+            if held[0] == 0:
                 return
 
     def _unstored(self, session: Any, tracker: DialogueStateTracker) -> list[Event]:

@@ -224,3 +224,29 @@ def test_the_copy_in_redis_follows_the_database(replicas, redis_url):
     turn(a, "cli", "gracias")
     assert len(RedisHold(redis_url).recent("cli")) == 6  # written whole again
     assert not redis.from_url(redis_url).exists(HELD_INDEX)
+
+
+def test_reading_the_whole_conversation_during_the_outage_gives_the_hold(replicas, monkeypatch):
+    """The REST tracker endpoint reads every session: during the outage Rasa's wrapper answered
+    a new, empty conversation, and saving it replaced the hold (found by the outage e2e test)."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    a, b = replicas
+    outage = _hold_conversations(a, monkeypatch, 1)
+    outage.down = True
+    whole = asyncio.run(FailSafeTrackerStore(b).retrieve_full_tracker("cli-0"))
+    assert [e.text for e in whole.events if isinstance(e, UserUttered)] == ["mi factura no timbra", "en SIGAFAT"]
+
+
+def test_a_shorter_copy_saved_during_the_outage_never_shrinks_the_hold(replicas, postgres_url, monkeypatch):
+    a, b = replicas
+    outage = _hold_conversations(a, monkeypatch, 1)
+    outage.down = True
+    anew = DialogueStateTracker("cli-0", slots=[])  # made by a caller that could not read it
+    anew.update(UserUttered("¿siguen ahí?"))
+    asyncio.run(b.save(anew))
+    assert b.hold.held("cli-0").turns == 3
+    outage.down = False
+    b._write_held()
+    users = [line for kind, line in stored(postgres_url, "cli-0") if kind == "user"]
+    assert users == ["mi factura no timbra", "en SIGAFAT", "¿siguen ahí?"]

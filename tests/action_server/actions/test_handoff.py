@@ -298,7 +298,7 @@ def test_a_handoff_kept_in_the_shared_queue_is_written_by_another_action_server(
     action = ActionHandOff(customers=FailingStore, handoffs=FailingStore, outbox=lambda: took)
     events = run(action, make_tracker("consulta_funcional", sender_id="caida-replicas"), dispatcher)
     kept = next(e["value"] for e in events if e["name"] == "handoff_id")
-    del took  # its action server stopped
+    took = None  # its action server stopped
 
     other = HandoffOutbox(lambda: seeded, retry_seconds=3600, queue=RedisQueue(redis_url))
     assert other.pending() == 1
