@@ -30,8 +30,10 @@ from tests.tcp_proxy import Proxy
 pytestmark = pytest.mark.server
 PUBLIC = Ports(rasa=25200, actions=25250, web=25280, host="127.0.0.1")  # nginx
 REPLICAS = [Ports(rasa=25205 + i, actions=25255 + i, web=25280, host="127.0.0.1") for i in range(2)]
-PROXY_PORT = 25432
-LOCK_URL = os.environ.get("TEST_OUTAGE_REDIS_URL", "redis://127.0.0.1:6379/14")
+PROXY_PORT, REDIS_PROXY_PORT = 25432, 26379
+REDIS_URL = os.environ.get("TEST_OUTAGE_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_PORT, REDIS_DB = int(REDIS_URL.rsplit(":", 1)[1].split("/")[0]), REDIS_URL.rsplit("/", 1)[1]
+LOCK_URL = f"redis://127.0.0.1:{REDIS_PROXY_PORT}/{REDIS_DB}"  # the replicas reach Redis through a proxy too
 VERIFIED = {"codigo_cliente": "STD01", "verificacion_cliente": "facilitador.std@example.com"}
 
 
@@ -39,9 +41,9 @@ def _redis_or_skip() -> None:
     import redis
 
     try:
-        redis.from_url(LOCK_URL, socket_connect_timeout=2).flushdb()
+        redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError as error:
-        message = f"Redis no está disponible en {LOCK_URL}: {error.__class__.__name__}"
+        message = f"Redis no está disponible en {REDIS_URL}: {error.__class__.__name__}"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
 
 
@@ -49,8 +51,9 @@ def _redis_or_skip() -> None:
 def deployment(tmp_path_factory):
     _redis_or_skip()
     admin, name, url = _postgres_database()
-    proxy = Proxy(PROXY_PORT, 5432)
+    proxy, redis_proxy = Proxy(PROXY_PORT, 5432), Proxy(REDIS_PROXY_PORT, REDIS_PORT)
     proxy.up()
+    redis_proxy.up()
     proxied = url.replace("127.0.0.1:5432", f"127.0.0.1:{PROXY_PORT}")
     db = Database(proxied)
     prepare(db)
@@ -69,11 +72,12 @@ def deployment(tmp_path_factory):
     services.append(start_balancer(PUBLIC, REPLICAS))
     try:
         wait_until_ready(services, timeout=240)
-        yield proxy, url, status, env["RASA_TOKEN"]
+        yield proxy, url, status, env["RASA_TOKEN"], redis_proxy
     finally:
         for service in reversed(services):
             service.stop()
         proxy.down()
+        redis_proxy.down()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -149,7 +153,7 @@ def wait_for(check, what: str, seconds: float = 40) -> None:
 def test_the_issue_s_consulting_terms_across_replicas(deployment):
     """The issue's scenario: the acceptance and everything after it reach the other replica
     while PostgreSQL is stopped."""
-    proxy, url, status, token = deployment
+    proxy, url, status, token, _ = deployment
     customer = Customer(token)
     assert "Acepta estas condiciones" in customer.say(
         "necesito que capaciten a mis usuarios nuevos en el módulo de compras"
@@ -195,7 +199,7 @@ def test_the_issue_s_consulting_terms_across_replicas(deployment):
 def test_an_outage_in_the_middle_of_a_form_loses_nothing(deployment, first, answers, through_nginx):
     """PostgreSQL stops after the form's first question and is back before its last answer:
     the hand-off is registered as usual and the held turns reach the database in order."""
-    proxy, url, status, token = deployment
+    proxy, url, status, token, _ = deployment
     customer = Customer(token, through_nginx)
     customer.say(first)
     last = list(answers)[-1]
@@ -208,3 +212,26 @@ def test_an_outage_in_the_middle_of_a_form_loses_nothing(deployment, first, answ
     reply = customer.answer_until(answers)
     assert len(handoff_ids(url, customer.sender)) == 1, reply
     assert stored_lines(url, customer.sender) == customer.sent
+
+
+def test_with_redis_stopped_each_line_is_refused_in_spanish_and_nothing_is_lost(deployment):
+    """Without the lock store no replica processes a line unlocked: the customer is asked to send
+    it again; with Redis back the conversation goes on and every processed line is stored once."""
+    _, url, status, token, redis_proxy = deployment
+    customer = Customer(token)
+    assert "Acepta estas condiciones" in customer.say("quiero contratar una consultoría remota para mi ambiente")
+    redis_proxy.down()
+    try:
+        for _ in range(2):  # both replicas
+            response = requests.post(
+                f"http://127.0.0.1:{customer._port()}/webhooks/rest/webhook",
+                json={"sender": customer.sender, "message": "sí, acepto"},
+                timeout=30,
+            )
+            said = " ".join(r.get("text") or "" for r in response.json())
+            assert response.status_code == 200 and "No pude procesar su último mensaje" in said, said
+    finally:
+        redis_proxy.up()
+    assert "Acepta estas condiciones" not in customer.say("sí, acepto")  # the form goes on from where it stood
+    assert stored_lines(url, customer.sender) == customer.sent
+    assert read_status(status)["estado"] == "ok"
