@@ -43,8 +43,7 @@ from protheus.rasa_server.conversation_hold import RECENT_CONVERSATIONS, Events,
 
 logger = logging.getLogger(__name__)
 
-RETRY_SECONDS = 5.0  # held conversations are written back this often without new turns
-WRITE_BACK_BATCH = 50  # held conversations written back after one turn (the rest by the retry loop)
+RETRY_SECONDS = 5.0  # held conversations are written back this often while the database is down
 # One writer per conversation at a time, whichever replica: a write-back and a turn of the same
 # conversation never both append what they think is missing.
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:sender_id, 0))")
@@ -118,9 +117,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         try:
-            if self._fallback.anything_held() or self.hold.anything_held():
-                self._write_held(WRITE_BACK_BATCH)  # held turns first: the database keeps them in order
-            new = self._write(tracker)
+            new = self._write(tracker)  # a held conversation whole: its hold is where it was read from
         except Exception as error:  # noqa: BLE001 - any driver error: hold the conversation
             self._hold(tracker, error)
             return  # not raised: the conversation is held, and written back later
@@ -130,6 +127,8 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         self.hold.remember(sender_id, tracker.events, new)
         if self.status.state["estado"] != OK:  # back after an outage: with what is still held
             self.status.succeeded(self._counts(), self._counts("written"))
+        if self._fallback.anything_held() or self.hold.anything_held():
+            self._retry_later(delay=0.0)  # the others' held conversations, outside this turn
 
     def _hold(self, tracker: DialogueStateTracker, error: Exception) -> None:
         sender_id = tracker.sender_id
@@ -182,28 +181,38 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         if turns is not None:
             self.status.written(sender_id, self._counts(), self._counts("written"))
 
-    def _write_held(self, limit: int | None = None) -> None:
+    def _write_held(self) -> None:
         """Write held conversations back, oldest first; stops at the first failure (raises)."""
         for hold in (self._fallback, self.hold):
-            for sender_id in hold.senders()[:limit]:
+            for sender_id in hold.senders():
                 held = hold.held(sender_id)
                 if held is None:  # released meanwhile by the replica that took its next turn
                     continue
                 self._write(self._tracker(sender_id, held.events))
                 self._released(sender_id, len(held.events))
 
-    def _retry_later(self) -> None:
+    async def write_back(self) -> None:
+        """One pass over the held conversations (raises at the first failure). On PostgreSQL in a
+        worker thread: a replica writing back a hundred conversations after an outage keeps
+        answering meanwhile (in the turn, it delayed replies by 6–8 s: bench/soak.py)."""
+        if self._postgres:
+            await asyncio.to_thread(self._write_held)
+        else:
+            self._write_held()
+
+    def _retry_later(self, delay: float = RETRY_SECONDS) -> None:
         if self._retrying is None or self._retrying.done():
             try:
-                self._retrying = asyncio.get_running_loop().create_task(self._retry())
-            except RuntimeError:  # no event loop (a script): the next save writes them
+                self._retrying = asyncio.get_running_loop().create_task(self._retry(delay))
+            except RuntimeError:  # no event loop (a script): the next save starts it
                 self._retrying = None
 
-    async def _retry(self) -> None:
+    async def _retry(self, delay: float) -> None:
         while True:
-            await asyncio.sleep(RETRY_SECONDS)
+            await asyncio.sleep(delay)
+            delay = RETRY_SECONDS
             try:
-                self._write_held()
+                await self.write_back()
             except Exception as error:  # noqa: BLE001 - still down
                 self._failed("(escritura de retenidas)", error)
                 continue

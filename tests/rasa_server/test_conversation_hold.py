@@ -250,3 +250,23 @@ def test_a_shorter_copy_saved_during_the_outage_never_shrinks_the_hold(replicas,
     b._write_held()
     users = [line for kind, line in stored(postgres_url, "cli-0") if kind == "user"]
     assert users == ["mi factura no timbra", "en SIGAFAT", "¿siguen ahí?"]
+
+
+def test_a_turn_after_the_outage_does_not_wait_for_other_conversations_write_back(replicas, monkeypatch):
+    """After 30 s without the database a hundred conversations are held; writing them inside
+    each turn delayed replies by 6–8 s (bench/soak.py). The turn writes its own conversation;
+    the retry loop writes the others, on PostgreSQL in a worker thread."""
+    a, b = replicas
+    _hold_conversations(a, monkeypatch, 10)
+    writes: list[str] = []
+    real_write = ObservedSQLTrackerStore._write
+
+    def counted(self, tracker):
+        writes.append(tracker.sender_id)
+        return real_write(self, tracker)
+
+    monkeypatch.setattr(ObservedSQLTrackerStore, "_write", counted)
+    turn(b, "otro", "hola")
+    assert writes == ["otro"]
+    asyncio.run(b.write_back())
+    assert len(writes) == 11 and b.hold.counts() == (0, 0)
