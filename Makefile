@@ -70,6 +70,7 @@ bench: setup
 	@$(PY) -m protheus.trainer preparar
 	@$(PY) bench/server_startup.py
 	@$(PY) bench/console_queries.py --postgres
+	@$(PY) bench/soak.py
 	@$(PY) bench/analytics_queries.py --postgres
 	@$(PY) bench/scrubber_names.py
 	@$(PY) bench/second_request.py
