@@ -1,14 +1,19 @@
-"""Serving speed against a stock Rasa 3.6 bot (issue 12), loopback only, bounded.
+"""Serving speed against stock Rasa 3.6 deployed the same way (issues 12 and 26), loopback
+only, bounded.
 
-The baseline is a stock bot: Rasa's default `rasa init` NLU pipeline (bench/baselines/
-rasa_init_diet.yml) with MemoizationPolicy and RulePolicy, trained on this project's NLU data
-and responses, one rule per intent, no custom actions, in-memory tracker and lock stores.
-Then this project: the embedded default (one replica, SQLite) and, when PostgreSQL and Redis
-answer, the production profile with 2 replicas behind nginx. The same async client sends the
-same message mix (guideline replies, a hand-off, a full error triage) at 1, 10 and 50
-concurrent conversations, and prints p50/p95/p99, turns/s, errors, the Rasa processes' RSS,
-and whether every message sent is in the tracker store once, in order.
-Usage: python bench/serving.py [--niveles 1 10 50] [--sin-replicas]
+The stock bot: Rasa's default `rasa init` NLU pipeline (bench/baselines/rasa_init_diet.yml) with
+MemoizationPolicy and RulePolicy, trained on this project's NLU data and responses, one rule per
+intent, no custom actions, started with plain `rasa run` (none of this project's code). It is
+deployed three ways: in memory (a reference), on SQLite (one process: the shape of the embedded
+default) and as two replicas on PostgreSQL with Rasa's RedisLockStore behind this project's nginx
+configuration (the shape of the replica profile, as Rasa's Helm chart deploys it). Then this
+project: the embedded default (one process, SQLite) and the replica profile (2 replicas behind
+nginx, PostgreSQL, Redis, RabbitMQ). The same async client sends the same message mix (guideline
+replies, a hand-off, a full error triage) at 1, 20 and 50 concurrent conversations, and prints
+p50/p95/p99, turns/s, errors, RSS per Rasa process, **CPU milliseconds per turn of every process
+of the stack** (from /proc: Rasa, actions, web, PostgreSQL, Redis, RabbitMQ, nginx), and whether
+every message sent is in the tracker store once, in order. Ratios are against the same shape.
+Usage: python bench/serving.py [--niveles 1 20 50] [--sin-replicas]
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import argparse
 import asyncio
 import hashlib
 import json
+import os
 import re
 import shutil
 import statistics
@@ -24,6 +30,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
@@ -60,8 +67,13 @@ MIX = [
 LABELS = {
     (1, 1): "este proyecto, 1 proceso (SQLite)",
     (2, 1): "este proyecto, 2 réplicas (producción)",
-    (1, 2): "este proyecto, 1 réplica × 2 workers Sanic",
 }
+STOCK_MEMORY, STOCK_SQLITE, STOCK_REPLICAS = (
+    "Rasa estándar, en memoria",
+    "Rasa estándar, SQLite",
+    "Rasa estándar, 2 réplicas (PostgreSQL, Redis, nginx)",
+)
+SAME_SHAPE = {LABELS[(1, 1)]: STOCK_SQLITE, LABELS[(2, 1)]: STOCK_REPLICAS}
 RESULTS = PROJECT.root / "docs" / "serving-results.json"
 STOCK_PORT = 27005
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -131,32 +143,50 @@ def stock_model(work: Path) -> Path:
     return target
 
 
-def start_stock(model: Path, token: str, work: Path) -> Service:
-    """`rasa run` as a stock project has it: Rasa's own REST and socket.io channels, no endpoints.
-    (Run from the repository, Rasa would read this project's credentials.yml: our channels.)"""
-    from protheus.supervisor.processes import _spawn, rasa_command, rasa_token_env
+def start_stock(model: Path, token: str, work: Path, port: int, endpoints: str = "") -> Service:
+    """Plain `rasa run`, as a stock project has it: Rasa's own REST and socket.io channels and
+    the given endpoints.yml; none of this project's code (not even its launcher, which installs
+    this project's patches). (Run from the repository, Rasa would read this project's
+    credentials.yml: our channels.)"""
+    from protheus.common.paths import rasa_executable
+    from protheus.supervisor.processes import _spawn
 
-    home = work / "stock-run"
+    home = work / f"stock-run-{port}"
     home.mkdir(exist_ok=True)
     (home / "credentials.yml").write_text("rest:\nsocketio:\n", encoding="utf-8")
-    (home / "endpoints.yml").write_text("", encoding="utf-8")
-    # Through the launcher, as our replicas: the token is not on the command line either.
-    command = rasa_command(
+    (home / "endpoints.yml").write_text(endpoints, encoding="utf-8")
+    command = [
+        rasa_executable(),
         "run",
         "--model",
         str(model),
         "--enable-api",
         "--port",
-        str(STOCK_PORT),
+        str(port),
         "--interface",
         "127.0.0.1",
         "--credentials",
         str(home / "credentials.yml"),
         "--endpoints",
         str(home / "endpoints.yml"),
+        "--auth-token",
+        token,  # loopback benchmark: on the command line, as a stock deployment has it
+    ]
+    health = f"http://127.0.0.1:{port}/status?token={token}"
+    return _spawn("rasa", port, command, health, cwd=home)
+
+
+def stock_sqlite_endpoints(work: Path) -> str:
+    return f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'stock-rasa.db'}\n"
+
+
+def stock_replica_endpoints(database: str) -> str:
+    """Rasa's own SQL tracker store on PostgreSQL and its RedisLockStore (the Helm chart's shape)."""
+    return (
+        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
+        f"  db: {database}\n  username: postgres\n"
+        "lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: 6379\n  db: 12\n"
     )
-    health = f"http://127.0.0.1:{STOCK_PORT}/status?token={token}"
-    return _spawn("rasa", STOCK_PORT, command, health, rasa_token_env(token), cwd=home)
 
 
 # --- the client ------------------------------------------------------------------------
@@ -213,15 +243,67 @@ def _tree(pid: int) -> list[int]:
 
 
 def rss_mb(services: list[Service]) -> float:
-    total = 0
+    """Resident memory of one Rasa process (the mean over the stack's Rasa processes)."""
+    total, count = 0, 0
     for service in services:
         if service.name != "rasa":
             continue
+        count += 1
         for pid in _tree(service.process.pid):
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-    return total / 1024
+    return total / 1024 / max(count, 1)
+
+
+PROGRAM_ORDER = ("rasa", "acciones", "web", "postgresql", "redis", "rabbitmq", "nginx")
+
+
+def _program(pid: str) -> str | None:
+    """Which program of a stack a process belongs to (None: not one of them, e.g. this client)."""
+    try:
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    if "protheus.rasa_server" in command or "bin/rasa run" in command:
+        return "rasa"
+    if "protheus.action_server" in command:
+        return "acciones"
+    if "protheus.webapp" in command:
+        return "web"
+    if comm == "nginx":
+        return "nginx"
+    if comm.startswith(("postgres", "postmaster")):
+        return "postgresql"
+    if comm == "redis-server":
+        return "redis"
+    if comm in ("beam.smp", "erl_child_setup", "epmd", "inet_gethost") or "rabbitmq" in command:
+        return "rabbitmq"
+    return None
+
+
+def cpu_ticks() -> dict[str, int]:
+    """CPU time (user + system, with exited children: PostgreSQL's backends) of each program, in
+    clock ticks. Whole processes are counted, so CPU per turn does not depend on the core count."""
+    ticks: dict[str, int] = dict.fromkeys(PROGRAM_ORDER, 0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        program = _program(entry.name)
+        if program is None:
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[program] += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks
+
+
+def cpu_ms_per_turn(before: dict[str, int], after: dict[str, int], turns: int) -> dict[str, float]:
+    tick = os.sysconf("SC_CLK_TCK")
+    return {p: (after[p] - before[p]) * 1000 / tick / max(turns, 1) for p in PROGRAM_ORDER}
 
 
 def stored_in_order_http(base: str, token: str, senders: list[str]) -> int:
@@ -334,18 +416,26 @@ def measure(label: str, base: str, levels: list[int], services: list[Service], c
     results = {}
     for level in levels:
         conversations = max(level, 5) if level == 1 else level
+        before = cpu_ticks()
         figures = asyncio.run(drive(base, level, conversations))
+        figures["cpu_ms_per_turn"] = cpu_ms_per_turn(before, cpu_ticks(), figures["turns"])
         figures["rss_mb"] = rss_mb(services)
         senders = figures.pop("senders")
         figures["not_in_order"] = check(senders)
         if index_check is not None:
             figures["missing_from_index"] = index_check(senders)
         results[str(level)] = figures
+        cpu = figures["cpu_ms_per_turn"]
         print(
-            f"{label:34} {level:>3} conv.: p50 {figures['p50']:7.1f}  p95 {figures['p95']:7.1f}  "
+            f"{label:40} {level:>3} conv.: p50 {figures['p50']:7.1f}  p95 {figures['p95']:7.1f}  "
             f"p99 {figures['p99']:7.1f} ms  {figures['turns_per_s']:6.1f} turnos/s  errores {figures['errors']}  "
-            f"RSS {figures['rss_mb']:.0f} MB  fuera de orden {figures['not_in_order']}"
-            + (f"  sin indexar {figures['missing_from_index']}" if "missing_from_index" in figures else ""),
+            f"RSS/proceso Rasa {figures['rss_mb']:.0f} MB  fuera de orden {figures['not_in_order']}"
+            + (f"  sin indexar {figures['missing_from_index']}" if "missing_from_index" in figures else "")
+            + "\n"
+            + " " * 46
+            + "CPU ms/turno: "
+            + "  ".join(f"{p} {cpu[p]:.1f}" for p in PROGRAM_ORDER if cpu[p] >= 0.05)
+            + f"  (total {sum(cpu.values()):.1f})",
             flush=True,
         )
     return results
@@ -356,25 +446,56 @@ def _stop(services: list[Service]) -> None:
         service.stop()
 
 
+def _database(prefix: str) -> tuple[str, str]:
+    """A new PostgreSQL database: (name, URL)."""
+    from sqlalchemy import create_engine, text
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return name, PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def start_stock_shape(shape: str, model: Path, token: str, work: Path) -> tuple[list[Service], str, object]:
+    """The stock bot deployed as `shape`: (services, base URL, the check of what it stored)."""
+    base = f"http://127.0.0.1:{STOCK_PORT}"
+    if shape == STOCK_MEMORY:
+        return [start_stock(model, token, work, STOCK_PORT)], base, lambda s: stored_in_order_http(base, token, s)
+    if shape == STOCK_SQLITE:
+        url = f"sqlite:///{work / 'stock-rasa.db'}"
+        services = [start_stock(model, token, work, STOCK_PORT, stock_sqlite_endpoints(work))]
+        return services, base, lambda s: stored_in_order_sql(url, s)
+    import redis
+
+    redis.from_url("redis://127.0.0.1:6379/12").flushdb()
+    name, url = _database("stock_bench")
+    public = Ports(rasa=STOCK_PORT, actions=STOCK_PORT + 50, web=STOCK_PORT + 75, host="127.0.0.1")
+    replicas = [replace(public, rasa=STOCK_PORT + 1 + i) for i in range(2)]
+    services = [start_stock(model, token, work, r.rasa, stock_replica_endpoints(name)) for r in replicas]
+    wait_until_ready(services, timeout=240)  # one creates the tables, then the other
+    services.append(start_balancer(public, replicas))
+    return services, base, lambda s: stored_in_order_sql(url, s)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--niveles", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--niveles", type=int, nargs="+", default=[1, 20, 50])
     parser.add_argument("--sin-replicas", action="store_true")
     args = parser.parse_args()
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         token = uuid.uuid4().hex
-        stock = [start_stock(stock_model(work), token, work)]
-        try:
-            wait_until_ready(stock, timeout=240)
-            base = f"http://127.0.0.1:{STOCK_PORT}"
-            results["rasa estándar"] = measure(
-                "Rasa estándar (base)", base, args.niveles, stock, lambda s: stored_in_order_http(base, token, s)
-            )
-        finally:
-            _stop(stock)
-        profiles = [(1, 1)] if args.sin_replicas else [(1, 1), (2, 1), (1, 2)]
+        model = stock_model(work)
+        shapes = [STOCK_MEMORY, STOCK_SQLITE] + ([] if args.sin_replicas else [STOCK_REPLICAS])
+        for shape in shapes:
+            stock, base, check = start_stock_shape(shape, model, token, work)
+            try:
+                wait_until_ready(stock, timeout=240)
+                results[shape] = measure(shape, base, args.niveles, stock, check)
+            finally:
+                _stop(stock)
+        profiles = [(1, 1)] if args.sin_replicas else [(1, 1), (2, 1)]
         for replicas, workers in profiles:
             label = LABELS[(replicas, workers)]
             services, base, queue, url = start_project(work, replicas, workers)
@@ -391,17 +512,18 @@ def main() -> None:
                 _stop(services)
                 drop_queue(queue)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    baseline = results["rasa estándar"]
-    print("\nRelación con la base (mismo cliente, misma corrida):")
-    for label, by_level in results.items():
-        if label == "rasa estándar":
+    print("\nRelación con Rasa estándar desplegado igual (mismo cliente, misma corrida):")
+    for label, shape in SAME_SHAPE.items():
+        if label not in results:
             continue
-        for level, figures in by_level.items():
-            base_figures = baseline[level]
+        for level, figures in results[label].items():
+            base = results[shape][level]
+            cpu, base_cpu = sum(figures["cpu_ms_per_turn"].values()), sum(base["cpu_ms_per_turn"].values())
             print(
-                f"  {label:34} {level:>3} conv.: p50 ×{figures['p50'] / base_figures['p50']:.2f}  "
-                f"p99 ×{figures['p99'] / base_figures['p99']:.2f}  "
-                f"turnos/s ×{figures['turns_per_s'] / base_figures['turns_per_s']:.2f}"
+                f"  {label:40} {level:>3} conv.: p50 ×{figures['p50'] / base['p50']:.2f}  "
+                f"p99 ×{figures['p99'] / base['p99']:.2f}  "
+                f"turnos/s ×{figures['turns_per_s'] / base['turns_per_s']:.2f}  "
+                f"CPU/turno ×{cpu / base_cpu:.2f}  RSS/proceso Rasa ×{figures['rss_mb'] / base['rss_mb']:.2f}"
             )
 
 

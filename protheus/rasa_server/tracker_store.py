@@ -28,10 +28,11 @@ import asyncio
 import json
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import text
@@ -44,9 +45,17 @@ from protheus.rasa_server.conversation_hold import RECENT_CONVERSATIONS, Events,
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0  # held conversations are written back this often while the database is down
+CACHED_TRACKERS = 256  # trackers a replica keeps after saving them (the conversations in progress)
 # One writer per conversation at a time, whichever replica: a write-back and a turn of the same
 # conversation never both append what they think is missing.
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:sender_id, 0))")
+
+
+@dataclass(frozen=True)
+class Written:
+    events: list[str]  # the events written, as JSON
+    last_id: int | None  # the conversation's last event id in the database now
+    new_session: bool  # a session started among them
 
 
 class ObservedSQLTrackerStore(SQLTrackerStore):
@@ -63,6 +72,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         # sender → (events when read, customer turns its hold carried): what a hold adds up
         self._origin: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._from_hold: set[str] = set()
+        self._cache: OrderedDict[str, tuple[DialogueStateTracker, int, int]] = OrderedDict()
         self._retrying: asyncio.Task | None = None
         try:  # Rasa's constructor swallows a database that does not answer
             with self.engine.connect() as connection:
@@ -87,7 +97,10 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             return None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self._read(sender_id, super().retrieve)
+        return await self._read(sender_id, self._latest)
+
+    async def _latest(self, sender_id: str) -> DialogueStateTracker | None:
+        return self._cached(sender_id) or await super().retrieve(sender_id)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         """Every session (the REST tracker endpoint); during an outage, what the hold or the copy has.
@@ -117,14 +130,15 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         try:
-            new = self._write(tracker)  # a held conversation whole: its hold is where it was read from
+            written = self._write(tracker)  # a held conversation whole: its hold is where it was read from
         except Exception as error:  # noqa: BLE001 - any driver error: hold the conversation
             self._hold(tracker, error)
             return  # not raised: the conversation is held, and written back later
         if sender_id in self._from_hold:
             self._from_hold.discard(sender_id)
             self._released(sender_id, len(tracker.events))
-        self.hold.remember(sender_id, tracker.events, new)
+        self.hold.remember(sender_id, tracker.events, written.events)
+        self._keep(tracker, written)
         if self.status.state["estado"] != OK:  # back after an outage: with what is still held
             self.status.succeeded(self._counts(), self._counts("written"))
         if self._fallback.anything_held() or self.hold.anything_held():
@@ -132,6 +146,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
 
     def _hold(self, tracker: DialogueStateTracker, error: Exception) -> None:
         sender_id = tracker.sender_id
+        self._cache.pop(sender_id, None)
         read, held_turns = self._origin.get(sender_id, (0, 0))
         events = list(tracker.events)
         turns = held_turns + sum(isinstance(event, UserUttered) for event in events[read:])
@@ -221,35 +236,36 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             if held[0] == 0:
                 return
 
-    def _unstored(self, session: Any, tracker: DialogueStateTracker) -> list[Event]:
-        """The tracker's events after the database's last event of the conversation. Rasa counts
-        the stored events instead, which drops or repeats events when the tracker came from
-        elsewhere (a hold, another replica's copy)."""
+    def _unstored(self, session: Any, tracker: DialogueStateTracker) -> tuple[list[Event], int | None]:
+        """The tracker's events after the database's last event of the conversation, and that
+        event's id. Rasa counts the stored events instead, which drops or repeats events when
+        the tracker came from elsewhere (a hold, another replica's copy)."""
         last = (
-            session.query(self.SQLEvent.type_name, self.SQLEvent.timestamp)
+            session.query(self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.timestamp)
             .filter(self.SQLEvent.sender_id == tracker.sender_id)
             .order_by(self.SQLEvent.id.desc())
             .first()
         )
         if last is None:
-            return list(tracker.events)
+            return list(tracker.events), None
         after: list[Event] = []
         for event in reversed(tracker.events):
             if event.type_name == last.type_name and event.timestamp == last.timestamp:
                 after.reverse()
-                return after
+                return after, last.id
             after.append(event)
         # Not in this tracker (older than what is stored): only what came after it.
-        return [event for event in tracker.events if event.timestamp > last.timestamp]
+        return [event for event in tracker.events if event.timestamp > last.timestamp], last.id
 
-    def _write(self, tracker: DialogueStateTracker) -> list[str]:
+    def _write(self, tracker: DialogueStateTracker) -> Written:
         """Write the events the database does not have, then announce them to the broker with
-        their ids. Returns them as written (JSON)."""
+        their ids."""
         with self.session_scope() as session:
             if self._postgres:
                 session.execute(ADVISORY_LOCK, {"sender_id": tracker.sender_id})
+            unstored, last_id = self._unstored(session, tracker)
             rows, written = [], []
-            for event in self._unstored(session, tracker):
+            for event in unstored:
                 data = event.as_dict()
                 body = json.dumps(data)
                 row = self.SQLEvent(
@@ -263,14 +279,45 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
                 session.add(row)
                 rows.append((row, data))
                 written.append(body)
-            published = []
-            if self.event_broker is not None and rows:
+            if rows:
                 session.flush()  # the ids, read before the commit expires the rows (a SELECT each after)
+                last_id = rows[-1][0].id
+            published = []
+            if self.event_broker is not None:
                 published = [{"sender_id": tracker.sender_id, **data, STORE_ID_KEY: row.id} for row, data in rows]
             session.commit()
         for announced in published:
             self.event_broker.publish(announced)
-        return written
+        new_session = any(isinstance(event, SessionStarted) for event in unstored)
+        return Written(written, last_id, new_session)
+
+    # --- the replica's own copy of the trackers it just saved -----------------------------
+    def _cached(self, sender_id: str) -> DialogueStateTracker | None:
+        """The tracker this replica saved last for the conversation, if nothing changed it since:
+        not this process (its events are as saved) nor any replica (the database's last event is
+        the one it wrote; one indexed query instead of reading and replaying every event, which
+        costs more at every turn). Handed over, not copied: the turn changes it and saves it again."""
+        entry = self._cache.pop(sender_id, None)
+        if entry is None or len(entry[0].events) != entry[1]:
+            return None
+        with self.session_scope() as session:
+            stored = (
+                session.query(self.SQLEvent.id)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .order_by(self.SQLEvent.id.desc())
+                .limit(1)
+                .scalar()
+            )
+        return entry[0] if stored == entry[2] else None
+
+    def _keep(self, tracker: DialogueStateTracker, written: Written) -> None:
+        if written.last_id is None or written.new_session:  # a new session: read as Rasa would, from its start
+            self._cache.pop(tracker.sender_id, None)
+            return
+        self._cache[tracker.sender_id] = (tracker, len(tracker.events), written.last_id)
+        self._cache.move_to_end(tracker.sender_id)
+        while len(self._cache) > CACHED_TRACKERS:
+            self._cache.popitem(last=False)
 
     def replies_to(self, sender_id: str, key: str, value: str) -> list[dict[str, Any]] | None:
         """The bot's messages after the conversation's last customer message, if that message's

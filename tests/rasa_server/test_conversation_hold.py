@@ -270,3 +270,63 @@ def test_a_turn_after_the_outage_does_not_wait_for_other_conversations_write_bac
     assert writes == ["otro"]
     asyncio.run(b.write_back())
     assert len(writes) == 11 and b.hold.counts() == (0, 0)
+
+
+def _no_full_reads(monkeypatch) -> list[str]:
+    """Rasa's full read (every event of the conversation, replayed), recorded."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    reads: list[str] = []
+    real = SQLTrackerStore.retrieve
+
+    async def recorded(self, sender_id):
+        reads.append(sender_id)
+        return await real(self, sender_id)
+
+    monkeypatch.setattr(SQLTrackerStore, "retrieve", recorded)
+    return reads
+
+
+def test_the_tracker_a_replica_saved_is_handed_back_without_reading_the_conversation_again(replicas, monkeypatch):
+    a, _ = replicas
+    turn(a, "cli", "hola")
+    reads = _no_full_reads(monkeypatch)
+    assert turn(a, "cli", "¿qué es el soporte prime?") == ["hola"]
+    assert turn(a, "cli", "gracias") == ["hola", "¿qué es el soporte prime?"]
+    assert reads == []
+    asyncio.run(a.retrieve("cli"))
+    asyncio.run(a.retrieve("cli"))  # handed over once: a second read without a save reads the database
+    assert reads == ["cli"]
+
+
+def test_a_replica_never_hands_back_its_tracker_after_another_replica_wrote(replicas, monkeypatch):
+    a, b = replicas
+    turn(a, "cli", "hola")
+    turn(b, "cli", "¿qué es el soporte prime?")
+    reads = _no_full_reads(monkeypatch)
+    assert turn(a, "cli", "gracias") == ["hola", "¿qué es el soporte prime?"]
+    assert reads == ["cli"]
+
+
+def test_a_tracker_changed_after_it_was_saved_is_not_handed_back(replicas, monkeypatch):
+    a, _ = replicas
+    turn(a, "cli", "hola")
+    saved = a._cache["cli"][0]
+    saved.update(UserUttered("nunca guardado"))  # a turn that failed before saving
+    seen = [e.text for e in asyncio.run(a.retrieve("cli")).events if isinstance(e, UserUttered)]
+    assert seen == ["hola"]
+
+
+def test_a_new_session_is_read_from_its_start_as_rasa_reads_it(replicas):
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    a, _ = replicas
+    turn(a, "cli", "hola")
+    current = asyncio.run(a.retrieve("cli"))
+    current.update(ActionExecuted("action_session_start"))
+    current.update(SessionStarted())
+    current.update(UserUttered("vuelvo mañana"))
+    asyncio.run(a.save(current))
+    assert "cli" not in a._cache
+    again = asyncio.run(a.retrieve("cli"))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["vuelvo mañana"]
