@@ -7,9 +7,11 @@ one tracker update is lost, and a waiter whose ticket vanished polls until the l
 lifetime ends. Measured here with two replicas, bursts of 4 lines of one customer lost 18
 of 180 messages and some turns waited 60 s.
 
-A ticket is a lease of LEASE_SECONDS that its replica renews while the turn waits or runs:
-when a replica dies mid-turn, the customer's next line (or nginx's retry of the same one)
-waits seconds for the lease to lapse, not the lock's whole lifetime (60 s).
+A ticket is a lease of LEASE_SECONDS that its replica renews while the turn waits or runs,
+from a thread of its own (LeaseKeeper): a replica whose event loop is busy (a long message's
+NLU, a model being loaded) keeps its turn; when a replica dies mid-turn, the customer's next
+line (or nginx's retry of the same one) waits seconds for the lease to lapse, not the lock's
+whole lifetime (60 s).
 
 Here every change is one atomic Redis operation (Lua scripts): a ticket number from INCR,
 the waiting tickets in a sorted set in ticket order, each with its own expiry. A turn goes
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import AsyncGenerator
@@ -41,9 +44,8 @@ POLL_SECONDS = 0.02  # Rasa's store waits a whole second between checks
 SOCKET_TIMEOUT = 10.0
 # A replica that dies mid-turn holds its conversation for at most this long: the retried line
 # must still be answered within 5 s (bench/soak.py: with 10 s, the retried turns took 10.8 s).
-# Renewed six times a lease, so an event loop late by up to 2.5 s keeps its ticket.
 LEASE_SECONDS = 3.0
-RENEW_SECONDS = 0.5
+RENEW_SECONDS = 0.5  # from a thread, so a busy event loop does not let a live turn's lease lapse
 IDLE_KEY_TTL = 24 * 3600  # the ticket counter of a quiet conversation is forgotten after a day
 
 # KEYS: counter, queue (ticket → ticket), expiries (ticket → expiry ms). ARGV: now ms, lifetime ms.
@@ -88,6 +90,49 @@ return 1
 """
 
 
+class LeaseKeeper:
+    """Renews the tickets this process holds, from a thread: the lease stays alive as long as the
+    process does, however late its event loop runs; a dead replica's tickets lapse."""
+
+    def __init__(self, address: str) -> None:
+        import redis
+
+        self._redis = redis.from_url(address, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT)
+        self._renew = self._redis.register_script(RENEW)
+        self._held: dict[tuple[str, int], int] = {}  # (expiries key, ticket) → lease in ms
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def keep(self, expiries: str, ticket: int, lease: float) -> None:
+        with self._guard:
+            self._held[(expiries, ticket)] = int(lease * 1000)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="lock-leases", daemon=True)
+                self._thread.start()
+
+    def drop(self, expiries: str, ticket: int) -> None:
+        with self._guard:
+            self._held.pop((expiries, ticket), None)
+
+    def _run(self) -> None:
+        while True:
+            with self._guard:
+                held = list(self._held.items())
+            shortest = min((lease for _, lease in held), default=int(LEASE_SECONDS * 1000)) / 1000
+            time.sleep(min(RENEW_SECONDS, shortest / 3))
+            with self._guard:
+                held = [(key, lease) for key, lease in self._held.items()]
+            if not held:
+                continue
+            try:
+                pipe = self._redis.pipeline(transaction=False)
+                for (expiries, ticket), lease in held:
+                    self._renew(keys=[expiries], args=[ticket, _now_ms(), lease], client=pipe)
+                pipe.execute()
+            except Exception:  # noqa: BLE001 - the next round may reach it; else the leases lapse
+                logger.warning("Could not renew %d lock tickets", len(held))
+
+
 class SequencedRedisLockStore(LockStore):
     """One conversation's turns one at a time, in the order their tickets were issued, across replicas."""
 
@@ -99,7 +144,7 @@ class SequencedRedisLockStore(LockStore):
         self._issue = self._redis.register_script(ISSUE)
         self._served = self._redis.register_script(SERVED)
         self._finish = self._redis.register_script(FINISH)
-        self._renew = self._redis.register_script(RENEW)
+        self._leases = LeaseKeeper(address)
         super().__init__()
 
     @staticmethod
@@ -119,23 +164,15 @@ class SequencedRedisLockStore(LockStore):
             )
         except Exception as error:  # noqa: BLE001 - any Redis failure means "no lock"
             raise LockError(f"El almacén de bloqueos (Redis) no responde: {error}") from error
-        renewing = asyncio.create_task(self._keep_alive(expiries, ticket, lease))
+        self._leases.keep(expiries, ticket, lease)
         try:
             yield await self._wait_for(conversation_id, ticket, lock_lifetime)
         finally:
-            renewing.cancel()
+            self._leases.drop(expiries, ticket)
             try:
                 await self._finish(keys=[queue, expiries], args=[ticket])
             except Exception:  # noqa: BLE001 - an unfinished ticket expires with its lifetime
                 logger.exception("Could not release the lock of %s", conversation_id)
-
-    async def _keep_alive(self, expiries: str, ticket: int, lease: float) -> None:
-        while True:
-            await asyncio.sleep(min(RENEW_SECONDS, lease / 3))
-            try:
-                await self._renew(keys=[expiries], args=[ticket, _now_ms(), int(lease * 1000)])
-            except Exception:  # noqa: BLE001 - the next renewal may reach it; else the lease lapses
-                logger.warning("Could not renew lock ticket %s", ticket)
 
     async def _wait_for(self, conversation_id: str, ticket: int, lock_lifetime: float) -> TicketLock:
         _, queue, expiries = self._keys(conversation_id)

@@ -117,10 +117,7 @@ def test_a_replica_that_dies_mid_turn_holds_the_conversation_for_its_lease_not_a
     monkeypatch.setattr(lock_store, "LEASE_SECONDS", 0.6)
     dead, alive = SequencedRedisLockStore(url=redis_url), SequencedRedisLockStore(url=redis_url)
 
-    async def renews_nothing(*args) -> None:  # the replica's process is gone
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(dead, "_keep_alive", renews_nothing)
+    monkeypatch.setattr(dead._leases, "keep", lambda *args: None)  # the replica's process is gone
 
     async def main() -> float:
         await dead.lock("muerta").__aenter__()  # lock lifetime: Rasa's 60 s
@@ -152,3 +149,39 @@ def test_a_turn_longer_than_the_lease_keeps_its_turn(redis_url, monkeypatch):
 
     asyncio.run(main())
     assert order == ["primero empieza", "primero termina", "segundo empieza", "segundo termina"]
+
+
+def test_a_replica_whose_event_loop_is_busy_longer_than_the_lease_keeps_its_turn(redis_url, monkeypatch):
+    """The lease is renewed from a thread: a replica busy for several leases (a long message's
+    NLU, a model loading) is not taken for dead (renewed from its event loop, it was)."""
+    import threading
+    import time
+
+    from protheus.rasa_server import lock_store
+
+    monkeypatch.setattr(lock_store, "LEASE_SECONDS", 0.6)
+    busy, other = SequencedRedisLockStore(url=redis_url), SequencedRedisLockStore(url=redis_url)
+    order: list[str] = []
+    inside = threading.Event()
+
+    def busy_replica() -> None:
+        async def main() -> None:
+            async with busy.lock("ocupada"):
+                order.append("ocupada empieza")
+                inside.set()
+                time.sleep(2.0)  # the event loop does not run for three leases
+                order.append("ocupada termina")
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=busy_replica)
+    thread.start()
+    inside.wait(10)
+
+    async def next_turn() -> None:
+        async with other.lock("ocupada"):
+            order.append("la siguiente")
+
+    asyncio.run(next_turn())
+    thread.join()
+    assert order == ["ocupada empieza", "ocupada termina", "la siguiente"]
