@@ -15,12 +15,13 @@ from collections.abc import Callable
 
 from protheus.common.settings import (
     RASA_TOKEN_LAUNCH_ENV,
+    always_load_tensorflow,
     ensure_secrets,
     rasa_token,
     require_valid,
     take_launch_secret,
 )
-from protheus.rasa_server import patches
+from protheus.rasa_server import without_tensorflow
 
 RASA_PROGRAM = "rasa"
 
@@ -47,6 +48,10 @@ def _rasa_main() -> None:
 
 def main(entry_point: Callable[[], None] = _rasa_main) -> None:
     require_valid()
+    # Before anything imports Rasa, which imports TensorFlow: a model that needs none is served without it.
+    without_tensorflow.install_for(sys.argv[1:], always_load_tensorflow())
+    from protheus.rasa_server import patches
+
     sys.argv = with_token(sys.argv[1:], launch_token())
     patches.install()  # before Rasa builds anything that holds the functions they replace
     entry_point()

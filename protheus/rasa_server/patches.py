@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from protheus.rasa_server import action_calls, event_lookup, parse_cache, payloads
+from protheus.rasa_server import action_calls, event_lookup, parse_cache, payloads, without_tensorflow
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,13 @@ PATCHES = (
         "a table by name.",
         event_lookup.install,
         event_lookup.installed,
+    ),
+    Patch(
+        "model_without_tensorflow",
+        "Rasa imports TensorFlow (about 430 MB a replica) for models that never use it: a replica serving such "
+        "a model runs without it (protheus.rasa_server.without_tensorflow), and refuses a later model that needs it.",
+        without_tensorflow.install_guard,
+        without_tensorflow.guard_installed,
     ),
 )
 
