@@ -95,17 +95,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--turnos", type=int, default=AT[-1] + AROUND)
     parser.add_argument("--conversaciones", type=int, default=6)
+    parser.add_argument("--solo-proyecto", action="store_true", help="sin el bot estándar (no lo entrena)")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         token = uuid.uuid4().hex
-        stock, base, _ = start_stock_shape(STOCK_SQLITE, stock_model(work), token, work)
-        try:
-            wait_until_ready(stock, timeout=240)
-            results[STOCK_SQLITE] = measure(STOCK_SQLITE, base, stock, args.turnos, args.conversaciones)
-        finally:
-            _stop(stock)
+        if not args.solo_proyecto:
+            stock, base, _ = start_stock_shape(STOCK_SQLITE, stock_model(work), token, work)
+            try:
+                wait_until_ready(stock, timeout=240)
+                results[STOCK_SQLITE] = measure(STOCK_SQLITE, base, stock, args.turnos, args.conversaciones)
+            finally:
+                _stop(stock)
         services, base, queue, _ = start_project(work, 1, 1)
         try:
             label = "este proyecto, 1 proceso (SQLite)"
@@ -113,7 +115,8 @@ def main() -> None:
         finally:
             _stop(services)
             drop_queue(queue)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if not args.solo_proyecto:
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
