@@ -45,6 +45,7 @@ from protheus.rasa_server.conversation_hold import RECENT_CONVERSATIONS, Events,
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0  # held conversations are written back this often while the database is down
+WRITE_BACK_DELAY = 0.2  # after a turn that found the database back: its reply goes out first
 CACHED_TRACKERS = 256  # trackers a replica keeps after saving them (the conversations in progress)
 # One writer per conversation at a time, whichever replica: a write-back and a turn of the same
 # conversation never both append what they think is missing.
@@ -142,7 +143,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         if self.status.state["estado"] != OK:  # back after an outage: with what is still held
             self.status.succeeded(self._counts(), self._counts("written"))
         if self._fallback.anything_held() or self.hold.anything_held():
-            self._retry_later(delay=0.0)  # the others' held conversations, outside this turn
+            self._retry_later(delay=WRITE_BACK_DELAY)  # the others' held conversations, outside this turn
 
     def _hold(self, tracker: DialogueStateTracker, error: Exception) -> None:
         sender_id = tracker.sender_id

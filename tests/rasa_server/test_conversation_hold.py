@@ -32,7 +32,9 @@ def postgres_url():
 
 @pytest.fixture
 def replicas(postgres_url, redis_url, tmp_path, monkeypatch):
-    """Two stores as two replicas would create them from the same endpoints.yml."""
+    """Two stores as two replicas would create them from the same endpoints.yml. Their write-back
+    in the background is left to the tests that call it: each turn here is its own event loop."""
+    monkeypatch.setattr(tracker_store, "WRITE_BACK_DELAY", 3600)
     made = []
     for name in ("a", "b"):
         monkeypatch.setenv(TRACKER_STATUS_ENV, str(tmp_path / f"estado-{name}.json"))
