@@ -414,6 +414,7 @@ def drop_queue(queue: str) -> None:
 
 def measure(label: str, base: str, levels: list[int], services: list[Service], check, index_check=None) -> dict:
     results = {}
+    asyncio.run(drive(base, 2, 2))  # warm-up, not measured: the first turns load what is loaded lazily
     for level in levels:
         conversations = max(level, 5) if level == 1 else level
         before = cpu_ticks()
