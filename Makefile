@@ -75,6 +75,7 @@ bench: setup
 	@$(PY) bench/scrubber_names.py
 	@$(PY) bench/second_request.py
 	@$(PY) bench/serving.py
+	@$(PY) bench/turn_growth.py
 
 db: setup
 	@$(PY) -m protheus.db migrar

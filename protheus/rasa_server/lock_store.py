@@ -156,8 +156,20 @@ class SequencedRedisLockStore(LockStore):
     async def lock(
         self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_SECONDS
     ) -> AsyncGenerator[TicketLock, None]:
-        counter, queue, expiries = self._keys(conversation_id)
+        _, queue, expiries = self._keys(conversation_id)
         lease = min(lock_lifetime, LEASE_SECONDS)
+        held = [await self._new_ticket(conversation_id, lease)]  # the ticket now held (it may be issued again)
+        try:
+            yield await self._wait_for(conversation_id, held, lease, lock_lifetime)
+        finally:
+            self._leases.drop(expiries, held[0])
+            try:
+                await self._finish(keys=[queue, expiries], args=[held[0]])
+            except Exception:  # noqa: BLE001 - an unfinished ticket expires with its lifetime
+                logger.exception("Could not release the lock of %s", conversation_id)
+
+    async def _new_ticket(self, conversation_id: str, lease: float) -> int:
+        counter, queue, expiries = self._keys(conversation_id)
         try:
             ticket = int(
                 await self._issue(keys=[counter, queue, expiries], args=[_now_ms(), int(lease * 1000), IDLE_KEY_TTL])
@@ -165,27 +177,28 @@ class SequencedRedisLockStore(LockStore):
         except Exception as error:  # noqa: BLE001 - any Redis failure means "no lock"
             raise LockError(f"El almacén de bloqueos (Redis) no responde: {error}") from error
         self._leases.keep(expiries, ticket, lease)
-        try:
-            yield await self._wait_for(conversation_id, ticket, lock_lifetime)
-        finally:
-            self._leases.drop(expiries, ticket)
-            try:
-                await self._finish(keys=[queue, expiries], args=[ticket])
-            except Exception:  # noqa: BLE001 - an unfinished ticket expires with its lifetime
-                logger.exception("Could not release the lock of %s", conversation_id)
+        return ticket
 
-    async def _wait_for(self, conversation_id: str, ticket: int, lock_lifetime: float) -> TicketLock:
+    async def _wait_for(self, conversation_id: str, held: list[int], lease: float, lock_lifetime: float) -> TicketLock:
         _, queue, expiries = self._keys(conversation_id)
         deadline = time.monotonic() + lock_lifetime
         while True:
             try:
-                served = int(await self._served(keys=[queue, expiries], args=[ticket, _now_ms()]))
+                served = int(await self._served(keys=[queue, expiries], args=[held[0], _now_ms()]))
             except Exception as error:  # noqa: BLE001
                 raise LockError(f"El almacén de bloqueos (Redis) no responde: {error}") from error
             if served == 1:  # what Rasa's callers receive; they only use it as a context value
-                return TicketLock(conversation_id, deque([Ticket(ticket, time.time() + lock_lifetime)]))
-            if served == -1 or time.monotonic() > deadline:
+                return TicketLock(conversation_id, deque([Ticket(held[0], time.time() + lock_lifetime)]))
+            if time.monotonic() > deadline:
                 raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+            if served == -1:
+                # This waiting ticket lapsed while the process lived but could not renew it (a model
+                # loading held the interpreter for seconds): queued again, not refused. It was only
+                # waiting, so no turn ran in its name.
+                logger.warning("Lock ticket %s of %s lapsed while waiting; queued again", held[0], conversation_id)
+                self._leases.drop(expiries, held[0])
+                held[0] = await self._new_ticket(conversation_id, lease)
+                continue
             await asyncio.sleep(POLL_SECONDS)
 
     # Rasa's base class stores a whole TicketLock; this store has no such object.

@@ -185,3 +185,31 @@ def test_a_replica_whose_event_loop_is_busy_longer_than_the_lease_keeps_its_turn
     asyncio.run(next_turn())
     thread.join()
     assert order == ["ocupada empieza", "ocupada termina", "la siguiente"]
+
+
+def test_a_waiting_ticket_that_lapsed_while_its_process_was_busy_is_queued_again_not_refused(redis_url, monkeypatch):
+    """A replica loading a model can hold its interpreter longer than a lease: its waiting
+    tickets lapsed and the customer's line was refused (found by the e2e replica-kill test)."""
+    from protheus.rasa_server import lock_store
+
+    monkeypatch.setattr(lock_store, "LEASE_SECONDS", 0.6)
+    holder, waiter = SequencedRedisLockStore(url=redis_url), SequencedRedisLockStore(url=redis_url)
+    monkeypatch.setattr(waiter._leases, "keep", lambda *args: None)  # its renewals never run
+    order: list[str] = []
+
+    async def hold() -> None:
+        async with holder.lock("ocupada"):
+            order.append("primero empieza")
+            await asyncio.sleep(2.0)  # three of the waiter's leases
+            order.append("primero termina")
+
+    async def wait() -> None:
+        await asyncio.sleep(0.1)
+        async with waiter.lock("ocupada"):
+            order.append("segundo")
+
+    async def main() -> None:
+        await asyncio.gather(hold(), wait())
+
+    asyncio.run(main())
+    assert order == ["primero empieza", "primero termina", "segundo"]
