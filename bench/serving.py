@@ -64,16 +64,13 @@ MIX = [
     "facilitador.std@example.com",
     "gracias",
 ]
-LABELS = {
-    (1, 1): "este proyecto, 1 proceso (SQLite)",
-    (2, 1): "este proyecto, 2 réplicas (producción)",
-}
+LABELS = {1: "este proyecto, 1 proceso (SQLite)", 2: "este proyecto, 2 réplicas (producción)"}
 STOCK_MEMORY, STOCK_SQLITE, STOCK_REPLICAS = (
     "Rasa estándar, en memoria",
     "Rasa estándar, SQLite",
     "Rasa estándar, 2 réplicas (PostgreSQL, Redis, nginx)",
 )
-SAME_SHAPE = {LABELS[(1, 1)]: STOCK_SQLITE, LABELS[(2, 1)]: STOCK_REPLICAS}
+SAME_SHAPE = {LABELS[1]: STOCK_SQLITE, LABELS[2]: STOCK_REPLICAS}
 RESULTS = PROJECT.root / "docs" / "serving-results.json"
 STOCK_PORT = 27005
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -353,22 +350,18 @@ def missing_from_index(url: str, senders: list[str], wait: float = 20.0) -> int:
 
 
 # --- the candidates --------------------------------------------------------------------
-def start_project(work: Path, replicas: int, workers: int = 1) -> tuple[list[Service], str, str, str]:
+def start_project(work: Path, replicas: int) -> tuple[list[Service], str, str, str]:
     """This project as `make run` starts it; returns (services, base URL, event queue, database URL).
     One process on SQLite (the embedded default), or the production profile (PostgreSQL,
-    Redis, RabbitMQ) with `replicas` replicas of `workers` Sanic workers each."""
-    from sqlalchemy import create_engine, text
-
+    Redis, RabbitMQ) with `replicas` replicas."""
     token = uuid.uuid4().hex
-    if replicas == 1 and workers == 1:
+    if replicas == 1:
         url, lock, broker = f"sqlite:///{work / f'protheus-{uuid.uuid4().hex[:6]}.db'}", "", ""
         public = Ports(rasa=27105, actions=27155, web=27180, host="127.0.0.1")
     else:
-        name = f"protheus_bench_{uuid.uuid4().hex[:8]}"
-        with create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT").connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url, lock, broker = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", REDIS, BROKER
-        public = Ports(rasa=27205 + 300 * (workers - 1), actions=27255, web=27280, host="127.0.0.1")
+        _, url = _database("protheus_bench")
+        lock, broker = REDIS, BROKER
+        public = Ports(rasa=27205, actions=27255, web=27280, host="127.0.0.1")
     db = Database(url)
     prepare(db)
     model = ModelLifecycle(Database()).active_model()
@@ -382,7 +375,6 @@ def start_project(work: Path, replicas: int, workers: int = 1) -> tuple[list[Ser
         "RASA_TOKEN": token,
         "EVENT_BROKER_URL": broker,
         "EVENT_QUEUE": queue,
-        "SANIC_WORKERS": str(workers),
     }
     extra = {
         **endpoint_entries(Profile(replicas, url, lock, broker, queue)),
@@ -496,10 +488,9 @@ def main() -> None:
                 results[shape] = measure(shape, base, args.niveles, stock, check)
             finally:
                 _stop(stock)
-        profiles = [(1, 1)] if args.sin_replicas else [(1, 1), (2, 1)]
-        for replicas, workers in profiles:
-            label = LABELS[(replicas, workers)]
-            services, base, queue, url = start_project(work, replicas, workers)
+        for replicas in [1] if args.sin_replicas else [1, 2]:
+            label = LABELS[replicas]
+            services, base, queue, url = start_project(work, replicas)
             try:
                 results[label] = measure(
                     label,
@@ -507,7 +498,7 @@ def main() -> None:
                     args.niveles,
                     services,
                     lambda s, url=url: stored_in_order_sql(url, s),
-                    (lambda s, url=url: missing_from_index(url, s)) if (replicas, workers) != (1, 1) else None,
+                    (lambda s, url=url: missing_from_index(url, s)) if replicas > 1 else None,
                 )
             finally:
                 _stop(services)

@@ -48,7 +48,7 @@ from protheus.trainer.lifecycle import ModelLifecycle
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from bench.serving import BROKER, MIX, PG_ADMIN, drop_queue  # noqa: E402
+from bench.serving import BROKER, MIX, PG_ADMIN, _database, drop_queue  # noqa: E402
 
 PUBLIC = Ports(rasa=28005, actions=28055, web=28080, host="127.0.0.1")
 REPLICAS = [Ports(rasa=28010 + i, actions=28060 + i, web=28080, host="127.0.0.1") for i in range(2)]
@@ -220,11 +220,8 @@ def main() -> None:
     import redis
 
     redis.from_url(REDIS).flushdb()
-    name = f"protheus_soak_{uuid.uuid4().hex[:8]}"
+    name, url = _database("protheus_soak")
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     proxy = ProxyProcess(PROXY_PORT, 5432)
     proxied = url.replace("127.0.0.1:5432", f"127.0.0.1:{PROXY_PORT}")
     db = Database(proxied)

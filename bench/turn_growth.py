@@ -108,7 +108,7 @@ def main() -> None:
                 results[STOCK_SQLITE] = measure(STOCK_SQLITE, base, stock, args.turnos, args.conversaciones)
             finally:
                 _stop(stock)
-        services, base, queue, _ = start_project(work, 1, 1)
+        services, base, queue, _ = start_project(work, 1)
         try:
             label = "este proyecto, 1 proceso (SQLite)"
             results[label] = measure(label, base, services, args.turnos, args.conversaciones)

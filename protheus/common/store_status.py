@@ -54,13 +54,19 @@ class StatusFile:
         temporary.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
         temporary.replace(self.path)
 
-    def succeeded(self, held: tuple[int, int] | None = None, written: tuple[int, int] | None = None) -> None:
-        """Storing again; `held`, `written` as in `written()`, when known."""
-        counts = {}
+    @staticmethod
+    def _counts(held: tuple[int, int] | None, written: tuple[int, int] | None = None) -> dict[str, int]:
+        """The state's fields for (conversations, customer turns) held now and written back."""
+        counts: dict[str, int] = {}
         if held is not None:
             counts["retenidas"], counts["turnos_retenidos"] = held
         if written is not None:
             counts["escritas"], counts["turnos_escritos"] = written
+        return counts
+
+    def succeeded(self, held: tuple[int, int] | None = None, written: tuple[int, int] | None = None) -> None:
+        """Storing again; `held`, `written` as in `written()`, when known."""
+        counts = self._counts(held, written)
         changed = any(self.state[key] != value for key, value in counts.items())
         if self.state["estado"] != OK:
             logger.warning("La base de datos de conversaciones responde de nuevo; se vuelven a guardar.")
@@ -73,19 +79,15 @@ class StatusFile:
     def written(self, sender_id: str, held: tuple[int, int], written: tuple[int, int]) -> None:
         """A held conversation reached the database. `held`, `written`: (conversations, customer
         turns) held now and written back since the start, over every replica that shares them."""
-        self.state["retenidas"], self.state["turnos_retenidos"] = held
-        self.state["escritas"], self.state["turnos_escritos"] = written
-        self.state["ultima_escritura"] = time.time()
+        self.state.update(self._counts(held, written), ultima_escritura=time.time())
         logger.warning(
             "Conversación %s retenida durante la caída: ya está en la base de datos (quedan %d).", sender_id, held[0]
         )
         self.write()
 
-    def failed(self, sender_id: str, error: Exception, held: int | None = None, turns: int | None = None) -> None:
-        if held is not None:
-            self.state["retenidas"] = held
-        if turns is not None:
-            self.state["turnos_retenidos"] = turns
+    def failed(self, sender_id: str, error: Exception, held: tuple[int, int] | None = None) -> None:
+        """A write or read failed; `held`: (conversations, customer turns) held now, when known."""
+        self.state.update(self._counts(held))
         self.state["fallos"] += 1
         self.state["ultimo_fallo"] = time.time()
         self.state["ultimo_error"] = f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"

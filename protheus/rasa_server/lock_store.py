@@ -114,14 +114,15 @@ class LeaseKeeper:
         with self._guard:
             self._held.pop((expiries, ticket), None)
 
+    def _snapshot(self) -> list[tuple[tuple[str, int], int]]:
+        with self._guard:
+            return list(self._held.items())
+
     def _run(self) -> None:
         while True:
-            with self._guard:
-                held = list(self._held.items())
-            shortest = min((lease for _, lease in held), default=int(LEASE_SECONDS * 1000)) / 1000
+            shortest = min((lease for _, lease in self._snapshot()), default=int(LEASE_SECONDS * 1000)) / 1000
             time.sleep(min(RENEW_SECONDS, shortest / 3))
-            with self._guard:
-                held = [(key, lease) for key, lease in self._held.items()]
+            held = self._snapshot()  # tickets taken or dropped while it slept
             if not held:
                 continue
             try:

@@ -183,8 +183,7 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         return local[0] + shared[0], local[1] + shared[1]
 
     def _failed(self, sender_id: str, error: Exception) -> None:
-        held, turns = self._counts()
-        self.status.failed(sender_id, error, held=held, turns=turns)
+        self.status.failed(sender_id, error, held=self._counts())
 
     def _released(self, sender_id: str, written: int) -> None:
         """The database confirmed `written` events of a held conversation: forget the hold."""

@@ -24,6 +24,7 @@ from protheus.db.database import Database
 from protheus.supervisor.processes import start_action_server, start_balancer, start_rasa_server, wait_until_ready
 from protheus.supervisor.serving import Profile, endpoint_entries
 from tests.database_fixture import _postgres_database
+from tests.redis_fixture import emptied_or_skip
 from tests.server_fixture import served_model
 from tests.tcp_proxy import Proxy
 
@@ -37,19 +38,9 @@ LOCK_URL = f"redis://127.0.0.1:{REDIS_PROXY_PORT}/{REDIS_DB}"  # the replicas re
 VERIFIED = {"codigo_cliente": "STD01", "verificacion_cliente": "facilitador.std@example.com"}
 
 
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
-    except redis.exceptions.ConnectionError as error:
-        message = f"Redis no está disponible en {REDIS_URL}: {error.__class__.__name__}"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    _redis_or_skip()
+    emptied_or_skip(REDIS_URL)
     admin, name, url = _postgres_database()
     proxy, redis_proxy = Proxy(PROXY_PORT, 5432), Proxy(REDIS_PROXY_PORT, REDIS_PORT)
     proxy.up()

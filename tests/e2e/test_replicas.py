@@ -28,6 +28,7 @@ from protheus.supervisor.serving import Profile, endpoint_entries
 from protheus.trainer.registry import ModelRegistry
 from tests.database_fixture import _postgres_database
 from tests.rabbitmq_fixture import BROKER_URL, delete_queue, rabbitmq_or_skip
+from tests.redis_fixture import emptied_or_skip
 from tests.server_fixture import served_model
 
 pytestmark = pytest.mark.server
@@ -39,15 +40,9 @@ REPLICAS = [Ports(rasa=25105 + i, actions=25155 + i, web=WEB.web, host="127.0.0.
 def replicas(tmp_path_factory):
     import os
 
-    import redis
-
     admin, name, url = _postgres_database()
     lock_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.from_url(lock_url, socket_connect_timeout=2).flushdb()
-    except redis.exceptions.ConnectionError as error:
-        message = f"Redis no está disponible en {lock_url}: {error.__class__.__name__}"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    emptied_or_skip(lock_url)
     rabbitmq_or_skip()
     queue = f"prueba_replicas_{uuid.uuid4().hex[:8]}"
     db = Database(url)

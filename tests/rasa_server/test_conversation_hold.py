@@ -115,6 +115,21 @@ def _hold_conversations(store, monkeypatch, count: int) -> Outage:
     return outage
 
 
+def write_back_at_once(*stores) -> None:
+    """Each store writes back the held conversations, all starting at the same moment."""
+    start = threading.Barrier(len(stores))
+
+    def write_back(store):
+        start.wait()
+        store._write_held()
+
+    threads = [threading.Thread(target=write_back, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_a_write_back_cut_after_its_commit_is_not_written_twice(replicas, postgres_url, monkeypatch):
     a, b = replicas
     _hold_conversations(a, monkeypatch, 1)
@@ -128,17 +143,7 @@ def test_a_write_back_cut_after_its_commit_is_not_written_twice(replicas, postgr
 def test_two_replicas_writing_back_at_once_write_each_event_once(replicas, postgres_url, monkeypatch):
     a, b = replicas
     _hold_conversations(a, monkeypatch, 25)
-    start = threading.Barrier(2)
-
-    def write_back(store):
-        start.wait()
-        store._write_held()
-
-    threads = [threading.Thread(target=write_back, args=(store,)) for store in (a, b)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    write_back_at_once(a, b)
     for index in range(25):
         assert stored(postgres_url, f"cli-{index}") == conversation(["mi factura no timbra", "en SIGAFAT"])
     assert a.hold.counts() == (0, 0)
@@ -150,7 +155,6 @@ def test_without_the_per_conversation_lock_concurrent_write_backs_repeat_events(
     _hold_conversations(a, monkeypatch, 25)
     for store in (a, b):
         store._postgres = False
-    start = threading.Barrier(2)
     real_unstored = ObservedSQLTrackerStore._unstored
 
     def slow_unstored(self, session, tracker):
@@ -160,15 +164,7 @@ def test_without_the_per_conversation_lock_concurrent_write_backs_repeat_events(
 
     monkeypatch.setattr(ObservedSQLTrackerStore, "_unstored", slow_unstored)
 
-    def write_back(store):
-        start.wait()
-        store._write_held()
-
-    threads = [threading.Thread(target=write_back, args=(store,)) for store in (a, b)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    write_back_at_once(a, b)
     lengths = [len(stored(postgres_url, f"cli-{index}")) for index in range(25)]
     assert max(lengths) > 4
 
