@@ -28,6 +28,7 @@ import asyncio
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,28 @@ CACHED_TRACKERS = 256  # trackers a replica keeps after saving them (the convers
 # One writer per conversation at a time, whichever replica: a write-back and a turn of the same
 # conversation never both append what they think is missing.
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:sender_id, 0))")
+TRY_ADVISORY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtextextended(:sender_id, 0))")
+WRITE_BACK_PACE = 0.02  # seconds between two held conversations written back: turns go first
+
+
+def _kind_and_time(event: Event | dict) -> tuple[str, float | None]:
+    if isinstance(event, dict):
+        return event.get("event", ""), event.get("timestamp")
+    return event.type_name, event.timestamp
+
+
+def _row(sender_id: str, event: Event | dict) -> dict[str, Any]:
+    """The events table's columns for an event, and the event as a dict (`parsed`)."""
+    data = event if isinstance(event, dict) else event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": data.get("event"),
+        "timestamp": data.get("timestamp"),
+        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+        "parsed": data,
+    }
 
 
 @dataclass(frozen=True)
@@ -131,7 +154,9 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         try:
-            written = self._write(tracker)  # a held conversation whole: its hold is where it was read from
+            written = self._write(
+                sender_id, tracker.events
+            )  # a held conversation whole: its hold is where it was read from
         except Exception as error:  # noqa: BLE001 - any driver error: hold the conversation
             self._hold(tracker, error)
             return  # not raised: the conversation is held, and written back later
@@ -196,24 +221,27 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         if turns is not None:
             self.status.written(sender_id, self._counts(), self._counts("written"))
 
-    def _write_held(self) -> None:
-        """Write held conversations back, oldest first; stops at the first failure (raises)."""
+    def _write_held(self) -> bool:
+        """Write one held conversation back, the oldest a writer is free to take; False when none
+        is left. Raises when the database still refuses."""
         for hold in (self._fallback, self.hold):
             for sender_id in hold.senders():
                 held = hold.held(sender_id)
                 if held is None:  # released meanwhile by the replica that took its next turn
                     continue
-                self._write(self._tracker(sender_id, held.events))
+                if self._write_if_free(sender_id, held.events) is None:
+                    continue  # another replica is writing it now
                 self._released(sender_id, len(held.events))
+                return True
+        return False
 
     async def write_back(self) -> None:
-        """One pass over the held conversations (raises at the first failure). On PostgreSQL in a
-        worker thread: a replica writing back a hundred conversations after an outage keeps
-        answering meanwhile (in the turn, it delayed replies by 6–8 s: bench/soak.py)."""
-        if self._postgres:
-            await asyncio.to_thread(self._write_held)
-        else:
-            self._write_held()
+        """Every held conversation, one at a time, in this replica's event loop, with a pause
+        between two: after a 30 s outage a hundred conversations are held, and writing them in
+        one go (in a turn, or in a thread competing for the interpreter) delayed replies by
+        up to 8 s (bench/soak.py). Raises at the first failure."""
+        while self._write_held():
+            await asyncio.sleep(WRITE_BACK_PACE)
 
     def _retry_later(self, delay: float = RETRY_SECONDS) -> None:
         if self._retrying is None or self._retrying.done():
@@ -236,60 +264,65 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
             if held[0] == 0:
                 return
 
-    def _unstored(self, session: Any, tracker: DialogueStateTracker) -> tuple[list[Event], int | None]:
-        """The tracker's events after the database's last event of the conversation, and that
-        event's id. Rasa counts the stored events instead, which drops or repeats events when
-        the tracker came from elsewhere (a hold, another replica's copy)."""
+    def _unstored(self, session: Any, sender_id: str, events: Sequence[Event | dict]) -> tuple[list[int], int | None]:
+        """Which of the events come after the database's last event of the conversation (their
+        positions), and that event's id. Rasa counts the stored events instead, which drops or
+        repeats events when the tracker came from elsewhere (a hold, another replica's copy)."""
         last = (
             session.query(self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.timestamp)
-            .filter(self.SQLEvent.sender_id == tracker.sender_id)
+            .filter(self.SQLEvent.sender_id == sender_id)
             .order_by(self.SQLEvent.id.desc())
             .first()
         )
         if last is None:
-            return list(tracker.events), None
-        after: list[Event] = []
-        for event in reversed(tracker.events):
-            if event.type_name == last.type_name and event.timestamp == last.timestamp:
-                after.reverse()
-                return after, last.id
-            after.append(event)
-        # Not in this tracker (older than what is stored): only what came after it.
-        return [event for event in tracker.events if event.timestamp > last.timestamp], last.id
+            return list(range(len(events))), None
+        for index in range(len(events) - 1, -1, -1):
+            if _kind_and_time(events[index]) == (last.type_name, last.timestamp):
+                return list(range(index + 1, len(events))), last.id
+        # Not among them (older than what is stored): only what came after it.
+        return [i for i, event in enumerate(events) if _kind_and_time(event)[1] > last.timestamp], last.id
 
-    def _write(self, tracker: DialogueStateTracker) -> Written:
-        """Write the events the database does not have, then announce them to the broker with
-        their ids."""
+    def _write(self, sender_id: str, events: Sequence[Event | dict]) -> Written:
+        """Write the events the database does not have, after any other writer of the conversation."""
         with self.session_scope() as session:
             if self._postgres:
-                session.execute(ADVISORY_LOCK, {"sender_id": tracker.sender_id})
-            unstored, last_id = self._unstored(session, tracker)
-            rows, written = [], []
-            for event in unstored:
-                data = event.as_dict()
-                body = json.dumps(data)
-                row = self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=body,
-                )
-                session.add(row)
-                rows.append((row, data))
-                written.append(body)
-            if rows:
-                session.flush()  # the ids, read before the commit expires the rows (a SELECT each after)
-                last_id = rows[-1][0].id
-            published = []
-            if self.event_broker is not None:
-                published = [{"sender_id": tracker.sender_id, **data, STORE_ID_KEY: row.id} for row, data in rows]
-            session.commit()
-        for announced in published:
-            self.event_broker.publish(announced)
-        new_session = any(isinstance(event, SessionStarted) for event in unstored)
-        return Written(written, last_id, new_session)
+                session.execute(ADVISORY_LOCK, {"sender_id": sender_id})
+            return self._append(session, sender_id, events)
+
+    def _write_if_free(self, sender_id: str, events: Sequence[Event | dict]) -> Written | None:
+        """As _write, or None at once when another writer holds the conversation."""
+        with self.session_scope() as session:
+            if self._postgres and not session.execute(TRY_ADVISORY_LOCK, {"sender_id": sender_id}).scalar():
+                return None
+            return self._append(session, sender_id, events)
+
+    def _append(self, session: Any, sender_id: str, events: Sequence[Event | dict]) -> Written:
+        """Insert what comes after the database's last event, commit, then announce it to the
+        broker with the ids."""
+        unstored, last_id = self._unstored(session, sender_id, events)
+        rows = [_row(sender_id, events[index]) for index in unstored]
+        ids = self._insert(session, rows)
+        session.commit()
+        if self.event_broker is not None:
+            for row, row_id in zip(rows, ids, strict=True):
+                self.event_broker.publish({"sender_id": sender_id, **row["parsed"], STORE_ID_KEY: row_id})
+        new_session = any(row["type_name"] == SessionStarted.type_name for row in rows)
+        return Written([row["data"] for row in rows], ids[-1] if ids else last_id, new_session)
+
+    def _insert(self, session: Any, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert the rows, returning their ids in order: on PostgreSQL one statement for all
+        (the ORM sent one INSERT … RETURNING per event, a round trip each)."""
+        if not rows:
+            return []
+        columns = [{k: v for k, v in row.items() if k != "parsed"} for row in rows]
+        if self._postgres:
+            table = self.SQLEvent.__table__
+            # The sequence is drawn in VALUES order, so the ids sorted are the rows' ids in order.
+            return sorted(session.execute(table.insert().values(columns).returning(table.c.id)).scalars())
+        added = [self.SQLEvent(**values) for values in columns]
+        session.add_all(added)
+        session.flush()  # the ids, read before the commit expires the rows (a SELECT each after)
+        return [row.id for row in added]
 
     # --- the replica's own copy of the trackers it just saved -----------------------------
     def _cached(self, sender_id: str) -> DialogueStateTracker | None:

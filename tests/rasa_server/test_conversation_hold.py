@@ -5,6 +5,7 @@ where it stands, and afterwards every event is in the database once, in order (i
 import asyncio
 import json
 import threading
+import time
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -121,7 +122,8 @@ def write_back_at_once(*stores) -> None:
 
     def write_back(store):
         start.wait()
-        store._write_held()
+        while store._write_held():
+            pass
 
     threads = [threading.Thread(target=write_back, args=(store,)) for store in stores]
     for thread in threads:
@@ -134,8 +136,8 @@ def test_a_write_back_cut_after_its_commit_is_not_written_twice(replicas, postgr
     a, b = replicas
     _hold_conversations(a, monkeypatch, 1)
     held = a.hold.held("cli-0")
-    a._write(a._tracker("cli-0", held.events))  # a dies here: written, the hold not released
-    b._write_held()
+    a._write("cli-0", held.events)  # a dies here: written, the hold not released
+    asyncio.run(b.write_back())
     assert stored(postgres_url, "cli-0") == conversation(["mi factura no timbra", "en SIGAFAT"])
     assert b.hold.counts() == (0, 0)
 
@@ -157,8 +159,8 @@ def test_without_the_per_conversation_lock_concurrent_write_backs_repeat_events(
         store._postgres = False
     real_unstored = ObservedSQLTrackerStore._unstored
 
-    def slow_unstored(self, session, tracker):
-        found = real_unstored(self, session, tracker)
+    def slow_unstored(self, session, sender_id, events):
+        found = real_unstored(self, session, sender_id, events)
         threading.Event().wait(0.005)  # both replicas read before either writes
         return found
 
@@ -176,10 +178,10 @@ def test_a_hold_that_grew_meanwhile_is_not_released(replicas, postgres_url, monk
     outage.down = True
     turn(b, "cli-0", "sigue sin timbrar")  # another turn held by b while a writes the older hold
     outage.down = False
-    a._write(a._tracker("cli-0", read_before.events))
+    a._write("cli-0", read_before.events)
     a._released("cli-0", len(read_before.events))
     assert a.hold.held("cli-0") is not None  # b's turn is not in the database yet
-    a._write_held()
+    asyncio.run(a.write_back())
     lines = ["mi factura no timbra", "en SIGAFAT", "sigue sin timbrar"]
     assert stored(postgres_url, "cli-0") == conversation(lines)
     assert a.hold.counts() == (0, 0)
@@ -197,7 +199,7 @@ def test_the_retry_loop_writes_held_conversations_without_new_turns(replicas, po
         outage.down = False
         for _ in range(100):
             await asyncio.sleep(0.05)
-            if a.hold.counts() == (0, 0):
+            if a.hold.counts() == (0, 0) and read_status(a.status.path)["estado"] == "ok":
                 return
 
     asyncio.run(scenario())
@@ -245,7 +247,7 @@ def test_a_shorter_copy_saved_during_the_outage_never_shrinks_the_hold(replicas,
     asyncio.run(b.save(anew))
     assert b.hold.held("cli-0").turns == 3
     outage.down = False
-    b._write_held()
+    asyncio.run(b.write_back())
     users = [line for kind, line in stored(postgres_url, "cli-0") if kind == "user"]
     assert users == ["mi factura no timbra", "en SIGAFAT", "¿siguen ahí?"]
 
@@ -253,21 +255,86 @@ def test_a_shorter_copy_saved_during_the_outage_never_shrinks_the_hold(replicas,
 def test_a_turn_after_the_outage_does_not_wait_for_other_conversations_write_back(replicas, monkeypatch):
     """After 30 s without the database a hundred conversations are held; writing them inside
     each turn delayed replies by 6–8 s (bench/soak.py). The turn writes its own conversation;
-    the retry loop writes the others, on PostgreSQL in a worker thread."""
+    the retry loop writes the others, one at a time between turns."""
     a, b = replicas
     _hold_conversations(a, monkeypatch, 10)
     writes: list[str] = []
-    real_write = ObservedSQLTrackerStore._write
+    real_write = ObservedSQLTrackerStore._append
 
-    def counted(self, tracker):
-        writes.append(tracker.sender_id)
-        return real_write(self, tracker)
+    def counted(self, session, sender_id, events):
+        writes.append(sender_id)
+        return real_write(self, session, sender_id, events)
 
-    monkeypatch.setattr(ObservedSQLTrackerStore, "_write", counted)
+    monkeypatch.setattr(ObservedSQLTrackerStore, "_append", counted)
     turn(b, "otro", "hola")
     assert writes == ["otro"]
     asyncio.run(b.write_back())
     assert len(writes) == 11 and b.hold.counts() == (0, 0)
+
+
+def test_turns_go_on_between_two_held_conversations_written_back(replicas, monkeypatch):
+    """The write-back gives the event loop back after each conversation: a replica's turns wait
+    for one conversation's write at most, never for a hundred (nor compete with a thread)."""
+    a, _ = replicas
+    _hold_conversations(a, monkeypatch, 5)
+    writes: list[str] = []
+    ticks: list[int] = []
+    real_write = ObservedSQLTrackerStore._append
+
+    def counted(self, session, sender_id, events):
+        writes.append(sender_id)
+        return real_write(self, session, sender_id, events)
+
+    monkeypatch.setattr(ObservedSQLTrackerStore, "_append", counted)
+
+    async def scenario() -> None:
+        writing = asyncio.create_task(a.write_back())
+        while not writing.done():
+            ticks.append(len(writes))  # what a turn arriving now would find written
+            await asyncio.sleep(0.005)
+
+    asyncio.run(scenario())
+    assert a.hold.counts() == (0, 0)
+    assert {1, 2, 3, 4} <= set(ticks)
+
+
+def test_a_write_back_skips_a_conversation_another_writer_holds_and_writes_it_later(
+    replicas, postgres_url, monkeypatch
+):
+    a, _ = replicas
+    _hold_conversations(a, monkeypatch, 3)
+    engine = create_engine(postgres_url)
+    with engine.connect() as other:  # another replica in the middle of writing cli-1
+        transaction = other.begin()
+        other.execute(tracker_store.ADVISORY_LOCK, {"sender_id": "cli-1"})
+        started = time.perf_counter()
+        asyncio.run(a.write_back())
+        assert time.perf_counter() - started < 2  # not waiting for the other writer
+        assert a.hold.senders() == ["cli-1"]
+        transaction.rollback()
+    engine.dispose()
+    asyncio.run(a.write_back())
+    assert stored(postgres_url, "cli-1") == conversation(["mi factura no timbra", "en SIGAFAT"])
+    assert a.hold.counts() == (0, 0)
+
+
+def test_events_written_in_one_statement_are_announced_with_their_own_ids(replicas, postgres_url, monkeypatch):
+    from protheus.common.event_stream import STORE_ID_KEY
+
+    a, _ = replicas
+    published: list[dict] = []
+    a.event_broker = type("Broker", (), {"publish": lambda self, event: published.append(event)})()
+    outage = _hold_conversations(a, monkeypatch, 1)
+    outage.down = True
+    turn(a, "cli-0", "sigue sin timbrar")
+    outage.down = False
+    asyncio.run(a.write_back())  # six events in one INSERT
+    engine = create_engine(postgres_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, data FROM events WHERE sender_id = 'cli-0' ORDER BY id")).all()
+    engine.dispose()
+    assert len(rows) == 6
+    assert [(e[STORE_ID_KEY], e["text"]) for e in published] == [(i, json.loads(data)["text"]) for i, data in rows]
 
 
 def _no_full_reads(monkeypatch) -> list[str]:
