@@ -71,11 +71,20 @@ class HandoffStore:
         self.db = db
 
     def create(
-        self, *, sender_id: str, channel: Channel, intent: str, slots: dict, summary: str, handoff_id: str | None = None
+        self,
+        *,
+        sender_id: str,
+        channel: Channel,
+        intent: str,
+        slots: dict,
+        summary: str,
+        handoff_id: str | None = None,
+        requested_at: datetime | None = None,
     ) -> tuple[HandoffInfo, bool]:
         """Register a hand-off, or return the open one for the same conversation, channel
         and intent (a client retry must not create a second). Returns (info, created).
-        `handoff_id`: the number already given to the customer (a hand-off written late).
+        `handoff_id`, `requested_at`: the number already given to the customer and when they
+        asked (a hand-off written late keeps its place in the agents' queue).
         Rasa handles one message per conversation at a time, so check-then-insert is safe."""
         channel_value = Channel(channel).value
         with self.db.session() as session:
@@ -101,6 +110,7 @@ class HandoffStore:
                 slots=slots,
                 summary=summary,
                 status=HandoffStatus.OPEN.value,
+                created_at=requested_at or utcnow(),
             )
             session.add(row)
             session.flush()

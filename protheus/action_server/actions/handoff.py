@@ -277,13 +277,13 @@ class ActionHandOff(Action):
         text = summary(intent, slots)
         request = dict(sender_id=tracker.sender_id, channel=channel, intent=intent, slots=slots, summary=text)
         try:
-            self._outbox().flush()  # hand-offs kept during an outage go first
             handoff, _ = self._handoffs().create(**request)
         except SQLAlchemyError:
             logger.exception("Could not register the hand-off of %s", tracker.sender_id)
             kept = self._outbox().hold(**request)
             dispatcher.utter_message(**message("derivacion_pendiente", handoff_id=kept))
             return [SlotSet("handoff_id", kept), *_reset_triage()]
+        self._outbox().flush_soon()  # those kept during an outage: written outside this turn, in their place
 
         payload = {"handoff": {"canal": channel.value, "id": handoff.id, "intent": intent, "resumen": text}}
         key, extra = f"derivacion_{channel}", {}

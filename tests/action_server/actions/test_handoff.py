@@ -331,3 +331,47 @@ def test_two_action_servers_flushing_at_once_write_each_kept_handoff_once(seeded
         thread.join()
     stored = [h.id for i in range(20) for h in seeded.of_conversation(f"caida-{i}")]
     assert sorted(stored) == sorted(numbers) and outboxes[0].pending() == 0
+
+
+def test_a_handoff_after_the_outage_does_not_write_the_kept_ones_in_its_turn_and_they_keep_their_place(
+    seeded, dispatcher
+):
+    """After an outage a hundred hand-offs may be kept: written inside one customer's turn they
+    held every action call of that server for seconds (bench/soak.py). The new hand-off is
+    registered at once; the kept ones are written by the outbox's thread right after, each with
+    the moment it was asked for, so the agents' queue keeps its order."""
+    import threading
+    import time
+
+    from protheus.action_server.actions.outbox import HandoffOutbox
+
+    outbox = HandoffOutbox(FailingStore, retry_seconds=3600)
+    kept = [
+        outbox.hold(sender_id=f"caida-{i}", channel="soporte_estandar", intent="reportar_error", slots={}, summary="x")
+        for i in range(5)
+    ]
+    created: list[str] = []
+
+    class CountingStore(HandoffStore):
+        def create(self, **request):
+            created.append((request["sender_id"], threading.current_thread().name))
+            return super().create(**request)
+
+    outbox.store = lambda: CountingStore(seeded.db)  # the database answers again
+    later = action(seeded)
+    later._outbox = lambda: outbox
+    tracker = make_tracker(
+        "afirmar",
+        sender_id="despues",
+        slots={**ERROR_SLOTS, "reproduce_en_estandar": True, "solo_registros_especificos": False},
+        history=["reportar_error"],
+    )
+    run(later, tracker, dispatcher)
+    new_id = handoff_of(dispatcher)["custom"]["handoff"]["id"]
+    for _ in range(100):
+        if outbox.pending() == 0:
+            break
+        time.sleep(0.02)
+    assert outbox.pending() == 0
+    assert sorted(created) == [(f"caida-{i}", "handoff-outbox") for i in range(5)]  # none in the turn
+    assert [h.id for h in seeded.open()] == [*kept, new_id]
