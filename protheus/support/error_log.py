@@ -40,9 +40,11 @@ FRAME = re.compile(
 )
 # A debugger's stack line: «RETSQLNAME - APLIB070.PRW(1853)»; a frame without its source: «on M215COMP».
 DEBUG_FRAME = re.compile(
-    rf"^[\s>]*(?P<function>[A-Z_][\w:]*)\s+-\s+(?P<source>[\w.\-]+\.{SOURCE_EXT})\((?P<line>\d+)\)", re.I | re.M
+    rf"^[\s>]*(?P<function>[A-Z_][\w.:]*)\s+-\s+(?P<source>[\w.\-]+\.{SOURCE_EXT})\((?P<line>\d+)\)", re.I | re.M
 )
-NAKED_FRAME = re.compile(rf"(?<![\w.])(?P<function>[A-Z_][\w.:]*)\s*\(\s*(?P<source>[\w.\-]+\.{SOURCE_EXT})\s*\)", re.I)
+NAKED_FRAME = re.compile(
+    rf"(?<![\w.\-])(?P<function>[A-Z_][\w.:]*)(?<!\.ch)(?<!\.th)\s*\(\s*(?P<source>[\w.\-]+\.{SOURCE_EXT})\s*\)", re.I
+)
 CALL_LINE = re.compile(
     r"\s(?P<function>[A-Z_][\w:]*)\(\)\s+line\s*:\s*(?P<line>\d+)", re.I
 )  # «… U_AOMS083W() line : 481»
@@ -216,6 +218,56 @@ KNOWN_ERRORS = [
     "rejeição",
     "rechazo",
 ]
+# The same messages as Portuguese and Spanish systems and translations word them, and the other
+# servers' messages a log quotes (SQL Server, PostgreSQL, sockets, HTTP, the licence server): a
+# customer quotes them, never writes them in their own words, so they mark a log by themselves.
+QUOTED_MESSAGES = [
+    "variável não existe",
+    "variavel nao existe",
+    "variable no existe",
+    "alias não existe",
+    "alias no existe",
+    "array fuera de rango",
+    "array fora do limite",
+    "fuera de rango",
+    "tipo de dato incorrecto",
+    "tipos incompatíveis",
+    "tipos incompatibles",
+    "size overflow",
+    "division by zero",
+    "divisão por zero",
+    "división por cero",
+    "zero divide",
+    "undefined function",
+    "has compilation problems",
+    "primary key constraint",
+    "chave duplicada",
+    "clave duplicada",
+    "arithmetic overflow",
+    "would be truncated",
+    "conversion failed when converting",
+    "ambiguous column name",
+    "sqlstate",
+    "connection refused",
+    "connection reset",
+    "connection timed out",
+    "conexão recusada",
+    "conexión rechazada",
+    "no license available",
+    "no licenses available",
+    "licenses exceeded",
+    "licenças excedid",
+    "não há licenças disponíveis",
+    "no hay licencias disponibles",
+    "soap fault",
+    "faultstring",
+    "401 unauthorized",
+    "403 forbidden",
+    "404 not found",
+    "400 bad request",
+    "503 service unavailable",
+]
+KNOWN_ERRORS += QUOTED_MESSAGES
 
 
 def _trie(words: list[str]) -> str:
@@ -272,6 +324,7 @@ _SELF_EVIDENT = re.compile(
     r"|rejei[cç][aã]o \d{3}\s*:|rechazo \d{3}\s*:",
     re.I,
 )
+_SELF_EVIDENT = re.compile(_SELF_EVIDENT.pattern + "|" + _trie(QUOTED_MESSAGES), re.I)  # and the quoted ones
 _EVIDENT_LOWER = re.compile(_SELF_EVIDENT.pattern.lower())
 
 
@@ -286,7 +339,7 @@ LOG_LINE = re.compile(
     r"T?HREAD ERROR|ERRO THREAD|\b(?:on|from)\s+\S+?\s*\(\s*[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\b|Called from"
     r"|\bline\s*:\s*\d+|\bError\s*:\s*-?\d+|\[(?:TOTVS\s+)?build\b|\bBuild\s+\d+\.\d+\.\d+|\bRPO Release\b"
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
-    r"|^\s*\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
+    r"|(?:^\s*|:\s+)\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
     r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
     r"|^\s*Bridge Return\s*:|Compila(?:tion|[cç][aã]o) finished with errors|finalizada com erros"
     r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:"
@@ -295,6 +348,7 @@ LOG_LINE = re.compile(
     re.I | re.M,
 )
 CONSOLE_ERROR = re.compile(r"[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:")  # in capitals: «ERROR: …», not «Error: …»
+TIMED_ERROR = re.compile(r"\[\d{1,2}:\d{2}:\d{2}\]\s*ERROR\s*:")  # «… [13:45:34] ERROR: …» after an editor's prefix
 
 
 def _lower_pattern(pattern: str) -> str:
@@ -305,11 +359,40 @@ def _lower_pattern(pattern: str) -> str:
 _LOG_LINE_LOWER = re.compile(_lower_pattern(LOG_LINE.pattern), re.M)
 
 
+# Marks no customer types, in any product's log, told by their case: an exception's class name
+# («SyntaxError:», «java.net.ConnectException:», «tConnnErrorException (»), a numbered message of the
+# SmartClient or the compiler («ERR0032», «C9907 Invalid …»), a source with its line («ZFAT.PRW(90)»),
+# and the lines the developer tools write around a failure.
+# Each is searched from its fixed part (a suffix, a capital, a parenthesis): a long log is read in
+# a few milliseconds. The mark begins where its word does.
+STRUCTURE = re.compile(
+    r"(?<=[a-z])(?:Exception|Error)\b(?=\s*[:(])|\bERR\d{4}\b|\b[CW]\d{4}\s+[A-Z][a-z]"
+    r"|\.(?i:PRW|PRX|TLPP|PRG|CH|TH)\s*\(\d+\)|^\W*\[0x[0-9a-fA-F]{8}\]\[\d{2}-\d{2}-\d{4}"
+    r"|\b(?:Error in|Erro no|Erro em)\s+[\w\-]+\.(?i:PRW|PRX|TLPP|PRG)\b"
+    r"|(?i:\bCompila(?:[cç][aã]o|tion)\s+(?:iniciada|started|finalizada|finished)|\bCompile\s+(?:Start|Finish)\s+at)"
+)
+WORD_BEFORE = re.compile(r"[\w.:\-]*$")
+_ANY = re.compile("")
+
+
+def _structure(line: str) -> int | None:
+    """Where the first mark of a log's structure begins in the line (its word's start), or None."""
+    found = STRUCTURE.search(line)
+    if found is None:
+        return None
+    before = line[: found.start()]
+    word = WORD_BEFORE.search(before)
+    return word.start() if word else found.start()
+
+
 def _log_line(line: str) -> re.Match[str] | None:
     """The first mark of a log in the line (searched lower-cased: far faster than ignoring case)."""
     lower = line.lower()
     found = _LOG_LINE_LOWER.search(lower) if len(lower) == len(line) else LOG_LINE.search(line)
-    console = CONSOLE_ERROR.match(line)
+    structure = _structure(line) if found is None or found.start() else None  # a log line from its start already
+    if structure is not None and (found is None or structure < found.start()):
+        found = _ANY.match(line, structure)  # the log from the word that bears the mark
+    console = CONSOLE_ERROR.match(line) or TIMED_ERROR.search(line)
     return console if console and (found is None or found.start() >= console.start()) else found
 
 
@@ -318,23 +401,28 @@ NOISE = re.compile(
     r"^(?:\(\s*[\d.]+s\)\s*\[\w+\s*\]\s*[\w.]*:\d+\s*\||\s+|\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||\[(?:ERROR|WARN|FATAL|INFO)\s*\]\s*\[\w+\]"
     r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
     r"|>|//|/\*|--|\(|:(?=\s)|\[\d{1,2}:\d{2}:\d{2}\]|error\.?\s?log\b\s*[|\-:]?|ERROR\s*:(?!\s*-?\d)"
-    r"|Exception in thread \d+|Stack\s*:|\[Error\s*- [\d:]+(?:\s*[AP]M)?\]"
+    r"|Exception in thread \d+|Stack\s*:|\[?(?:Error|Info|Warn|Log|Trace)\s*-\s*[\d:]+(?:\s*[AP]M)?\]"
     r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||:|-(?=\s))|P?\d{2}\.\d+\.\d+\s*-\s|-\s|Erro no DbAcc?ess\s"
-    r"|\[(?:FATAL|ERROR)\]\s*|Start build error\s*:\s*Server returned\s*:\s*)",
+    r"|\[(?:FATAL|ERROR)\]\s*|Start build error\s*:\s*Server returned\s*:\s*"
+    r"|\[0x[0-9a-f]+\]\[[\d\s:\-]+\]\s*-\s*"  # the debug bridge's «[0x00001d74][30-07-2021 20:36:01] -»
+    r"|\d{1,5}\s*-\s*(?=ORA-\d{5}))",  # a bare number repeating the Oracle code after it: «932 - ORA-00932»
     re.I,
 )
 # What is left of a line that has no message: «P12.1.33 CTBR560 ERROR LOG».
 EMPTY_MESSAGE = re.compile(r"(?:P?\d+(?:\.\d+)+\s*)?(?:[A-Z]{4}\d{3}[A-Z]?\s*)?(?:error\.?\s?log)?", re.I)
 # What follows a message and is not part of it: a C++ location, the client's address.
 TAIL = re.compile(
-    r"\s+(?:(?:in|at) file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*|on \S+\.(?:cpp|inl):\d+.*)$",
+    r"\s+(?:(?:in|at) file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*|on \S+\.(?:cpp|inl):\d+.*"
+    rf"|\(\s*[\w.\-]+\.{SOURCE_EXT}\s*\))$",  # … and the source a compiler was compiling
     re.I,
 )
 # Lines around a message that are not it.
 NOT_MESSAGE = re.compile(
     r"^\s*(?:-{5,}|Source URL\s*:|ADVPL WSDL Client|\[(?:Info|Log)\s*- [\d:]+(?:\s*[AP]M)?\]|\[INFO\s*\]"
     r"|\[\w[^\]]*:[^\]]*\]\s*$"
-    r"|Called from|SELECT\b|UPDATE\b|INSERT\b|DELETE\b|\(\s*From\b)",
+    r"|Called from|SELECT\b|UPDATE\b|INSERT\b|DELETE\b|\(\s*From\b"
+    r"|Compila(?:[cç][aã]o|tion)\s+(?:iniciada|started|finalizada|finished)\s+(?:em|at|in)\b|Compile\s+(?:Start|Finish)\s+at"
+    rf"|[A-Z_][\w.:]*\s+-\s+[\w.\-]+\.{SOURCE_EXT}\(\d+\))",  # a debugger's stack line
     re.I,
 )
 LEVELS = ("FATAL", "ERROR", "WARN")
@@ -364,7 +452,8 @@ KIND_MARKERS = [
         ErrorKind.WEB_SERVICE,
         r"wscerr|soap|wsdl|webservice|web service|\bhttp\s*\d{3}|\brest\b[^\n]*\berr|internal server error|\bapw\b"
         r"|\"error_?(?:code|message)\""
-        r"|working threads|sped services|\btss\b|rejei[cç][aã]o \d{3}|rechazo \d{3}",
+        r"|working threads|sped services|\btss\b|rejei[cç][aã]o \d{3}|rechazo \d{3}"
+        r"|\bhttps?s?(?:get|post|put|delete|quote)\b",  # the AdvPL functions that call a web service
     ),
     (
         ErrorKind.CONNECTION,
@@ -382,7 +471,10 @@ KIND_MARKERS = [
         r"|\bpatch\b|copied to the server|deleted from rpo|compil|privileges|not defined in the ini"
         r"|printer agent|\.dll\b|address already in use|port [^\n]*(?:in use|em uso|en uso)|failed to start"
         r"|start build|build not started|\bappre\b|\bppo\b|precompiled|\berror\s+c\d{4}\b|cannot overwrite totvs"
-        r"|smartclient|is not local|organization list",
+        r"|smartclient|is not local|organization list"
+        # the developer tools: compiling, building the RPO, debugging
+        r"|[\w\-]\.(?:prw|prx|tlpp|prg)\(\d+\)\s+(?![\s-])"  # a compiler's «zfat.prw(90)   c9907 …»
+        r"|language ?server|\brepository\b|\bbuild\b(?!\s*(?:version)?\s*:?\s*\d)|debug|bridge|\b[cw]\d{4}\s",
     ),
     (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
     (
@@ -404,7 +496,8 @@ INFO_LINE = re.compile(r"^\s*\[[^\]]*:[^\]]*\]\s*$", re.M)  # [build: …], [TOT
 # message the customer raised.
 RUNTIME_MESSAGE = re.compile(
     r"variable|array|type mismatch|argument|invalid|cannot|stack|memory|not an object|macro|undefined|division"
-    r"|does not exist|bad |error|erro |argumento|par[aâ]metro|previsto|n[aã]o existe|no existe|inv[aá]lid",
+    r"|does not exist|bad |error|erro |argumento|par[aâ]metro|previsto|n[aã]o existe|no existe|inv[aá]lid"
+    r"|overflow|violation|out of|fuera de|not found|failed|denied|exceeded|tipo de dato",
     re.I,
 )
 
@@ -465,6 +558,11 @@ def kind_label(kind: ErrorKind | None) -> str | None:
 # in a few milliseconds): (needed, pattern, replacement).
 _MENDS = [
     (re.compile(r"\\[ \t]*$", re.M), re.compile(r"[ \t]*\\[ \t]*$", re.M), ""),  # Markdown line breaks
+    (
+        re.compile(r"\*\*|`"),
+        re.compile(r"\*\*|^([ \t>]*)`+|`+(?=[ \t]*$)", re.M),
+        r"\1",
+    ),  # Markdown's bold and code marks around a pasted line
     (re.compile(r"/\s+Called from", re.I), re.compile(r"\s+/\s+(?=Called from\b)", re.I), "\n"),  # a flattened stack
     (
         re.compile(r"\(\s*\n"),
@@ -537,9 +635,11 @@ def _log_start(line: str, after_header: bool) -> int | None:
     if "." in line and NAKED_FRAME.fullmatch(line.strip()):
         return len(line) - len(line.lstrip())  # a line that is only «CTBGRVRAZ(CTBR400.PRW)»
     marked = _log_line(line)
-    if marked and not line[: marked.start()].strip():
-        return marked.start()  # the line opens as a log line: nothing of the customer's before it
-    starts = [marked.start()] if marked else []
+    # A mark that opens after a colon («…esto: [WARN ][SERVER]…») starts after it.
+    mark = marked.start() + len(marked.group()) - len(marked.group().lstrip(": \t")) if marked else 0
+    if marked and not line[:mark].strip():
+        return mark  # the line opens as a log line: nothing of the customer's before it
+    starts = [mark] if marked else []
     frame = _frame_in(line)
     if frame:  # the message before the frame belongs to the log
         starts.append(_message_start(line[: frame.start()]))
@@ -584,7 +684,9 @@ WRAP_SLACK = 3  # a phone's font is not fixed-width: a line may end a few charac
 RULER = re.compile(r"\s*[-=*]{5,}\s*")
 NEW_PART = re.compile(
     r"^\s*(?:T?HREAD ERROR|ERRO THREAD|Called from|\[(?:[\w\s]+:|ERROR|WARN|FATAL|INFO)|Stack\s*:"
-    r"|\d{2}/\d{2}/\d{4}\s+\d{2}:|-{5}|ADVPL WSDL Client)",
+    r"|\d{2}/\d{2}/\d{4}\s+\d{2}:|-{5}|ADVPL WSDL Client|\[0x[0-9a-f]+\]\["
+    rf"|[A-Z_][\w.:]*\s+-\s+[\w.\-]+\.{SOURCE_EXT}\(\d+\)"  # a debugger's stack line
+    rf"|[\w\-]+\.{SOURCE_EXT}\(\d+\)\s+(?![\s-]))",  # a compiler's message
     re.I,
 )
 
@@ -729,6 +831,9 @@ def _clean_message(message: str) -> str:
     follows it (a date, a C++ location)."""
     message = HEADER.sub("", message)
     message = re.sub(rf"^\s*{DATE_TIME.pattern}\s*", "", message)
+    located = COMPILER_LOCATION.search(message)
+    message = message[located.end() :] if located else message
+    message = message.strip("\t").split("\t")[0]  # a tool's columns: the message is one of them
     while True:
         stripped = NOISE.sub("", message, count=1)
         if stripped == message:
@@ -743,6 +848,16 @@ def _clean_message(message: str) -> str:
     return "" if EMPTY_MESSAGE.fullmatch(message) else message
 
 
+# A compiler's message follows the source and line it names, and «Error» before its code is not
+# part of it: «Aborting: ZFAT.PRW(90)   C9907 Invalid …», «Error in ZFAT.prw   For variable …».
+COMPILER_LOCATION = re.compile(
+    rf"(?:\b[\w\-]+\.{SOURCE_EXT}\(\d+\)|\b(?:Error in|Erro no|Erro em|Error en)\s+[\w\-]+\.{SOURCE_EXT}\b)"
+    r"\s+(?![\s-])(?:Error\s+(?=[CW]\d{4}\b))?",
+    re.I,
+)
+# Where a compiler stopped: «ZFAT.PRW(90)   C9907 …» (not the preprocessor's APPRE* copy, nor a
+# debugger's «FUNC - ZFAT.PRW(90) - Params»).
+COMPILED_AT = re.compile(rf"(?<![\w\-])(?!APPRE)[\w\-]+\.{SOURCE_EXT}\((\d+)\)\s+(?![\s-])", re.I)
 MESSAGE_CHARS = 300  # a database's message holds its table and driver
 PROSE_WORDS = 2  # words of a sentence before a known message: a title or a sentence, not the message's
 PROSE_WORD = re.compile(r"\b[A-ZÁÉÍÓÚÃÕÇ]?[a-záéíóúãõçâêô]{2,}\b")
@@ -766,7 +881,7 @@ CLOSING_WORDS = re.compile(
 # Only a routine and the words «error log» before a message: «CTBS011 variable…», «MATA650 Errorlog …».
 ROUTINE_PREFIX = re.compile(r"(?:[A-Z]{3,5}-?\d{3}[A-Z]?\W*)?(?:erro(?:r)?\.?\s?log\W*|erro(?:r)?\W*)?", re.I)
 # A code that is part of the message, right before it: «SC8000: Filter greater than…».
-CODE_BEFORE = re.compile(r"\b[A-Z][A-Z0-9]{3,}\s*:\s*$")
+CODE_BEFORE = re.compile(r"\b(?:[A-Z][A-Z0-9]{3,}|[\w.]*[a-z](?:Exception|Error))\s*:\s*$")  # or an exception's class
 # What follows a message in a release note or a stack-less paste: « on U_MT390VLV», « line : 454»,
 # «(L:2208)», the routine and country of a release note («ATFA060 BRA»).
 MESSAGE_TAIL = re.compile(
@@ -797,20 +912,33 @@ def _opened_before(before: str, opening: str = "(", closing: str = ")") -> int |
     return None
 
 
+# A tool's label of what failed, right before the message: «Start build error: », «Retrieve connection error: ».
+TOOL_LABEL = re.compile(r"\s*(?:[A-Z][a-z]+)(?:\s+[a-z]+){0,3}\s+error\s*:\s*")
+
+
 def _message_opening(message: str) -> int:
     """Where the message opens when a sentence or a release note's title comes before it: at the
     first known message, when there are words of a sentence before it or only a routine and
     «error log». Technical words before it (FV9010:, PREVIOUS ERROR:, SC6010: DB error) stay."""
-    known = next((k for k in _KNOWN.finditer(message) if not HEADER_WORDS_RE.fullmatch(k.group())), None)
-    if known is None or not _evident(message) or CLOSING_WORDS.match(message, known.start()):
+    knowns = (k for k in _KNOWN.finditer(message) if not HEADER_WORDS_RE.fullmatch(k.group()))
+    known = next(knowns, None)
+    if known and WEAK_KNOWN.fullmatch(known.group()):  # «dbAccess console - Invalid …»: a title's words
+        after_title = next((k for k in knowns if message[: k.start()].endswith(" - ")), None)
+        known = after_title or known
+    if known is None or CLOSING_WORDS.match(message, known.start()):
         return 0
     start = known.start()
+    # A release note's «Title - message»: a title in words before « - », even for a message not self-evident.
+    if not _evident(message) and not (message[:start].endswith(" - ") and PROSE_WORD.search(message[:start])):
+        return 0
     if start and message[start - 1].isalnum() or FRAME.search(message, 0, start):
         return 0
     before = message[:start]
     opened = _opened_before(before)
     if opened is not None and PROSE_WORD.search(before[:opened]):
         return opened + 1  # «no UPDDISTR (type mismatch on compare on SFCINTEGRA)»
+    if TOOL_LABEL.fullmatch(before):
+        return 0  # «Start build error: Start build failed»: the tool names what failed, in the message
     titled = PROSE_WORD.search(before) and before.rstrip().endswith((" -", ":", '"'))
     if len(PROSE_WORD.findall(before)) >= PROSE_WORDS or ROUTINE_PREFIX.fullmatch(before.strip()) or titled:
         code = CODE_BEFORE.search(before)
@@ -883,7 +1011,18 @@ def _database_message(log: str) -> str | None:
 
 
 EDITOR_ERROR = re.compile(r"\s*\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]", re.I)
+ERROR_WORDS = re.compile(r"error|erro\b|exception|fail|falh|\bERR\d{4}\b|\b[CW]\d{4}\s", re.I)
 FAILED_WORDS = re.compile(r"\bFAILED\b|\b(?:error|erro)\s+(?:message|mensagem)\b", re.I)
+
+
+def _error_line(lines: list[str]) -> str | None:
+    """A tool's progress, then its error: the first line that says error; when it ends in a colon
+    («Debug Thread exception:»), it announces the message on the next line."""
+    at = next((i for i, line in enumerate(lines) if ERROR_WORDS.search(line)), None)
+    if at is None:
+        return None
+    announced = lines[at].rstrip().endswith(":") and at + 1 < len(lines)
+    return lines[at + 1] if announced else lines[at]
 
 
 def _message_without_frame(log: str) -> str | None:
@@ -906,7 +1045,8 @@ def _message_without_frame(log: str) -> str | None:
     known = next((ln for ln in candidates if _known(ln)), None)
     editor = next((ln for ln in lines if EDITOR_ERROR.match(ln)), None)  # «[Error - 12:21:42 PM] …»
     failed = next((ln for ln in candidates if FAILED_WORDS.search(ln)), None)  # a trace: its failing line
-    chosen = known or editor or failed or (candidates[0] if candidates else None)
+    marked = _error_line(candidates)
+    chosen = known or editor or failed or marked or (candidates[0] if candidates else None)
     return _clean_message(chosen) if chosen else None
 
 
@@ -930,6 +1070,9 @@ def _line_after(log: str, frame: re.Match[str] | None) -> int | None:
     if frame is not None and "line" in frame.groupdict():
         return int(frame.group("line"))
     if frame is None:
+        compiled = COMPILED_AT.search(log)
+        if compiled:
+            return int(compiled.group(1))
         found = LINE.search(CPP_LINE.sub(" ", log))
         return int(found.group(1) or found.group(2)) if found else None
     following = FRAME.search(log, frame.end())
@@ -938,9 +1081,20 @@ def _line_after(log: str, frame: re.Match[str] | None) -> int | None:
     return int(found.group(1) or found.group(2)) if found else None
 
 
+# A stack's lines name functions and sources, not what failed: «Called from TCSQLEXEC» is no database error.
+STACK_LINES = re.compile(r"^\s*Called from\b.*$", re.I | re.M)
+
+
+def _kind_text(log: str) -> str:
+    """The log's lines that may say what failed: its top, without information and stack lines, and
+    without the failing frame's function and source."""
+    text = "\n".join(log.splitlines()[:KIND_LINES])
+    return FRAME.sub(" ", STACK_LINES.sub("", INFO_LINE.sub("", text))).lower()
+
+
 def _kind(message: str | None, log: str, customer_code: bool | None) -> ErrorKind:
     """By the message first, then by the rest of the log (without its information lines)."""
-    text = INFO_LINE.sub("", "\n".join(log.splitlines()[:KIND_LINES])).lower()
+    text = _kind_text(log)
     said = (message or "").lower()
     for kind, pattern in _KIND:
         if pattern.search(said):
@@ -948,7 +1102,7 @@ def _kind(message: str | None, log: str, customer_code: bool | None) -> ErrorKin
     for kind, pattern in _KIND:
         if kind is not ErrorKind.CUSTOMER_EXCEPTION and pattern.search(text):
             return kind
-    if customer_code and message and not RUNTIME_MESSAGE.search(message):
+    if customer_code and message and not (RUNTIME_MESSAGE.search(message) or _known(message)):
         return ErrorKind.CUSTOMER_EXCEPTION  # a message of the customer's own, not the runtime's
     return ErrorKind.RUNTIME
 
@@ -965,13 +1119,42 @@ def _remark_module(log: str) -> tuple[str | None, str | None]:
 
 
 # A routine named in passing, also as customers and release notes write it: «CTBA-190», «MATA 410».
-ROUTINE_NAMED = re.compile(r"\b([A-Z]{4}[-\s]?\d{3}[A-Z]?|SPED[A-Z]+|FISX[A-Z]+)\b")
+ROUTINE_NAMED = re.compile(r"\b([A-Z]{4}[-\s]?\d{3}[A-Z]?)\b")
+# In the customer's words, also a function they called by name: «A030Altera("SA1",…)».
+FUNCTION_CALLED = re.compile(r"\b([A-Z]\w+)(?=\()")
 
 
-def _named_routine(text: str) -> str | None:
-    """The first standard routine a text names (a release note, the customer's words)."""
-    names = (re.sub(r"[-\s]", "", n) for n in ROUTINE_NAMED.findall(text[:2000]))
+@lru_cache(maxsize=1)
+def _family_named() -> re.Pattern[str]:
+    """A routine of a family of its own shape (SPEDFISCAL, CTBAFIN), as rutinas.yml lists them."""
+    families = "|".join(re.escape(f) for f in routines().families)
+    return re.compile(rf"\b((?:{families})[A-Z0-9_]*)\b")
+
+
+def _named_routine(text: str, calls: bool = False) -> str | None:
+    """The first standard routine a text names (a release note, the customer's words, with the
+    functions they called when calls)."""
+    text = text[:2000]
+    names = [re.sub(r"[-\s]", "", n) for n in ROUTINE_NAMED.findall(text)] + _family_named().findall(text)
+    names += FUNCTION_CALLED.findall(text) if calls else []
     return next((r for r in (routines().routine_of(n) for n in names) if r), None)
+
+
+# The module's own entry at the bottom of a stack: «Called from SIGACFG(APLIB000.PRW)».
+MODULE_ENTRY = re.compile(r"SIGA[A-Z]{3,4}")
+
+
+@lru_cache(maxsize=1)
+def _modules() -> frozenset[str]:
+    """The modules rutinas.yml knows."""
+    table = routines()
+    return frozenset({*table.modules.values(), *table.prefixes.values(), *table.families.values()})
+
+
+def _stack_module(frames: list[re.Match[str]]) -> str | None:
+    """The module whose entry function the stack shows (SIGAADV, SIGAMDI run any module: none)."""
+    names = (f.group("function").upper() for f in frames)
+    return next((n for n in names if MODULE_ENTRY.fullmatch(n) and n in _modules()), None)
 
 
 def _routine(frame: re.Match[str] | None, log: str, frames: list[re.Match[str]]) -> str | None:
@@ -988,12 +1171,36 @@ def _routine(frame: re.Match[str] | None, log: str, frames: list[re.Match[str]])
     return found or _named_routine(log)  # a routine the text names in passing (a release note)
 
 
+def _totvs(name: str) -> bool:
+    """A TOTVS name. A namespaced one (TLPP) by its namespace alone: «tlpp.monitor.checkUrl» is
+    TOTVS's, «fw.webex.tools» a third party's though it starts like TOTVS's FW sources."""
+    if "." in name:
+        return name.upper().startswith(tuple(p for p in routines().totvs if p.endswith(".")))
+    return routines().is_totvs(name)
+
+
 def _customer_code(source: str, function: str, named_routine: bool = False) -> bool:
     """The failing frame is the customer's (or a third party's): their source, or a U_ function
-    compiled into a TOTVS one."""
+    compiled into a TOTVS one; a function in a TOTVS namespace is TOTVS's wherever it is."""
+    name = function.split(":")[0]
+    if "." in name and _totvs(name):
+        return False
     if not source:  # «MATC030 | … on XCALCEST»: a function of the routine the line names
         return function.upper().startswith("U_") or not (routines().is_totvs(function) or named_routine)
-    return not routines().is_totvs(source.rsplit(".", 1)[0]) or function.upper().startswith("U_")
+    if source.upper().endswith((".PRX", ".PRG")):  # TOTVS ships its sources so; customers write .PRW, .TLPP
+        return function.upper().startswith("U_") or source.upper().startswith("U_")
+    return not _totvs(source.rsplit(".", 1)[0]) or function.upper().startswith("U_")
+
+
+# A source a compiler or an editor names: «Error in GP05R003.prw», «ZFAT.PRW(90) C9907 …»; not the
+# preprocessor's temporary APPRE* files.
+NAMED_SOURCE = re.compile(r"(?<![\w.\-])(?!APPRE)([\w\-]+\.(?:PRW|PRX|TLPP|PRG))\b", re.I)
+
+
+def _compiled_source(log: str) -> str:
+    """Without a frame, the source the log names (compiling it failed), or ""."""
+    named = NAMED_SOURCE.search(log)
+    return named.group(1).upper() if named else ""
 
 
 @lru_cache(maxsize=CACHED)
@@ -1007,12 +1214,12 @@ def parse(text: str) -> ErrorLog | None:
     message = _frame_message(log, frame) if frame is not None and frame.re is not DEBUG_FRAME else None
     message = message or _message_without_frame(log)
     function = frame.group("function").strip() if frame else None
-    source = (frame.groupdict().get("source") or "").upper() if frame else ""
+    source = (frame.groupdict().get("source") or "").upper() if frame else _compiled_source(log)
     named = bool(re.search(r"^[\s>\-]*[A-Z]{4}\d{3}[A-Z]?\s*[|\-:]\s", log, re.M))
-    customer = None if frame is None else _customer_code(source, function or "", named)
+    customer = None if frame is None and not source else _customer_code(source, function or "", named)
     remark_module, remark_routine = _remark_module(log)
     # Last, the routine the customer names around the log («en el MATA410 me sale: …»).
-    routine = _routine(frame, log, frames) or remark_routine or _named_routine(words)
+    routine = _routine(frame, log, frames) or remark_routine or _named_routine(words, calls=True)
     field = FIELD.search(message or "") or FIELD.search(log)
     if field and function and field.group(1) == function.upper():
         field = None  # HS_RKITMMP failed: a function named like a field
@@ -1028,8 +1235,8 @@ def parse(text: str) -> ErrorLog | None:
         table=_table_of(field.group(1)) if field else (alias.group(1).upper() if alias else None),
         release=release.group(1) if release else None,
         build=build.group(1) if build else None,
-        module=routines().module_of(routine) or remark_module,
-        kind=_kind(message, log, customer),
+        module=routines().module_of(routine) or remark_module or _stack_module(frames),
+        kind=_kind(message, log, customer if frame is not None else None),  # an exception is raised in a frame
         customer_code=customer,
     )
 

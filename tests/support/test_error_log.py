@@ -325,3 +325,150 @@ def test_a_header_after_the_customers_words_on_one_line_keeps_the_words_out():
     assert words == "hola, me sale este error:" and log.startswith("THREAD ERROR")
     found = parse(text)
     assert found.error == "variable does not exist CFILPED" and found.function == "U_ADFIN020" and found.line == 120
+
+
+# --- general rules of issue 22: each with an example of its own, not a corpus log -------------
+def test_a_runtime_message_in_the_customers_code_is_a_runtime_error_not_their_exception():
+    found = parse("String size overflow! on U_ZGERATXT(ZGERATXT.PRW) 03/05/2024 11:20:00 line : 88")
+    assert (found.customer_code, found.kind.value) == (True, "ejecucion")
+
+
+def test_the_functions_of_a_stack_do_not_decide_the_kind():
+    log = (
+        "variable does not exist NTOTAL on U_ZFAT040(ZFAT040.PRW) 01/02/2024 10:00:00 line : 31\n"
+        "Called from TCSQLEXEC(APLIB300.PRW) 01/02/2024 10:00:00 line : 12\n"
+        "Called from U_ZFATMENU(ZFATMENU.PRW) 01/02/2024 10:00:00 line : 7"
+    )
+    assert parse(log).kind.value == "ejecucion"
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "kind"),
+    [
+        # An exception's class name marks a log by itself.
+        (
+            "al sincronizar me sale: java.net.ConnectException: Connection timed out: connect",
+            "java.net.ConnectException: Connection timed out: connect",
+            "conexion",
+        ),
+        # A compiler's line: its source and line go, its code stays; a compile failure is start-up's.
+        ("ZVEND020.PRW(55)   C2001 Syntax error", "C2001 Syntax error", "arranque"),
+        # The preprocessor's copy and the word «Error» before the code are not the message.
+        (
+            "APPRE77.PRW(3) Error C2090 File not found ZDEFS.CH   (ZVEND020.PRW)",
+            "C2090 File not found ZDEFS.CH",
+            "arranque",
+        ),
+        # Messages Portuguese and Spanish systems write, quoted by the customer.
+        ("al facturar me sale: variable no existe NVALOR", "variable no existe NVALOR", "ejecucion"),
+        # The AdvPL functions that call a web service make it a web service's failure.
+        (
+            "[ERROR][SERVER] HttpPost failed: timeout reading the response",
+            "HttpPost failed: timeout reading the response",
+            "servicio_web",
+        ),
+    ],
+)
+def test_a_log_told_by_its_structure(text, error, kind):
+    found = parse(text)
+    assert (found.error, found.kind.value) == (error, kind)
+
+
+def test_the_developer_tools_progress_lines_are_not_the_message():
+    text = (
+        "Compilação iniciada em Mon Mar 04 2024 10:00:00 GMT-0300\n"
+        "Bridge Return:\n"
+        "TypeError: Cannot read properties of undefined (reading 'length')\n"
+        "Compilação finalizada em Mon Mar 04 2024 10:00:02 GMT-0300"
+    )
+    found = parse(text)
+    assert found.error == "TypeError: Cannot read properties of undefined (reading 'length')"
+    assert found.kind.value == "arranque"
+
+
+def test_a_line_that_ends_in_a_colon_announces_the_message_on_the_next():
+    text = (
+        "[0x00002a10][04-03-2024 10:00:00] - Starting SmartClient\n"
+        "[0x00002a10][04-03-2024 10:00:01] - Debug Thread exception:\n"
+        "[0x00002a10][04-03-2024 10:00:01] - Access is denied: c:\\totvs\\bin"
+    )
+    assert parse(text).error == "Access is denied: c:\\totvs\\bin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**[WARN ][SERVER] Debugger - Rollback executed for the repository.**",
+        "me sale esto: [WARN ][SERVER] Debugger - Rollback executed for the repository.",
+    ],
+)
+def test_markdown_and_the_customers_words_around_a_console_line(text):
+    words, log = split_log(text)
+    assert log.startswith("[WARN ][SERVER]") and "**" not in log
+    assert parse(text).kind.value == "arranque"  # the debugger rolled the RPO back: the tools'
+
+
+def test_an_editors_prefix_and_a_debuggers_namespaced_stack():
+    text = (
+        "Warn  - 10:00:01 AM] [10:00:01] ERROR: Invalid parameter value on TcpConnect\n"
+        "TLPP.NET.CLIENT:OPEN - NET_CLIENT.TLPP(88) - Params: NPORT:443\n"
+        "U_ZINTEG - ZINTEG.PRW(12) - Params: none"
+    )
+    found = parse(text)
+    assert (found.error, found.function, found.line) == (
+        "Invalid parameter value on TcpConnect",
+        "TLPP.NET.CLIENT:OPEN",
+        88,
+    )
+    assert found.customer_code is False  # TOTVS's namespace, whatever its source is called
+
+
+def test_a_namespaced_source_is_a_third_partys_unless_in_a_totvs_namespace():
+    found = parse("variable does not exist NX on FWLABS.REPORTS:PRINT(FW.LABS.REPORTS.TLPP) line : 5")
+    assert found.customer_code is True  # «FW.LABS…» is not TOTVS's FW framework
+
+
+def test_the_module_from_its_entry_at_the_bottom_of_the_stack():
+    log = (
+        "type mismatch on + on ZCALC(ZCALC.PRW) 01/02/2024 10:00:00 line : 3\n"
+        "Called from MDIEXECUTE(APLIB000.PRW) 01/02/2024 10:00:00 line : 9\n"
+        "Called from SIGAFIN(APLIB000.PRW) 01/02/2024 10:00:00 line : 12"
+    )
+    assert parse(log).module == "SIGAFIN"
+
+
+@pytest.mark.parametrize(
+    ("text", "module"),
+    [
+        ("en la HSPAHM010 me sale: variable does not exist NX", "SIGAHSP"),  # a family of its own shape
+        ("llamo a A410Grava(.T.) desde mi rutina y sale: ORA-00001: unique constraint violated", "SIGAFAT"),
+    ],
+)
+def test_the_module_from_a_routine_or_function_the_text_names(text, module):
+    assert parse(text).module == module
+
+
+def test_a_compiled_source_without_a_frame_is_the_source_and_says_whose_it_is():
+    found = parse("Error in ZVEND01.prw   Undeclared variable NTOTAL")
+    assert (found.source, found.customer_code, found.error) == ("ZVEND01.PRW", True, "Undeclared variable NTOTAL")
+
+
+def test_totvs_ships_its_sources_as_prx():
+    assert parse("type mismatch on + on NFEGERA(NFEXMLX.PRX) line : 40").customer_code is False
+    assert parse("type mismatch on + on U_ZNFE(NFEXMLX.PRX) line : 40").customer_code is True
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        # A tool's label of what failed is part of its message.
+        ("[Error - 10:00:00] Recompile error: Build not started.", "Recompile error: Build not started"),
+        # A release note's title before « - », also when the message is not self-evident.
+        ("Baixa de títulos - Duplicate key on FA070GRV(FINA070.PRX)", "Duplicate key"),
+        ("TopConnect monitor - Invalid Field Order in Query", "Invalid Field Order in Query"),
+        # A bare number before an Oracle code repeats it.
+        ("1722 - ORA-01722: invalid number", "ORA-01722: invalid number"),
+    ],
+)
+def test_where_a_message_opens_after_a_label_or_a_title(text, error):
+    assert parse(text).error == error
