@@ -10,7 +10,7 @@ from protheus.rasa_server import action_calls, event_lookup, launcher, parse_cac
 
 def test_each_patch_has_a_name_and_a_reason():
     names = [patch.name for patch in patches.PATCHES]
-    assert len(names) == len(set(names)) == 7
+    assert len(names) == len(set(names)) == 8
     assert all(len(patch.why) > 40 for patch in patches.PATCHES)
 
 
