@@ -82,7 +82,13 @@ class ProxyProcess:
             stdout=subprocess.PIPE,
             text=True,
         )
-        assert self.process.stdout is not None and self.process.stdout.readline().strip() == "listo"
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "listo":
+            self.process.wait()
+            raise SystemExit(
+                f"No se pudo abrir el proxy de PostgreSQL en el puerto {listen_port}: ¿otra corrida de "
+                "bench/soak.py sigue en marcha? (el error, arriba)"
+            )
 
     def down(self) -> None:
         self.process.send_signal(signal.SIGUSR1)
