@@ -10,27 +10,33 @@ Installed in Rasa's process by protheus.rasa_server.patches.
 
 from __future__ import annotations
 
-import functools
 import gc
+from collections.abc import Callable
 from typing import Any
 
 from rasa.core.agent import Agent
 
-_load_model = Agent.load_model
+# What Agent.load_model was when this was installed: Rasa's, or another patch's wrapper of it
+# (the TensorFlow guard, protheus.rasa_server.without_tensorflow), which must still run.
+_wrapped: Callable[..., None] | None = None
 
 
-@functools.wraps(_load_model)
 def load_model(self: Agent, *args: Any, **kwargs: Any) -> None:
     gc.unfreeze()  # the model in use becomes collectable once it is replaced
     try:
-        _load_model(self, *args, **kwargs)
+        if _wrapped is None:
+            raise RuntimeError("frozen_heap.load_model called before install()")
+        _wrapped(self, *args, **kwargs)
     finally:
         gc.collect()
         gc.freeze()
 
 
 def install() -> None:
-    Agent.load_model = load_model
+    global _wrapped
+    if not installed():
+        _wrapped = Agent.load_model
+        Agent.load_model = load_model
 
 
 def installed() -> bool:

@@ -21,7 +21,7 @@ def agent(monkeypatch):
     def load(self, model_path, fingerprint=None):
         self.processor = Model()
 
-    monkeypatch.setattr(frozen_heap, "_load_model", load)
+    monkeypatch.setattr(frozen_heap, "_wrapped", load)
     monkeypatch.setattr(Agent, "load_model", frozen_heap.load_model)
     yield Agent()
     gc.unfreeze()
@@ -46,7 +46,7 @@ def test_a_model_that_fails_to_load_leaves_the_heap_frozen_again(agent, monkeypa
     def failing(self, model_path, fingerprint=None):
         raise ValueError("modelo dañado")
 
-    monkeypatch.setattr(frozen_heap, "_load_model", failing)
+    monkeypatch.setattr(frozen_heap, "_wrapped", failing)
     with pytest.raises(ValueError):
         agent.load_model("modelo-roto.tar.gz")
     assert gc.get_freeze_count() > 0

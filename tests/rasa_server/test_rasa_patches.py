@@ -38,3 +38,19 @@ def test_the_launcher_installs_them_before_rasa_starts(monkeypatch):
     monkeypatch.setattr("sys.argv", ["launcher", "run"])
     launcher.main(lambda: seen.append("rasa"))
     assert seen == ["install", "rasa"]
+
+
+def test_the_frozen_heap_keeps_the_tensorflow_guard_it_wraps(tmp_path, monkeypatch):
+    """Both patches wrap Agent.load_model: the heap's wrapper must call the guard, not Rasa's own
+    (it once did, and a process without TensorFlow tried to load a model that needs it)."""
+    import pytest
+    from rasa.core.agent import Agent
+
+    from protheus.rasa_server import without_tensorflow
+    from tests.rasa_server.test_without_tensorflow import fake_model
+
+    patches.install()
+    monkeypatch.setattr(without_tensorflow, "active", lambda: True)  # as in a replica started without it
+    diet = fake_model(tmp_path / "diet.tar.gz", ["rasa.nlu.classifiers.diet_classifier.DIETClassifier"])
+    with pytest.raises(RuntimeError, match="TENSORFLOW_SIEMPRE"):
+        Agent().load_model(str(diet))
