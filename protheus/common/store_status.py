@@ -73,6 +73,8 @@ class StatusFile:
             self.state.update(estado=OK, desde=time.time())
             changed = True
         if changed:
+            if counts.get("escritas", 0) > self.state["escritas"]:  # written back, maybe by another replica
+                self.state["ultima_escritura"] = time.time()
             self.state.update(counts)
             self.write()
 

@@ -144,8 +144,10 @@ def _past_failures(store: dict, tz: str) -> list[str]:
     if store.get("retenidas"):
         return [f"{said}: {_held(store)} siguen retenidas, por escribir."]
     if store.get("escritas"):
+        # Another replica may have written them: this one knows the totals, maybe not the moment.
+        when = f" el {_clock(store['ultima_escritura'], tz)}" if store.get("ultima_escritura") else ""
         return [
             f"{said}: las {store['escritas']} conversaciones retenidas ({store.get('turnos_escritos', 0)} turnos "
-            f"del cliente) se escribieron en la base el {_clock(store['ultima_escritura'], tz)}."
+            f"del cliente) se escribieron en la base{when}."
         ]
     return [f"{said}: esos turnos quedaron solo en memoria."]

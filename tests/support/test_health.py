@@ -33,6 +33,24 @@ def test_after_the_outage_it_says_when_the_held_ones_were_written():
     assert "1 conversaciones (2 turnos del cliente) siguen retenidas" in said
 
 
+def test_held_conversations_another_replica_wrote_are_told_without_a_time_this_replica_never_saw():
+    """Replicas share the totals; the replica that did not write them has no moment of its own
+    (this made /salud answer 500 after an outage)."""
+    written = {**FAILING, "estado": "ok", "retenidas": 0, "turnos_retenidos": 0, "escritas": 1}
+    written |= {"turnos_escritos": 4, "ultima_escritura": None}
+    health = verdict(True, True, written, TZ)
+    assert health.ok and "(4 turnos del cliente) se escribieron en la base." in health.warnings[0]
+
+
+def test_the_status_file_notes_when_it_saw_the_shared_totals_grow(tmp_path):
+    from protheus.common.store_status import StatusFile
+
+    status = StatusFile(tmp_path / "estado.json")
+    status.failed("cli", Exception("server closed"), held=(1, 4))
+    status.succeeded(held=(0, 0), written=(1, 4))  # written back by the other replica
+    assert status.state["escritas"] == 1 and status.state["ultima_escritura"] is not None
+
+
 def test_the_store_s_error_is_a_detail_not_part_of_the_public_answer():
     health = verdict(True, False, FAILING, TZ)
     assert "server closed" not in " ".join(health.warnings) + str(health.as_json())

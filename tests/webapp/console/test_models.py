@@ -1,8 +1,10 @@
 """The models page: registry, refused activation, confirmation and rollback."""
 
 import asyncio
+from unittest.mock import patch
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from protheus.common.paths import Project
 from protheus.trainer.registry import ModelRegistry
@@ -59,6 +61,12 @@ def test_models_page_and_refused_activation(db, status_file, project):
             )
             assert same.status == 304
             assert (await c.client.get("/modelos/activo", params={"token": "otro"})).status == 401
+            # The database down: a Spanish 503 (Rasa keeps its model and asks again), never a 500.
+            with patch.object(ModelRegistry, "active_path", side_effect=OperationalError("SELECT", {}, Exception("x"))):
+                down = await c.client.get(
+                    "/modelos/activo", params={"token": "token-de-prueba"}, headers={"If-None-Match": "nuevo.tar.gz"}
+                )
+                assert down.status == 503 and "Cada réplica sigue con el suyo" in await down.text()
             response = await c.post("/consola/entrenamiento/revertir")
             assert (
                 "aviso=modelos.revertido" in response.headers["Location"] and registry.active().name == "viejo.tar.gz"
