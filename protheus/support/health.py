@@ -84,6 +84,10 @@ BROKER_DOWN = (
     "La consola no recibe los eventos de RabbitMQ: las conversaciones nuevas aparecerán en la "
     "consola cuando vuelva a responder (los eventos esperan en la cola)."
 )
+FEED_WAITS_FOR_DATABASE = (
+    "La consola no puede indexar los eventos mientras la base de datos no responde: esperan en la cola de "
+    "RabbitMQ y aparecerán en la consola cuando la base vuelva."
+)
 
 
 def with_services(health: Health, lock_store: bool | None, broker: bool | None) -> Health:
@@ -91,8 +95,8 @@ def with_services(health: Health, lock_store: bool | None, broker: bool | None) 
     health.lock_store, health.broker = lock_store, broker
     if lock_store is False:
         health.warnings.append(LOCK_STORE_DOWN)
-    if broker is False:
-        health.warnings.append(BROKER_DOWN)
+    if broker is False:  # the feed stops when it cannot write the index: say which of the two is down
+        health.warnings.append(BROKER_DOWN if health.database else FEED_WAITS_FOR_DATABASE)
     return health
 
 

@@ -69,3 +69,12 @@ def test_a_lock_store_or_broker_that_does_not_answer_degrades_the_verdict():
     assert "Redis" in redis_down.warnings[-1]
     broker_down = with_services(verdict(True, True, {"estado": "ok"}, TZ), True, False)
     assert not broker_down.ok and "RabbitMQ" in broker_down.warnings[-1]
+
+
+def test_a_feed_stopped_by_the_database_blames_the_database_not_rabbitmq():
+    from protheus.support.health import BROKER_DOWN, FEED_WAITS_FOR_DATABASE, with_services
+
+    during_outage = with_services(verdict(True, False, FAILING, TZ), lock_store=True, broker=False)
+    assert FEED_WAITS_FOR_DATABASE in during_outage.warnings and BROKER_DOWN not in during_outage.warnings
+    rabbitmq_down = with_services(verdict(True, True, {}, TZ), lock_store=True, broker=False)
+    assert BROKER_DOWN in rabbitmq_down.warnings
