@@ -61,9 +61,12 @@ def _kind_and_time(event: Event | dict) -> tuple[str, float | None]:
     return event.type_name, event.timestamp
 
 
-def _row(sender_id: str, event: Event | dict) -> dict[str, Any]:
-    """The events table's columns for an event, and the event as a dict (`parsed`)."""
-    data = event if isinstance(event, dict) else event.as_dict()
+def _as_dict(event: Event | dict) -> dict[str, Any]:
+    return event if isinstance(event, dict) else event.as_dict()
+
+
+def _columns(sender_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The events table's columns for an event (as a dict)."""
     return {
         "sender_id": sender_id,
         "type_name": data.get("event"),
@@ -71,7 +74,6 @@ def _row(sender_id: str, event: Event | dict) -> dict[str, Any]:
         "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
         "action_name": data.get("name"),
         "data": json.dumps(data),
-        "parsed": data,
     }
 
 
@@ -154,9 +156,8 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         try:
-            written = self._write(
-                sender_id, tracker.events
-            )  # a held conversation whole: its hold is where it was read from
+            # A held conversation whole: its hold is where it was read from.
+            written = self._write(sender_id, tracker.events)
         except Exception as error:  # noqa: BLE001 - any driver error: hold the conversation
             self._hold(tracker, error)
             return  # not raised: the conversation is held, and written back later
@@ -300,12 +301,13 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         """Insert what comes after the database's last event, commit, then announce it to the
         broker with the ids."""
         unstored, last_id = self._unstored(session, sender_id, events)
-        rows = [_row(sender_id, events[index]) for index in unstored]
+        parsed = [_as_dict(events[index]) for index in unstored]
+        rows = [_columns(sender_id, data) for data in parsed]
         ids = self._insert(session, rows)
         session.commit()
         if self.event_broker is not None:
-            for row, row_id in zip(rows, ids, strict=True):
-                self.event_broker.publish({"sender_id": sender_id, **row["parsed"], STORE_ID_KEY: row_id})
+            for data, row_id in zip(parsed, ids, strict=True):
+                self.event_broker.publish({"sender_id": sender_id, **data, STORE_ID_KEY: row_id})
         new_session = any(row["type_name"] == SessionStarted.type_name for row in rows)
         return Written([row["data"] for row in rows], ids[-1] if ids else last_id, new_session)
 
@@ -314,12 +316,11 @@ class ObservedSQLTrackerStore(SQLTrackerStore):
         (the ORM sent one INSERT … RETURNING per event, a round trip each)."""
         if not rows:
             return []
-        columns = [{k: v for k, v in row.items() if k != "parsed"} for row in rows]
         if self._postgres:
             table = self.SQLEvent.__table__
             # The sequence is drawn in VALUES order, so the ids sorted are the rows' ids in order.
-            return sorted(session.execute(table.insert().values(columns).returning(table.c.id)).scalars())
-        added = [self.SQLEvent(**values) for values in columns]
+            return sorted(session.execute(table.insert().values(rows).returning(table.c.id)).scalars())
+        added = [self.SQLEvent(**values) for values in rows]
         session.add_all(added)
         session.flush()  # the ids, read before the commit expires the rows (a SELECT each after)
         return [row.id for row in added]

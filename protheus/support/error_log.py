@@ -321,10 +321,10 @@ _SELF_EVIDENT = re.compile(
     r"|falha ao iniciar o smartclient|retrieve connection error|can't connect to server|erro de comunica[cç][aã]o"
     r"|invalid readmschar|socketexception|recusou ativamente|actively refused"
     r"|\b(?:error\s+)?c\d{4}\s+(?:file not found|invalid)|connection to server got closed"
-    r"|rejei[cç][aã]o \d{3}\s*:|rechazo \d{3}\s*:",
+    r"|rejei[cç][aã]o \d{3}\s*:|rechazo \d{3}\s*:"
+    "|" + _trie(QUOTED_MESSAGES),  # and the messages other systems word, quoted
     re.I,
 )
-_SELF_EVIDENT = re.compile(_SELF_EVIDENT.pattern + "|" + _trie(QUOTED_MESSAGES), re.I)  # and the quoted ones
 _EVIDENT_LOWER = re.compile(_SELF_EVIDENT.pattern.lower())
 
 

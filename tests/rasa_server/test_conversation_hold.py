@@ -252,12 +252,8 @@ def test_a_shorter_copy_saved_during_the_outage_never_shrinks_the_hold(replicas,
     assert users == ["mi factura no timbra", "en SIGAFAT", "¿siguen ahí?"]
 
 
-def test_a_turn_after_the_outage_does_not_wait_for_other_conversations_write_back(replicas, monkeypatch):
-    """After 30 s without the database a hundred conversations are held; writing them inside
-    each turn delayed replies by 6–8 s (bench/soak.py). The turn writes its own conversation;
-    the retry loop writes the others, one at a time between turns."""
-    a, b = replicas
-    _hold_conversations(a, monkeypatch, 10)
+def _recorded_writes(monkeypatch) -> list[str]:
+    """The conversations the stores write to the database, in order, as they write them."""
     writes: list[str] = []
     real_write = ObservedSQLTrackerStore._append
 
@@ -266,6 +262,16 @@ def test_a_turn_after_the_outage_does_not_wait_for_other_conversations_write_bac
         return real_write(self, session, sender_id, events)
 
     monkeypatch.setattr(ObservedSQLTrackerStore, "_append", counted)
+    return writes
+
+
+def test_a_turn_after_the_outage_does_not_wait_for_other_conversations_write_back(replicas, monkeypatch):
+    """After 30 s without the database a hundred conversations are held; writing them inside
+    each turn delayed replies by 6–8 s (bench/soak.py). The turn writes its own conversation;
+    the retry loop writes the others, one at a time between turns."""
+    a, b = replicas
+    _hold_conversations(a, monkeypatch, 10)
+    writes = _recorded_writes(monkeypatch)
     turn(b, "otro", "hola")
     assert writes == ["otro"]
     asyncio.run(b.write_back())
@@ -277,15 +283,8 @@ def test_turns_go_on_between_two_held_conversations_written_back(replicas, monke
     for one conversation's write at most, never for a hundred (nor compete with a thread)."""
     a, _ = replicas
     _hold_conversations(a, monkeypatch, 5)
-    writes: list[str] = []
+    writes = _recorded_writes(monkeypatch)
     ticks: list[int] = []
-    real_write = ObservedSQLTrackerStore._append
-
-    def counted(self, session, sender_id, events):
-        writes.append(sender_id)
-        return real_write(self, session, sender_id, events)
-
-    monkeypatch.setattr(ObservedSQLTrackerStore, "_append", counted)
 
     async def scenario() -> None:
         writing = asyncio.create_task(a.write_back())
