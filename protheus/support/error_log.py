@@ -24,6 +24,7 @@ from enum import Enum
 from functools import lru_cache
 
 from protheus.support.routines import MODULE, routines
+from protheus.support.stop_words import stop_words
 
 # What the classifier reads where a log was: the words customers use for it.
 LOG_PLACEHOLDER = "error log"
@@ -339,8 +340,8 @@ LOG_LINE = re.compile(
     r"T?HREAD ERROR|ERRO THREAD|\b(?:on|from)\s+\S+?\s*\(\s*[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\b|Called from"
     r"|\bline\s*:\s*\d+|\bError\s*:\s*-?\d+|\[(?:TOTVS\s+)?build\b|\bBuild\s+\d+\.\d+\.\d+|\bRPO Release\b"
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
-    r"|(?:^\s*|:\s+)\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
-    r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|\|\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
+    r"|(?:^[\s>]*|:\s+(?:>\s*)?)\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
+    r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|(?:^\s*|\|)\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
     r"|^\s*Bridge Return\s*:|Compila(?:tion|[cç][aã]o) finished with errors|finalizada com erros"
     r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:"
     r"|(?:^\s*|:\s+)\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]"
@@ -399,7 +400,10 @@ def _log_line(line: str) -> re.Match[str] | None:
 # What a console, a debugger or an editor puts before a message: left out of the message.
 NOISE = re.compile(
     r"^(?:\(\s*[\d.]+s\)\s*\[\w+\s*\]\s*[\w.]*:\d+\s*\||\s+|\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||\[(?:ERROR|WARN|FATAL|INFO)\s*\]\s*\[\w+\]"
-    r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
+    r"|\[\d{2}/\d{2}/\d{4}\s+\d{2}:\d{2}:\d{2}\]|\[THROW\]|\[Thread\s+\d+\]"
+    # the AppServer's port layer: its time, thread, code and level letter, then where in its C++ code
+    r"|\[VDRPORT\]\s*(?:\d{6}_\d{6}\s+[0-9A-F]+\s+[A-Z]{3}\d{4}\s+)?[EWIF]\s+(?:x\s+\d+\s+)?(?:[\d/]+\s+[\d:]+\s+)?"
+    r"(?:[A-Z]{3}:\d{4}\s+)?(?:line=\d+\s+)?(?:ctx:\d+\s+)?|\[VDRPORT\][\w\s:]*?(?=\berror\b)"
     r"|>|//|/\*|--|\(|:(?=\s)|\[\d{1,2}:\d{2}:\d{2}\]|error\.?\s?log\b\s*[|\-:]?|ERROR\s*:(?!\s*-?\d)"
     r"|Exception in thread \d+|Stack\s*:|\[?(?:Error|Info|Warn|Log|Trace)\s*-\s*[\d:]+(?:\s*[AP]M)?\]"
     r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||:|-(?=\s))|P?\d{2}\.\d+\.\d+\s*-\s|-\s|Erro no DbAcc?ess\s"
@@ -458,7 +462,8 @@ KIND_MARKERS = [
     (
         ErrorKind.CONNECTION,
         r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated)"
-        r"|terminated by the administrator|could not connect|socket|\brpc\b|timeout|connect failed|authentication|ssl\b"
+        r"|terminated by the administrator|could not connect|\bconnect\b|socket|\brpc\b|timeout|connect failed"
+        r"|authentication|\bssl"
         r"|certificate|certificado|sincronismo|\bsync\b"
         r"|conex[aã]o|conexi[oó]n|fechada remotamente|closed remotely|comunica[cç][aã]o|\btns:|no listener"
         r"|connection refused|unreachable|\b1006[01]\b|winsock|could not resolve|host not found|network error"
@@ -651,12 +656,73 @@ def _log_start(line: str, after_header: bool) -> int | None:
         code = CODE_BEFORE.search(line, 0, known.start())
         starts.append(code.start() if code else known.start())
     if not starts:
-        return None
+        machine = _machine_message(line)
+        return machine[0] if machine else None
     said = _said_before(line)
     if said and said <= max(starts):  # «al grabar me sale esto: <log>»
         return said
     start = min(starts)
     return _message_start(line[:start]) if start and _lead_in(line[:start]) is None else start
+
+
+# A system's message in English inside a Spanish chat: a tool, a server or a driver wrote it, in words
+# no list holds («Could not get compilation parameters from RPO»). English grammar words, an error
+# word and a technical mark (a code, a path, a bracket) tell it from a customer writing in English,
+# who also says «I», «we», «help». The grammar words of each language are spaCy's stop words.
+ENGLISH_ERROR = re.compile(
+    r"\b(?:errors?|fail(?:ed|s|ure)?|invalid|cannot|can't|couldn't|unable|denied|refused|exception|fatal"
+    r"|abort(?:ed|ing)?|time[d ]?out|missing|incorrect|wrong|unknown|unexpected|mismatch|overflow|corrupt(?:ed)?"
+    r"|not found|could not|unavailable|expired|rejected|forbidden|unauthorized|disconnected|not allowed"
+    r"|doesn't exist|does not exist)\b",
+    re.I,
+)
+SHARED_ERROR_WORDS = frozenset({"error", "errors", "fatal"})  # Spanish words too
+PERSON_WORDS = frozenset("i i'm i've we we're my our us hello hi sorry thanks thank help hold hey".split())
+ENGLISH_GRAMMAR = 2  # English words a message of a few words has: «Could not get …», «Unable to open …»
+TECHNICAL = re.compile(r"\d|[A-Z]{3,}|[a-z][A-Z]|[:\[\]()\\/<>=_\"]|\.\w")
+# A word as written, its punctuation around it left out: «SE1.E1_VENCREA» is one word, not «se».
+WRITTEN_WORD = re.compile(r"[^\s\"'«»()\[\]{},;:!?¿¡]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def _grammar_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(English's grammar words, Spanish's): each language's stop words the other has not."""
+    english, spanish = stop_words("en"), stop_words("es")
+    return english - spanish, spanish - english
+
+
+def _spanish(word: str) -> bool:
+    """A word of the customer's Spanish: a common one, or one with Spanish letters."""
+    return word in _grammar_words()[1] or not word.isascii() and word.isalpha()
+
+
+def _opens_english(word: str, first_letter: str, english: frozenset[str]) -> bool:
+    return first_letter.isupper() or word in english or not word.isalpha()
+
+
+def _machine_message(line: str) -> tuple[int, int] | None:
+    """Where a system's English message starts and ends in the line, or None when the line has none:
+    the run of words around its error word, up to the customer's Spanish words on either side."""
+    error = ENGLISH_ERROR.search(line)
+    if error is None:
+        return None
+    words = [(m.start(), m.group().rstrip(".").lower()) for m in WRITTEN_WORD.finditer(line)]
+    at = next((i for i, (position, _) in enumerate(words) if position >= error.start()), None)
+    if at is None:
+        return None
+    first = next((i + 1 for i in range(at - 1, -1, -1) if _spanish(words[i][1])), 0)
+    last = next((i for i in range(at, len(words)) if _spanish(words[i][1])), len(words))
+    said = [word for _, word in words[first:last]]
+    english = _grammar_words()[0]
+    english_error = error.group().lower() not in SHARED_ERROR_WORDS  # «unable», «failed»: English's own
+    if sum(word in english for word in said) + english_error < ENGLISH_GRAMMAR or PERSON_WORDS.intersection(said):
+        return None
+    # It opens at its first English word (a capital, a grammar word, a code): not at the customer's
+    # «compilar me sale» before it.
+    opening = next((i for i in range(first, at) if _opens_english(words[i][1], line[words[i][0]], english)), at)
+    start = words[opening][0]
+    end = words[last][0] if last < len(words) else len(line)
+    return (start, end) if TECHNICAL.search(line, start, end) else None
 
 
 # The customer's words before a colon and what the system showed: «al incluir el título: <log>».
@@ -787,7 +853,8 @@ def split_log(text: str) -> tuple[str, str]:
         if start is None:
             words.append(line)
             continue
-        end = _log_end(line)
+        machine = _machine_message(line)
+        end = min(machine[1], _log_end(line)) if machine and machine[0] == start else _log_end(line)
         words.append(line[:start] + " " + line[end:])
         log.append(line[start:end])
     if log:  # what a console or an editor printed around the log is not the customer's words either

@@ -472,3 +472,58 @@ def test_totvs_ships_its_sources_as_prx():
 )
 def test_where_a_message_opens_after_a_label_or_a_title(text, error):
     assert parse(text).error == error
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("Could not create the temporary folder /tmp/appserver for the job", None),
+        ("al compilar me sale Unable to open include file TOTVS.CH y no compila", None),
+        ("buenas, desde ayer: Connection with the license server could not be made (port 5555)", None),
+    ],
+)
+def test_a_systems_english_message_no_list_holds_is_a_log(text, error):
+    found = parse(text)
+    assert found is not None, text
+    assert found.error and found.error.split()[0] in ("Could", "Unable", "Connection")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, I need help with an error in the purchase order screen",
+        "The invoice could not be posted",  # English, but no code, path nor bracket of a system's
+        "sorry, the code I gave you was wrong, es PTY091",
+        "el sistema dice error y no sé qué hacer con el pedido 123",
+    ],
+)
+def test_a_customer_writing_english_is_not_a_systems_message(text):
+    assert parse(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "kind"),
+    [
+        # The port layer's time, thread, code and level letter, and where in its C++ code, are not the message.
+        (
+            "[VDRPORT] 240101_101010 1A2B VSC0891 E fatal error from SSL [error:0200100D:system library:fopen:Denied]",
+            "fatal error from SSL [error:0200100D:system library:fopen:Denied]",
+            "conexion",
+        ),
+        (
+            "[VDRPORT] E 01/02/25 10:00:00  VSS:0862 line=375 cmd=[SSL_write, alocated: 512] error=1 msg=[bad mac]",
+            "cmd=[SSL_write, alocated: 512] error=1 msg=[bad mac]",
+            "conexion",
+        ),
+        # A console line quoted in a reply («> »), and a connection told by its verb.
+        ("> [WARN ][SERVER] Debugger - Rollback executed.", "Debugger - Rollback executed", "arranque"),
+        (
+            "[Error - 09:00:00] Unable to connect to the server 10.0.0.1:1234.",
+            "Unable to connect to the server 10.0.0.1:1234",
+            "conexion",
+        ),
+    ],
+)
+def test_the_port_layers_and_quoted_console_lines(text, error, kind):
+    found = parse(text)
+    assert (found.error, found.kind.value) == (error, kind)
