@@ -817,6 +817,7 @@ CONSOLE_LINE = re.compile(
     re.I,
 )
 STACK_LINE = re.compile(r"^\s*(?:Called from\b|\[[^\]\n]*:)", re.I)
+STACK_OPENINGS = ("C", "c", "[")  # a cheap test before the pattern: a long log has hundreds of lines
 
 
 @lru_cache(maxsize=CACHED)
@@ -841,7 +842,7 @@ def split_log(text: str) -> tuple[str, str]:
             continue
         if in_block and not line.strip():  # a blank line between the stack and the information lines
             continue
-        if in_block and STACK_LINE.match(line):  # the stack and the log's information lines
+        if in_block and line.lstrip()[:1] in STACK_OPENINGS and STACK_LINE.match(line):  # the stack, information lines
             log.append(line)
             continue
         start = _log_start(line, after_header)
@@ -1270,6 +1271,19 @@ def _compiled_source(log: str) -> str:
     return named.group(1).upper() if named else ""
 
 
+def _alias(log: str) -> re.Match[str] | None:
+    """The first alias the log names, tried where the word is (finding the word is far faster than
+    searching the pattern, ignoring case, through a long log)."""
+    lower = log.lower()
+    at = lower.find("alias")
+    while at >= 0:
+        found = ALIAS.match(log, at)
+        if found and (at == 0 or not log[at - 1].isalnum() and log[at - 1] != "_"):
+            return found
+        at = lower.find("alias", at + 1)
+    return None
+
+
 @lru_cache(maxsize=CACHED)
 def parse(text: str) -> ErrorLog | None:
     """The fields of the log in the text, or None when there is no log."""
@@ -1290,7 +1304,7 @@ def parse(text: str) -> ErrorLog | None:
     field = FIELD.search(message or "") or FIELD.search(log)
     if field and function and field.group(1) == function.upper():
         field = None  # HS_RKITMMP failed: a function named like a field
-    alias = ALIAS.search(log)
+    alias = _alias(log)
     release, build = RELEASE.search(text), BUILD.search(text)
     return ErrorLog(
         error=message or None,
