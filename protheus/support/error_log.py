@@ -69,7 +69,7 @@ FIELD = re.compile(r"\b([A-Z][A-Z0-9]{1,2}_[A-Z0-9_]{2,10})\b")
 ALIAS = re.compile(r"\balias(?:\s+does\s+not\s+exist|\s+already\s+in\s+use)?\s*:?\s*([A-Z][A-Z0-9]{2})\b", re.I)
 RELEASE = re.compile(r"\b(12\.1\.\d{2,4})\b")
 BUILD = re.compile(r"\b(7\.00\.\d{6}[A-Z]?(?:-\d{8})?)\b")
-DB_ERROR = re.compile(r"\bError\s*:\s*(-?\d+)(?:\s*\(\w+\))?(?:\s*\(RC=-?\d+\))?\s*-\s*(.+)", re.I)
+DB_ERROR = re.compile(r"\bError[ \t]*:[ \t]*(-?\d+)(?:\s*\(\w+\))?(?:\s*\(RC=-?\d+\))?\s*-\s*(.+)", re.I)
 SQL_DETAIL = re.compile(r"(?:\[[^\]]*\])+\s*")
 
 # Messages of the AdvPL runtime, DBAccess/TopConnect, the licence server and the AppServer, in
@@ -292,7 +292,7 @@ def _trie(words: list[str]) -> str:
 
 # Searched in the lower-cased text (positions are the same for the scripts logs are written in).
 # Numbered messages: DBAccess's «Error : -35», the runtime's «argument 2 error», the compiler's «Error C2090».
-_NUMBERED = r"\berror\s*:\s*-?\d+|\bargument\s+\d+\s+error|\b(?:error\s+)?c\d{4}\s+(?:file not found|invalid)"
+_NUMBERED = r"\berror[ \t]*:[ \t]*-?\d+|\bargument\s+\d+\s+error|\b(?:error\s+)?c\d{4}\s+(?:file not found|invalid)"
 _KNOWN_LOWER = re.compile(_NUMBERED + "|" + _trie(KNOWN_ERRORS))
 _KNOWN = re.compile("|".join([_NUMBERED, *(re.escape(e) for e in KNOWN_ERRORS)]), re.I)
 
@@ -338,14 +338,17 @@ def _evident(text: str, start: int = 0) -> re.Match[str] | None:
 # Lines that only a log has.
 LOG_LINE = re.compile(
     r"T?HREAD ERROR|ERRO THREAD|\b(?:on|from)\s+\S+?\s*\(\s*[\w.\-]+\.(?:PRW|PRX|TLPP|PRG)\b|Called from"
-    r"|\bline\s*:\s*\d+|\bError\s*:\s*-?\d+|\[(?:TOTVS\s+)?build\b|\bBuild\s+\d+\.\d+\.\d+|\bRPO Release\b"
+    r"|\bline\s*:\s*\d+|\bError[ \t]*:[ \t]*-?\d+|\[(?:TOTVS\s+)?build\b|\bBuild\s+\d+\.\d+\.\d+|\bRPO Release\b"
     r"|\(\s*From\s+\w+::|\[remark\s*:|\[thread(?:type)?\s*:|\[environment\s*:|\bStack\s*:|\bon\s+\S+\($"
     r"|(?:^[\s>]*|:\s+(?:>\s*)?)\[(?:ERROR|WARN|FATAL)\s*\]\s*\[|\bWSCERR\d+|Exception in thread \d+|\[SQL Server\]"
     r"|^[\s>]*[A-Z_]\w*\s+-\s+[\w.]+\.PRW\(\d+\)|(?:^\s*|\|)\[VDRPORT\]|ERRO AO GERAR FONTE ADVPL|ADVPL WSDL Client"
     r"|^\s*Bridge Return\s*:|Compila(?:tion|[cç][aã]o) finished with errors|finalizada com erros"
     r"|^\s*[A-Z]{4}\d{3}[A-Z]?\s*\||^\s*\[TOTVS\b[^\]\n]*:"
     r"|(?:^\s*|:\s+)\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]"
-    r"|(?:^\s*|:\s+)\(\s*[\d.]+s\)\s*\[\w+\s*\]",
+    r"|(?:^\s*|:\s+)\(\s*[\d.]+s\)\s*\[\w+\s*\]"
+    # the AppServer's console.log («2025-03-19T15:01:05.424305+00:00 263|…», «[Thread 1302…]»), the
+    # editor's bridge answering in JSON («{"msgs":[{"Key":…,"Message":"…"}]}»)
+    r"|^\s*\d{4}-\d{2}-\d{2}T[\d:.]+[-+]\d{2}:\d{2}\s+\d+\||^\s*\[Thread\s+\d+\]|\{\s*\"msgs\"\s*:\s*\[",
     re.I | re.M,
 )
 CONSOLE_ERROR = re.compile(r"[\s>]*(?:\[[\d:]+\]\s*)?ERROR\s*:")  # in capitals: «ERROR: …», not «Error: …»
@@ -409,6 +412,7 @@ NOISE = re.compile(
     r"|[A-Z]{4}\d{3}[A-Z]?\s*(?:\||:|-(?=\s))|P?\d{2}\.\d+\.\d+\s*-\s|-\s|Erro no DbAcc?ess\s"
     r"|\[(?:FATAL|ERROR)\]\s*|Start build error\s*:\s*Server returned\s*:\s*"
     r"|\[0x[0-9a-f]+\]\[[\d\s:\-]+\]\s*-\s*"  # the debug bridge's «[0x00001d74][30-07-2021 20:36:01] -»
+    r"|Thread\[\d+\]\s*-\s*[\d/]+\s+[\d:]+\s*:\s*"  # the compiler bridge's «Thread[1] - 17/07/2018 11:45:58:»
     r"|\d{1,5}\s*-\s*(?=ORA-\d{5}))",  # a bare number repeating the Oracle code after it: «932 - ORA-00932»
     re.I,
 )
@@ -416,7 +420,8 @@ NOISE = re.compile(
 EMPTY_MESSAGE = re.compile(r"(?:P?\d+(?:\.\d+)+\s*)?(?:[A-Z]{4}\d{3}[A-Z]?\s*)?(?:error\.?\s?log)?", re.I)
 # What follows a message and is not part of it: a C++ location, the client's address.
 TAIL = re.compile(
-    r"\s+(?:(?:in|at) file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*|on \S+\.(?:cpp|inl):\d+.*"
+    r"\s+(?:(?:in|at) file\s+\S+(?:\s+at)?(?:\s+line\s*\d+)?|in receive from client .*"
+    r"|on \S+\.(?:cpp|inl)(?::\d+| at \d+).*"
     rf"|\(\s*[\w.\-]+\.{SOURCE_EXT}\s*\))$",  # … and the source a compiler was compiling
     re.I,
 )
@@ -461,7 +466,7 @@ KIND_MARKERS = [
     ),
     (
         ErrorKind.CONNECTION,
-        r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated)"
+        r"no connection|sem conex|sin conex|connection (?:refused|reset|lost|failed|timed out|terminated|interrupted)"
         r"|terminated by the administrator|could not connect|\bconnect\b|socket|\brpc\b|timeout|connect failed"
         r"|authentication|\bssl"
         r"|certificate|certificado|sincronismo|\bsync\b"
@@ -475,6 +480,7 @@ KIND_MARKERS = [
         r"|\.ini\b|environment [^\n]*not found|ambiente [^\n]*n[aã]o encontrado|fail to start|initialization"
         r"|\bpatch\b|copied to the server|deleted from rpo|compil|privileges|not defined in the ini"
         r"|printer agent|\.dll\b|address already in use|port [^\n]*(?:in use|em uso|en uso)|failed to start"
+        r"|shutting down|\bini\b|operational limits|ulimit"
         r"|start build|build not started|\bappre\b|\bppo\b|precompiled|\berror\s+c\d{4}\b|cannot overwrite totvs"
         r"|smartclient|is not local|organization list"
         # the developer tools: compiling, building the RPO, debugging
@@ -484,7 +490,7 @@ KIND_MARKERS = [
     (ErrorKind.LICENCE, r"licen|too many users|muitos usu|muchos usu"),
     (
         ErrorKind.DATABASE,
-        r"tc_open|topconn|dbaccess|\berror\s*:\s*-?\d+|sql|ora-\d|invalid column|invalid object"
+        r"tc_open|topconn|dbaccess|\berror[ \t]*:[ \t]*-?\d+|sql|ora-\d|invalid column|invalid object"
         r"|erro na abertura|error en la apertura|setorder|index not found|already in use|em uso|invalid field name"
         r"|duplicate key|unique key|deadlock|ctree|\bdbf\b|dbcreate|alias does not exist|work area|\beof\b|data width"
         r"|invalid data type|odbc|divis[aã]o por zero|top error|tcgenqry|query greater than|filter greater than"
@@ -504,6 +510,15 @@ RUNTIME_MESSAGE = re.compile(
     r"|does not exist|bad |error|erro |argumento|par[aâ]metro|previsto|n[aã]o existe|no existe|inv[aá]lid"
     r"|overflow|violation|out of|fuera de|not found|failed|denied|exceeded|tipo de dato",
     re.I,
+)
+
+
+# The runtime's own messages: a log that quotes one is the runtime's, frame or not.
+RUNTIME_SIGNS = re.compile(
+    r"variable does not exist|array out of bounds|type mismatch|argument|alias does not exist|not an object"
+    r"|is not array|cannot find (?:function|method)|invalid (?:call|macro|property|class)|stack (?:depth )?overflow"
+    r"|division by zero|zero divide|vari[aá]vel n[aã]o existe|variable no existe|undefined function"
+    r"|\bfw\w+(?:model|view|list|browse)\b|\bfwnolist|support remote"  # the framework's classes (FWFormGridModel)
 )
 
 
@@ -673,11 +688,12 @@ ENGLISH_ERROR = re.compile(
     r"\b(?:errors?|fail(?:ed|s|ure)?|invalid|cannot|can't|couldn't|unable|denied|refused|exception|fatal"
     r"|abort(?:ed|ing)?|time[d ]?out|missing|incorrect|wrong|unknown|unexpected|mismatch|overflow|corrupt(?:ed)?"
     r"|not found|could not|unavailable|expired|rejected|forbidden|unauthorized|disconnected|not allowed"
-    r"|doesn't exist|does not exist)\b",
+    r"|doesn't exist|does not exist|(?:was|is|wasn't)\s+(?:not\s+)?possible)\b",
     re.I,
 )
 SHARED_ERROR_WORDS = frozenset({"error", "errors", "fatal"})  # Spanish words too
 PERSON_WORDS = frozenset("i i'm i've we we're my our us hello hi sorry thanks thank help hold hey".split())
+SHORT_MESSAGE_WORDS = 3
 ENGLISH_GRAMMAR = 2  # English words a message of a few words has: «Could not get …», «Unable to open …»
 TECHNICAL = re.compile(r"\d|[A-Z]{3,}|[a-z][A-Z]|[:\[\]()\\/<>=_\"]|\.\w")
 # A word as written, its punctuation around it left out: «SE1.E1_VENCREA» is one word, not «se».
@@ -691,9 +707,12 @@ def _grammar_words() -> tuple[frozenset[str], frozenset[str]]:
     return english - spanish, spanish - english
 
 
+SPANISH_SPELLING = re.compile(r"[a-záéíóúñüãõçâêôà]{2,}")  # and Portuguese: a customer may write it
+
+
 def _spanish(word: str) -> bool:
     """A word of the customer's Spanish: a common one, or one with Spanish letters."""
-    return word in _grammar_words()[1] or not word.isascii() and word.isalpha()
+    return word in _grammar_words()[1] or not word.isascii() and SPANISH_SPELLING.fullmatch(word) is not None
 
 
 def _opens_english(word: str, first_letter: str, english: frozenset[str]) -> bool:
@@ -715,7 +734,11 @@ def _machine_message(line: str) -> tuple[int, int] | None:
     said = [word for _, word in words[first:last]]
     english = _grammar_words()[0]
     english_error = error.group().lower() not in SHARED_ERROR_WORDS  # «unable», «failed»: English's own
-    if sum(word in english for word in said) + english_error < ENGLISH_GRAMMAR or PERSON_WORDS.intersection(said):
+    grammar = sum(word in english for word in said) + english_error
+    # A short message may have no grammar word, but opens with English's own error word:
+    # «Invalid client library [libpsqlodbc.so] (ODBC)».
+    opens_so = english_error and line[error.start()].isupper() and len(said) >= SHORT_MESSAGE_WORDS
+    if grammar < ENGLISH_GRAMMAR and not opens_so or PERSON_WORDS.intersection(said):
         return None
     # It opens at its first English word (a capital, a grammar word, a code): not at the customer's
     # «compilar me sale» before it.
@@ -860,7 +883,22 @@ def split_log(text: str) -> tuple[str, str]:
         log.append(line[start:end])
     if log:  # what a console or an editor printed around the log is not the customer's words either
         words = [w for w in words if not CONSOLE_LINE.match(w)]
+    elif _phone_lines(text):  # a system's message broken over a phone's short lines: read as one line
+        return split_log(" ".join(line.strip() for line in text.splitlines()))
     return " ".join(w.strip() for w in words if w.strip()), "\n".join(log).strip()
+
+
+PHONE_LINES = 8  # a message of a few lines on a phone's screen
+
+
+def _phone_lines(text: str) -> bool:
+    """A few short lines that, joined, make a system's English message: a phone broke it where a
+    path or a long name did not fit, a word longer than the screen alone on its line (lines too
+    short for _unwrapped to see the screen's width)."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if not 1 < len(lines) <= PHONE_LINES or any(len(line) > PHONE_WIDTH[1] and " " in line for line in lines):
+        return False
+    return _machine_message(" ".join(lines)) is not None
 
 
 def _log_end(line: str) -> int:
@@ -909,6 +947,7 @@ def _clean_message(message: str) -> str:
         message = stripped
     message = re.sub(rf"^\s*{DATE_TIME.pattern}\s*", "", message)
     message = re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip()
+    message = re.split(r"\\[nr]", message)[0]  # a tool printed its line break as «\n\r»: what follows is another line
     message = TAIL.sub("", re.sub(r"\s*(?://|/\*|--)\s*$", "", message))  # a comment's marks before the frame
     if message.endswith(")") and message.count(")") > message.count("("):
         message = message[:-1]  # «(PREVIOUS ERROR: …) ON …»: its opening parenthesis went with the noise
@@ -984,6 +1023,9 @@ def _opened_before(before: str, opening: str = "(", closing: str = ")") -> int |
 TOOL_LABEL = re.compile(r"\s*(?:[A-Z][a-z]+)(?:\s+[a-z]+){0,3}\s+error\s*:\s*")
 
 
+QUALIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.$")
+
+
 def _message_opening(message: str) -> int:
     """Where the message opens when a sentence or a release note's title comes before it: at the
     first known message, when there are words of a sentence before it or only a routine and
@@ -1001,10 +1043,16 @@ def _message_opening(message: str) -> int:
         return 0
     if start and message[start - 1].isalnum() or FRAME.search(message, 0, start):
         return 0
+    qualified = QUALIFIER.search(message, 0, start)  # «System.Net.Sockets.SocketException»: one name
+    start = qualified.start() if qualified else start
     before = message[:start]
     opened = _opened_before(before)
     if opened is not None and PROSE_WORD.search(before[:opened]):
         return opened + 1  # «no UPDDISTR (type mismatch on compare on SFCINTEGRA)»
+    if before.rstrip().endswith("--"):
+        return 0  # «Request ignored -- RMS_DBGCOMPILE -- Build not started.»: one message, in parts
+    if ENGLISH_ERROR.search(before) and re.search(r"[.!]\s*$", before):
+        return 0  # «Connection failed. Could not connect …»: the tool's own sentence before it
     if TOOL_LABEL.fullmatch(before):
         return 0  # «Start build error: Start build failed»: the tool names what failed, in the message
     titled = PROSE_WORD.search(before) and before.rstrip().endswith((" -", ":", '"'))
@@ -1078,6 +1126,7 @@ def _database_message(log: str) -> str | None:
     return _clean_message(said).strip(" .") or None
 
 
+JSON_MESSAGE = re.compile(r'"Message"\s*:\s*"([^"]+)"')
 EDITOR_ERROR = re.compile(r"\s*\[Error\s*-\s*\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?\]", re.I)
 ERROR_WORDS = re.compile(r"error|erro\b|exception|fail|falh|\bERR\d{4}\b|\b[CW]\d{4}\s", re.I)
 FAILED_WORDS = re.compile(r"\bFAILED\b|\b(?:error|erro)\s+(?:message|mensagem)\b", re.I)
@@ -1099,6 +1148,9 @@ def _message_without_frame(log: str) -> str | None:
     found = _database_message(log)
     if found:
         return found
+    answered = JSON_MESSAGE.search(log)  # the editor's bridge answering in JSON: its first message
+    if answered:
+        return _clean_message(answered.group(1))
     lines = log.splitlines()
     for index, line in enumerate(lines):
         if HEADER_LINE.match(line):
@@ -1106,7 +1158,7 @@ def _message_without_frame(log: str) -> str | None:
             if after:
                 return after
     for level in LEVELS:
-        graver = [ln for ln in lines if re.match(rf"\s*\[{level}\s*\]", ln, re.I)]
+        graver = [ln for ln in lines if re.match(rf"\s*(?:\[Thread\s+\d+\]\s*)?\[{level}\s*\]", ln, re.I)]
         if graver:
             return _clean_message(graver[-1 if level == "FATAL" else 0])
     candidates = [ln for ln in lines if ln.strip() and not NOT_MESSAGE.match(ln) and not HEADER_LINE.match(ln)]
@@ -1160,8 +1212,10 @@ def _kind_text(log: str) -> str:
     return FRAME.sub(" ", STACK_LINES.sub("", INFO_LINE.sub("", text))).lower()
 
 
-def _kind(message: str | None, log: str, customer_code: bool | None) -> ErrorKind:
-    """By the message first, then by the rest of the log (without its information lines)."""
+def _kind(message: str | None, log: str, customer_code: bool | None, framed: bool = True) -> ErrorKind:
+    """By the message first, then by the rest of the log (without its information lines). A log
+    with no trace of the runtime (no frame, no header, no line, no runtime message) is a server's or
+    a tool's: it failed starting or doing its work."""
     text = _kind_text(log)
     said = (message or "").lower()
     for kind, pattern in _KIND:
@@ -1172,6 +1226,8 @@ def _kind(message: str | None, log: str, customer_code: bool | None) -> ErrorKin
             return kind
     if customer_code and message and not (RUNTIME_MESSAGE.search(message) or _known(message)):
         return ErrorKind.CUSTOMER_EXCEPTION  # a message of the customer's own, not the runtime's
+    if not framed and not (HEADER_LINE.search(log) or LINE.search(log) or RUNTIME_SIGNS.search(text)):
+        return ErrorKind.STARTUP
     return ErrorKind.RUNTIME
 
 
@@ -1317,7 +1373,7 @@ def parse(text: str) -> ErrorLog | None:
         release=release.group(1) if release else None,
         build=build.group(1) if build else None,
         module=routines().module_of(routine) or remark_module or _stack_module(frames),
-        kind=_kind(message, log, customer if frame is not None else None),  # an exception is raised in a frame
+        kind=_kind(message, log, customer if frame is not None else None, framed=frame is not None),
         customer_code=customer,
     )
 

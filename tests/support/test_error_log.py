@@ -527,3 +527,69 @@ def test_a_customer_writing_english_is_not_a_systems_message(text):
 def test_the_port_layers_and_quoted_console_lines(text, error, kind):
     found = parse(text)
     assert (found.error, found.kind.value) == (error, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "kind"),
+    [
+        # A console.log line announcing the message on the next; «Error:» before a timestamp is no DBAccess code.
+        (
+            "2025-01-02T10:00:00.000001+00:00 12|MPMenu Error:\n"
+            "2025-01-02T10:00:00.000002+00:00 12|Menu file not found : /SYSTEM/SIGAFAT.XNU",
+            "Menu file not found : /SYSTEM/SIGAFAT.XNU",
+            "arranque",
+        ),
+        # The editor's bridge answering in JSON; a message in « -- » parts is one message.
+        (
+            '{"msgs":[{"Key":"x.prw","Value":[{"Message":"Request ignored -- RMS_X -- Build not started."}]}]}',
+            "Request ignored -- RMS_X -- Build not started",
+            "arranque",
+        ),
+        # A tool's line break printed as «\n\r»; the tool's own sentence before a known message.
+        (
+            "An error ocurred while connecting.\\n\\rServer: 10.0.0.1:1234 [Prod]",
+            "An error ocurred while connecting",
+            None,
+        ),
+        ("[Error - 10:00:00] Connection failed. Could not connect to server 10.0.0.2:1234.", None, "conexion"),
+        # The level after the thread's tag; a C++ location «on …cpp at N» is not the message.
+        (
+            "[Thread 42] JSON_Session::post: CONTEXT_TO_RUN failed.\n"
+            "[Thread 42] [FATAL] Communication error: Sync error on /src/lib_comm/msgmanager.cpp at 472",
+            "Communication error: Sync error",
+            "conexion",
+        ),
+        # A server's or a tool's message without any trace of the runtime: it failed starting or working.
+        ("File \\systemload\\SXSPAN.TXT not found.", "File \\systemload\\SXSPAN.TXT not found", "arranque"),
+        ("variable does not exist CTIPO", "variable does not exist CTIPO", "ejecucion"),
+        ("Invalid client library [libpq.so] (ODBC)", "Invalid client library [libpq.so] (ODBC)", "base_de_datos"),
+        # A qualified exception's name is one name.
+        (
+            "Thread[2] - 01/01/2020 10:00:00: System.IO.IOException: The process cannot access the file x.ppo",
+            "System.IO.IOException: The process cannot access the file x.ppo",
+            None,
+        ),
+        ("Connection interrupted by the Administrator on MSAPP:ACTIVATE(FWAPP.PRW) line : 602", None, "conexion"),
+        ("Application Server is Shutting Down. on ZJOBX(ZJOBX.PRW) 02/10/2024 11:50:28", None, "arranque"),
+    ],
+)
+def test_servers_and_tools_messages(text, error, kind):
+    found = parse(text)
+    if error is not None:
+        assert found.error == error
+    if kind is not None:
+        assert found.kind.value == kind
+
+
+def test_the_whole_sentence_of_a_tool_before_its_known_message():
+    found = parse("[Error - 10:00:00] Connection failed. Could not connect to server 10.0.0.2:1234.")
+    assert found.error == "Connection failed. Could not connect to server 10.0.0.2:1234"
+
+
+def test_a_systems_message_broken_over_a_phones_short_lines():
+    text = (
+        "Debug adapter executable\n'/home/ana/.vscode/extensions/acme.tools-1.0.2/bin/BridgeLinux64'\ndoes not exist."
+    )
+    found = parse(text)
+    assert found is not None and found.error.startswith("Debug adapter executable")
+    assert parse("hola\nel pedido no graba\n¿me ayudan?") is None
