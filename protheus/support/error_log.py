@@ -719,6 +719,11 @@ def _opens_english(word: str, first_letter: str, english: frozenset[str]) -> boo
     return first_letter.isupper() or word in english or not word.isalpha()
 
 
+def _in_customer_language(text: str) -> bool:
+    """Words of Spanish or Portuguese in the text (a common one, or one spelt so)."""
+    return any(_spanish(m.group().lower()) for m in WRITTEN_WORD.finditer(text))
+
+
 def _machine_message(line: str) -> tuple[int, int] | None:
     """Where a system's English message starts and ends in the line, or None when the line has none:
     the run of words around its error word, up to the customer's Spanish words on either side."""
@@ -1078,6 +1083,8 @@ def _without_prose(message: str) -> str:
         after = PROSE_AFTER.search(message, known.end()) if known else None
         while after is not None and _opened_before(message[: after.start()]) is not None:
             after = PROSE_AFTER.search(message, after.end())  # inside the message's own parentheses
+        if known and after and _in_customer_language(message[known.end() : after.start()]):
+            after = None  # the system's message goes on in Portuguese or Spanish: «… foi anulada pelo software no …»
         message = message[: after.start()] if after else message
     message = message.strip(" .,;:-")
     if not _known(message):

@@ -593,3 +593,10 @@ def test_a_systems_message_broken_over_a_phones_short_lines():
     found = parse(text)
     assert found is not None and found.error.startswith("Debug adapter executable")
     assert parse("hola\nel pedido no graba\n¿me ayudan?") is None
+
+
+def test_a_systems_message_going_on_in_portuguese_is_not_cut_at_its_prepositions():
+    text = "System.Net.Sockets.SocketException (0x80004005): A conexão foi anulada pelo software no computador host"
+    assert parse(text).error == text
+    # A customer's Spanish after an English message still ends it.
+    assert parse("type mismatch on + al cerrar el mes en costos").error == "type mismatch on +"
