@@ -374,6 +374,8 @@ STRUCTURE = re.compile(
     r"|\.(?i:PRW|PRX|TLPP|PRG|CH|TH)\s*\(\d+\)|^\W*\[0x[0-9a-fA-F]{8}\]\[\d{2}-\d{2}-\d{4}"
     r"|\b(?:Error in|Erro no|Erro em)\s+[\w\-]+\.(?i:PRW|PRX|TLPP|PRG)\b"
     r"|(?i:\bCompila(?:[cç][aã]o|tion)\s+(?:iniciada|started|finalizada|finished)|\bCompile\s+(?:Start|Finish)\s+at)"
+    r"|\bFW[A-Z][A-Za-z]+\s*:\s"  # the framework's class naming itself: «FWFormViewStruct: Campo:… não encontrado»
+    r"|^!(?:ENTRY|MESSAGE)\s"  # the Eclipse-based developer studio's log
 )
 WORD_BEFORE = re.compile(r"[\w.:\-]*$")
 _ANY = re.compile("")
@@ -413,6 +415,7 @@ NOISE = re.compile(
     r"|\[(?:FATAL|ERROR)\]\s*|Start build error\s*:\s*Server returned\s*:\s*"
     r"|\[0x[0-9a-f]+\]\[[\d\s:\-]+\]\s*-\s*"  # the debug bridge's «[0x00001d74][30-07-2021 20:36:01] -»
     r"|Thread\[\d+\]\s*-\s*[\d/]+\s+[\d:]+\s*:\s*"  # the compiler bridge's «Thread[1] - 17/07/2018 11:45:58:»
+    r"|!MESSAGE\s+"  # Eclipse's log
     r"|\d{1,5}\s*-\s*(?=ORA-\d{5}))",  # a bare number repeating the Oracle code after it: «932 - ORA-00932»
     re.I,
 )
@@ -428,6 +431,7 @@ TAIL = re.compile(
 # Lines around a message that are not it.
 NOT_MESSAGE = re.compile(
     r"^\s*(?:-{5,}|Source URL\s*:|ADVPL WSDL Client|\[(?:Info|Log)\s*- [\d:]+(?:\s*[AP]M)?\]|\[INFO\s*\]"
+    r"|!(?:ENTRY|SESSION|STACK)\s"  # Eclipse's log around its «!MESSAGE»
     r"|\[\w[^\]]*:[^\]]*\]\s*$"
     r"|Called from|SELECT\b|UPDATE\b|INSERT\b|DELETE\b|\(\s*From\b"
     r"|Compila(?:[cç][aã]o|tion)\s+(?:iniciada|started|finalizada|finished)\s+(?:em|at|in)\b|Compile\s+(?:Start|Finish)\s+at"
@@ -495,7 +499,7 @@ KIND_MARKERS = [
         r"|duplicate key|unique key|deadlock|ctree|\bdbf\b|dbcreate|alias does not exist|work area|\beof\b|data width"
         r"|invalid data type|odbc|divis[aã]o por zero|top error|tcgenqry|query greater than|filter greater than"
         r"|(?:commit|begin|rollback) transaction|(?:column|relation) \"|invalid write on|ole db provider"
-        r"|lock required|work area table full|invalid field order",
+        r"|lock required|work area table full|invalid field order|\bquery\b",
     ),
     (ErrorKind.CUSTOMER_EXCEPTION, r"userexception|\buser\s*exception"),
 ]
@@ -1316,8 +1320,8 @@ def _customer_code(source: str, function: str, named_routine: bool = False) -> b
     name = function.split(":")[0]
     if "." in name and _totvs(name):
         return False
-    if not source:  # «MATC030 | … on XCALCEST»: a function of the routine the line names
-        return function.upper().startswith("U_") or not (routines().is_totvs(function) or named_routine)
+    if not source:  # a function alone: the customer's when it is a user function or in their Z namespace
+        return function.upper().startswith(("U_", "Z"))
     if source.upper().endswith((".PRX", ".PRG")):  # TOTVS ships its sources so; customers write .PRW, .TLPP
         return function.upper().startswith("U_") or source.upper().startswith("U_")
     return not _totvs(source.rsplit(".", 1)[0]) or function.upper().startswith("U_")

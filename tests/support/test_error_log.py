@@ -600,3 +600,37 @@ def test_a_systems_message_going_on_in_portuguese_is_not_cut_at_its_prepositions
     assert parse(text).error == text
     # A customer's Spanish after an English message still ends it.
     assert parse("type mismatch on + al cerrar el mes en costos").error == "type mismatch on +"
+
+
+@pytest.mark.parametrize(
+    ("text", "customer_code"),
+    [
+        # A function alone, no source: TOTVS's unless a user function or in the customers' Z namespace.
+        ("variable does not exist NSEQX on FGRVQQOBS", False),
+        ("variable does not exist NSEQX on U_FGRVQQOBS", True),
+        ("variable does not exist NSEQX on ZGRVQQOBS", True),
+    ],
+)
+def test_whose_code_a_function_without_its_source_is(text, customer_code):
+    assert parse(text).customer_code is customer_code
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "kind"),
+    [
+        ("FWFormModelStruct: Campo:ZZ1_CODX não encontrado.", "FWFormModelStruct: Campo:ZZ1_CODX não encontrado", None),
+        (
+            "!ENTRY br.com.totvs.tds.server.ui 4 0 2020-01-01 10:00:00.000\n"
+            "!MESSAGE Could not reach the server 10.1.1.1.",
+            "Could not reach the server 10.1.1.1",
+            None,
+        ),
+        ("ERROR: operator does not exist: numeric = text; Error while executing the query", None, "base_de_datos"),
+    ],
+)
+def test_framework_classes_eclipse_logs_and_queries(text, error, kind):
+    found = parse(text)
+    if error is not None:
+        assert found.error == error
+    if kind is not None:
+        assert found.kind.value == kind
