@@ -49,6 +49,8 @@ NAKED_FRAME = re.compile(
 CALL_LINE = re.compile(
     r"\s(?P<function>[A-Z_][\w:]*)\(\)\s+line\s*:\s*(?P<line>\d+)", re.I
 )  # «… U_AOMS083W() line : 481»
+# A REST answer's stack, in one line after the message: «… function dtos | U_RTTABCLI(3259) | INCPED(337) | …».
+PIPE_FRAME = re.compile(r"\s\|\s+(?P<function>[A-Z_][\w.:]*)\((?P<line>\d+)\)(?=\s*\|)", re.I)
 # «… on U_MT390VLV», «… on AOMS116EML().», «(type mismatch on compare on SFCINTEGRA)»: in capitals,
 # unlike «type mismatch on compare».
 BARE_FRAME = re.compile(r"\s+on\s+(?P<function>(?-i:[A-Z_][A-Z0-9_:]{2,}))(?:\s*\(\))?[.)\"”]*\s*$", re.I | re.M)
@@ -956,7 +958,10 @@ def _clean_message(message: str) -> str:
         message = stripped
     message = re.sub(rf"^\s*{DATE_TIME.pattern}\s*", "", message)
     message = re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip()
-    message = re.split(r"\\[nr]", message)[0]  # a tool printed its line break as «\n\r»: what follows is another line
+    message = re.split(r"\\[nr]", message)[0]
+    message = PIPE_FRAME.split(message, maxsplit=1)[
+        0
+    ]  # a tool printed its line break as «\n\r»: what follows is another line
     message = TAIL.sub("", re.sub(r"\s*(?://|/\*|--)\s*$", "", message))  # a comment's marks before the frame
     if message.endswith(")") and message.count(")") > message.count("("):
         message = message[:-1]  # «(PREVIOUS ERROR: …) ON …»: its opening parenthesis went with the noise
@@ -1190,6 +1195,7 @@ def _failing_frame(log: str, frames: list[re.Match[str]]) -> re.Match[str] | Non
         or DEBUG_FRAME.search(log)
         or NAKED_FRAME.search(log)
         or CALL_LINE.search(log)
+        or PIPE_FRAME.search(log)
         or BARE_FRAME.search(log)
         or BARE_FRAME_IN_WORDS.search(log)
     )

@@ -634,3 +634,13 @@ def test_framework_classes_eclipse_logs_and_queries(text, error, kind):
         assert found.error == error
     if kind is not None:
         assert found.kind.value == kind
+
+
+def test_a_rest_answers_stack_in_one_line():
+    found = parse('"Erro\\r\\n(1) : argument #0 error, expected D->U,  function dtos | U_ZREST01(120) | POSTX(69) | "')
+    assert (found.error, found.function, found.line, found.customer_code) == (
+        "argument #0 error, expected D->U,  function dtos",
+        "U_ZREST01",
+        120,
+        True,
+    )
