@@ -120,6 +120,37 @@ def test_error_repeat_and_non_answer_keep_the_question(bot, sender):
     assert "Sigo" in said
 
 
+def test_error_dont_know_how_to_find_out_gets_the_guidelines_explanation(bot, sender):
+    # Found using the product: «no sé, ¿cómo lo averiguo?» was read as «repeat» and got the question
+    # rephrased; it asks how to find out, which the guidelines say.
+    start(bot, sender, ERROR, "reproduce_en_estandar")
+    said = text_of(bot.replies(sender, "ni idea, ¿cómo me fijo eso?"))
+    assert "Haber simulado la ocurrencia en un entorno de prueba, actualizado y estándar" in said
+    assert requested(bot, sender) == "reproduce_en_estandar" and slots(bot, sender)["reproduce_en_estandar"] is None
+
+
+def test_error_a_code_given_early_under_a_yes_or_no_question_is_no_yes(bot, sender):
+    # Found using the product: the code given under «¿ocurre solo con determinados registros?» was
+    # read as a doubtful «sí» and confirmed back.
+    start(bot, sender, ERROR, "reproduce_en_estandar")
+    bot.replies(sender, "sí, en el estándar también pasa")
+    said = text_of(bot.replies(sender, "el código de cliente de nosotros es el MTY220"))
+    assert "Entiendo que" not in said and requested(bot, sender) == "solo_registros_especificos"
+    assert slots(bot, sender)["solo_registros_especificos"] is None
+
+
+def test_error_urgent_said_under_the_facilitators_email_is_noted(bot, sender):
+    # Found using the product: «sí, es urgente» under the e-mail question got «Sigo aquí, sin apuro.».
+    start(bot, sender, ERROR, "reproduce_en_estandar")
+    bot.replies(sender, "sí, en el estándar también pasa")
+    bot.replies(sender, "no, pasa con todos los pedidos")
+    bot.replies(sender, "STD01")
+    assert requested(bot, sender) == "verificacion_cliente"
+    said = text_of(bot.replies(sender, "sí, y es muy urgente por favor"))
+    assert "Anoto que es urgente" in said and "sin apuro" not in said
+    assert requested(bot, sender) == "verificacion_cliente"
+
+
 # --- urgent attention ------------------------------------------------------------------
 def test_urgent_code_inside_a_sentence(bot, sender):
     start(bot, sender, URGENT, "codigo_cliente")
