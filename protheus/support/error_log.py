@@ -706,11 +706,14 @@ TECHNICAL = re.compile(r"\d|[A-Z]{3,}|[a-z][A-Z]|[:\[\]()\\/<>=_\"]|\.\w")
 WRITTEN_WORD = re.compile(r"[^\s\"'«»()\[\]{},;:!?¿¡]+(?:'[a-z]+)?")
 
 
+CONJUNCTIONS = frozenset({"y"})  # Spanish's «and», missing from spaCy's list («o», «u» are also AdvPL's type letters)
+
+
 @lru_cache(maxsize=1)
 def _grammar_words() -> tuple[frozenset[str], frozenset[str]]:
     """(English's grammar words, Spanish's): each language's stop words the other has not."""
     english, spanish = stop_words("en"), stop_words("es")
-    return english - spanish, spanish - english
+    return english - spanish, (spanish - english) | CONJUNCTIONS
 
 
 SPANISH_SPELLING = re.compile(r"[a-záéíóúñüãõçâêôà]{2,}")  # and Portuguese: a customer may write it
@@ -728,6 +731,15 @@ def _opens_english(word: str, first_letter: str, english: frozenset[str]) -> boo
 def _in_customer_language(text: str) -> bool:
     """Words of Spanish or Portuguese in the text (a common one, or one spelt so)."""
     return any(_spanish(m.group().lower()) for m in WRITTEN_WORD.finditer(text))
+
+
+CUSTOMER_WORDS_AFTER = 2  # «… from RPO y no puedo seguir»: the customer writes on after the message
+
+
+def _customer_goes_on(rest: str) -> bool:
+    """The customer's own words after a system's message on its line (no frame of the log there)."""
+    spoken = sum(_spanish(m.group().lower()) for m in WRITTEN_WORD.finditer(rest))
+    return spoken >= CUSTOMER_WORDS_AFTER and not _frame_in(rest)
 
 
 def _machine_message(line: str) -> tuple[int, int] | None:
@@ -889,7 +901,8 @@ def split_log(text: str) -> tuple[str, str]:
             words.append(line)
             continue
         machine = _machine_message(line)
-        end = min(machine[1], _log_end(line)) if machine and machine[0] == start else _log_end(line)
+        ends_early = machine and (machine[0] == start or machine[0] > start and _customer_goes_on(line[machine[1] :]))
+        end = min(machine[1], _log_end(line)) if machine and ends_early else _log_end(line)
         words.append(line[:start] + " " + line[end:])
         log.append(line[start:end])
     if log:  # what a console or an editor printed around the log is not the customer's words either

@@ -644,3 +644,13 @@ def test_a_rest_answers_stack_in_one_line():
         120,
         True,
     )
+
+
+def test_the_customers_words_after_a_systems_message_on_a_console_line_are_theirs():
+    # Found using the product: «… from RPO y no puedo seguir» was all read as the message.
+    text = "al compilar me sale esto: [Error - 10:15:02] Could not read the include folder /totvs/inc y no compila nada"
+    words, log = split_log(text)
+    assert parse(text).error == "Could not read the include folder /totvs/inc"
+    assert "no compila nada" in words
+    # A type letter in brackets is no Spanish word: «[U]» does not end the message.
+    assert parse("variable is not array - Type [U] on A999X(ZA999.PRW)").function == "A999X"
