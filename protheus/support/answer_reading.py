@@ -32,6 +32,14 @@ SURE_DESCRIPTION = 0.5
 # it, the bot asks first («¿Deja el reporte del error para…?»); below, it is no reason to leave.
 SURE_TO_LEAVE = 0.8
 ASK_TO_LEAVE = 0.5
+# A yes or no under one triage question that the reader is this sure is about the other one («no, con
+# todos los pedidos» under «¿se reproduce en un entorno estándar?») answers nothing here: recording it
+# would be a value never given, and a «no» to the standard environment sends the report to a billed service.
+SURE_OTHER_QUESTION = 0.8
+TRIAGE_PAIR = {
+    Question.REPRODUCES.value: Question.SPECIFIC_RECORDS.value,
+    Question.SPECIFIC_RECORDS.value: Question.REPRODUCES.value,
+}
 # A correction's yes or no is read under the question it changes when at least this sure.
 SURE_CORRECTION = 0.5
 # The question a correction is about, when the reader is at least this sure of it.
@@ -162,6 +170,11 @@ def _leaving(
     return Reading(kind, question, confidence=confidence, intent=None if kind is Kind.CANCEL else target)
 
 
+def _about_the_other_triage_question(readings: Mapping[str, Mapping[str, float]], question: str) -> bool:
+    other = TRIAGE_PAIR.get(question)
+    return other is not None and (readings.get(ABOUT) or {}).get(other, 0.0) >= SURE_OTHER_QUESTION
+
+
 def read(parse: Mapping[str, Any], question: str, answered: Mapping[str, Any], is_request: RequestCheck) -> Reading:
     """What the message in `parse` (Rasa's parse data) is with respect to the pending `question`;
     `answered`: the form's earlier questions and their values, in the order they were asked."""
@@ -172,7 +185,7 @@ def read(parse: Mapping[str, Any], question: str, answered: Mapping[str, Any], i
         return _without_reader(parse, question, is_request)
     label, confidence = max(scores.items(), key=lambda item: item[1])
     if label in POLARITY:
-        if question not in BOOL_QUESTIONS:
+        if question not in BOOL_QUESTIONS or _about_the_other_triage_question(readings, question):
             return Reading(Kind.OTHER, question, confidence=confidence)
         kind = Kind.ANSWER if confidence >= SURE_ANSWER else Kind.UNSURE
         return Reading(kind, question, POLARITY[label], confidence)

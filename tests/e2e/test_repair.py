@@ -137,6 +137,16 @@ def test_error_a_code_given_early_under_a_yes_or_no_question_is_no_yes(bot, send
     said = text_of(bot.replies(sender, "el código de cliente de nosotros es el MTY220"))
     assert "Entiendo que" not in said and requested(bot, sender) == "solo_registros_especificos"
     assert slots(bot, sender)["solo_registros_especificos"] is None
+    assert "necesito un «sí» o un «no»; los demás datos se los pido después" in said
+
+
+def test_error_an_answer_to_the_next_question_records_nothing_under_this_one(bot, sender):
+    # Found using the product: «no, en todos los registros» under «¿se reproduce en un entorno
+    # estándar?» recorded «no» there, which sends the report to the billed Remote Consulting.
+    start(bot, sender, ERROR, "reproduce_en_estandar")
+    said = text_of(bot.replies(sender, "no, con todas las facturas pasa igual"))
+    assert slots(bot, sender)["reproduce_en_estandar"] is None and requested(bot, sender) == "reproduce_en_estandar"
+    assert "necesito un «sí» o un «no»" in said
 
 
 def test_error_urgent_said_under_the_facilitators_email_is_noted(bot, sender):

@@ -111,3 +111,15 @@ def test_a_button_is_read_by_its_intent(text, intent, kind, value):
     message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
     found = read(message, "reproduce_en_estandar", {}, REQUESTS.__contains__)
     assert (found.kind, found.value) == (kind, value)
+
+
+def test_a_yes_or_no_about_the_other_triage_question_records_nothing():
+    # «no, con todos los pedidos» under «¿se reproduce en un entorno estándar?»: about the records.
+    about_records = {"solo_registros_especificos": 0.97, "reproduce_en_estandar": 0.03}
+    found = reading("no, con todos los pedidos", "reproduce_en_estandar", {"no": 0.95}, about=about_records)
+    assert found.kind is Kind.OTHER and found.value is None
+    about_standard = {"reproduce_en_estandar": 0.9, "solo_registros_especificos": 0.1}
+    found = reading("no, en el estándar no pasa", "reproduce_en_estandar", {"no": 0.95}, about=about_standard)
+    assert (found.kind, found.value) == (Kind.ANSWER, False)
+    found = reading("sí, en el estándar también", "solo_registros_especificos", {"si": 0.9}, about=about_standard)
+    assert found.kind is Kind.OTHER
