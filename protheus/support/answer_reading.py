@@ -14,6 +14,7 @@ Shared by the form validation (protheus/action_server/actions/) and the evaluati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ ASK_TO_LEAVE = 0.5
 # todos los pedidos» under «¿se reproduce en un entorno estándar?») answers nothing here: recording it
 # would be a value never given, and a «no» to the standard environment sends the report to a billed service.
 SURE_OTHER_QUESTION = 0.8
+SAYS_WHAT_WORDS = 3  # «no, con todos»: fewer words are a bare yes or no
 TRIAGE_PAIR = {
     Question.REPRODUCES.value: Question.SPECIFIC_RECORDS.value,
     Question.SPECIFIC_RECORDS.value: Question.REPRODUCES.value,
@@ -170,9 +172,13 @@ def _leaving(
     return Reading(kind, question, confidence=confidence, intent=None if kind is Kind.CANCEL else target)
 
 
-def _about_the_other_triage_question(readings: Mapping[str, Mapping[str, float]], question: str) -> bool:
+def _about_the_other_triage_question(readings: Mapping[str, Mapping[str, float]], question: str, text: str) -> bool:
+    """A yes or no with words about the other triage question. A bare «no» says nothing of either: the
+    reader's `sobre` for it only echoes which question most bare answers came under."""
     other = TRIAGE_PAIR.get(question)
-    return other is not None and (readings.get(ABOUT) or {}).get(other, 0.0) >= SURE_OTHER_QUESTION
+    if other is None or len(re.findall(r"\w+", text)) < SAYS_WHAT_WORDS:
+        return False
+    return (readings.get(ABOUT) or {}).get(other, 0.0) >= SURE_OTHER_QUESTION
 
 
 def read(parse: Mapping[str, Any], question: str, answered: Mapping[str, Any], is_request: RequestCheck) -> Reading:
@@ -185,7 +191,7 @@ def read(parse: Mapping[str, Any], question: str, answered: Mapping[str, Any], i
         return _without_reader(parse, question, is_request)
     label, confidence = max(scores.items(), key=lambda item: item[1])
     if label in POLARITY:
-        if question not in BOOL_QUESTIONS or _about_the_other_triage_question(readings, question):
+        if question not in BOOL_QUESTIONS or _about_the_other_triage_question(readings, question, text):
             return Reading(Kind.OTHER, question, confidence=confidence)
         kind = Kind.ANSWER if confidence >= SURE_ANSWER else Kind.UNSURE
         return Reading(kind, question, POLARITY[label], confidence)

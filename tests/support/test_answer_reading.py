@@ -123,3 +123,11 @@ def test_a_yes_or_no_about_the_other_triage_question_records_nothing():
     assert (found.kind, found.value) == (Kind.ANSWER, False)
     found = reading("sí, en el estándar también", "solo_registros_especificos", {"si": 0.9}, about=about_standard)
     assert found.kind is Kind.OTHER
+
+
+def test_a_bare_yes_or_no_is_always_an_answer_whatever_its_about_says():
+    # Found by the deployment test: a bare «no» under the records question, which `sobre` puts under
+    # the standard-environment question because most bare answers were written there.
+    about = {"reproduce_en_estandar": 0.83, "acepta_terminos_consultoria": 0.17}
+    found = reading("no", "solo_registros_especificos", {"no": 0.97}, about=about)
+    assert (found.kind, found.value) == (Kind.ANSWER, False)
