@@ -725,12 +725,17 @@ def _spanish(word: str) -> bool:
 
 
 def _opens_english(word: str, first_letter: str, english: frozenset[str]) -> bool:
+    """A word a system's English message may open with: a capital, a grammar word, a code."""
     return first_letter.isupper() or word in english or not word.isalpha()
 
 
+def _customer_words(text: str) -> int:
+    """How many words of Spanish or Portuguese the text has (a common one, or one spelt so)."""
+    return sum(_spanish(m.group().lower()) for m in WRITTEN_WORD.finditer(text))
+
+
 def _in_customer_language(text: str) -> bool:
-    """Words of Spanish or Portuguese in the text (a common one, or one spelt so)."""
-    return any(_spanish(m.group().lower()) for m in WRITTEN_WORD.finditer(text))
+    return _customer_words(text) > 0
 
 
 CUSTOMER_WORDS_AFTER = 2  # «… from RPO y no puedo seguir»: the customer writes on after the message
@@ -738,8 +743,7 @@ CUSTOMER_WORDS_AFTER = 2  # «… from RPO y no puedo seguir»: the customer wri
 
 def _customer_goes_on(rest: str) -> bool:
     """The customer's own words after a system's message on its line (no frame of the log there)."""
-    spoken = sum(_spanish(m.group().lower()) for m in WRITTEN_WORD.finditer(rest))
-    return spoken >= CUSTOMER_WORDS_AFTER and not _frame_in(rest)
+    return _customer_words(rest) >= CUSTOMER_WORDS_AFTER and not _frame_in(rest)
 
 
 def _machine_message(line: str) -> tuple[int, int] | None:
@@ -971,10 +975,9 @@ def _clean_message(message: str) -> str:
         message = stripped
     message = re.sub(rf"^\s*{DATE_TIME.pattern}\s*", "", message)
     message = re.split(r"\s+\d{2}/\d{2}/\d{4}", message)[0].strip()
+    # A tool printed its line break as «\n\r», or a REST answer its stack after « | »: another part.
     message = re.split(r"\\[nr]", message)[0]
-    message = PIPE_FRAME.split(message, maxsplit=1)[
-        0
-    ]  # a tool printed its line break as «\n\r»: what follows is another line
+    message = PIPE_FRAME.split(message, maxsplit=1)[0]
     message = TAIL.sub("", re.sub(r"\s*(?://|/\*|--)\s*$", "", message))  # a comment's marks before the frame
     if message.endswith(")") and message.count(")") > message.count("("):
         message = message[:-1]  # «(PREVIOUS ERROR: …) ON …»: its opening parenthesis went with the noise
