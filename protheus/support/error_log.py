@@ -1336,7 +1336,7 @@ def _totvs(name: str) -> bool:
     return routines().is_totvs(name)
 
 
-def _customer_code(source: str, function: str, named_routine: bool = False) -> bool:
+def _customer_code(source: str, function: str) -> bool:
     """The failing frame is the customer's (or a third party's): their source, or a U_ function
     compiled into a TOTVS one; a function in a TOTVS namespace is TOTVS's wherever it is."""
     name = function.split(":")[0]
@@ -1385,8 +1385,7 @@ def parse(text: str) -> ErrorLog | None:
     message = message or _message_without_frame(log)
     function = frame.group("function").strip() if frame else None
     source = (frame.groupdict().get("source") or "").upper() if frame else _compiled_source(log)
-    named = bool(re.search(r"^[\s>\-]*[A-Z]{4}\d{3}[A-Z]?\s*[|\-:]\s", log, re.M))
-    customer = None if frame is None and not source else _customer_code(source, function or "", named)
+    customer = None if frame is None and not source else _customer_code(source, function or "")
     remark_module, remark_routine = _remark_module(log)
     # Last, the routine the customer names around the log («en el MATA410 me sale: …»).
     routine = _routine(frame, log, frames) or remark_routine or _named_routine(words, calls=True)
